@@ -1,0 +1,1 @@
+"""zixun (资讯): a Chinese news portal engine. The package is the pipeline: ingest → text → store → search."""

@@ -1,0 +1,47 @@
+"""Page chrome that Chinese portals wrap around an article: list headings and boilerplate lines.
+
+Shared by every extractor (text dumps, HTML) so that one list decides what is not the article.
+"""
+from __future__ import annotations
+
+import re
+
+# Headings that open a block of links to other articles; everything under them is not the body.
+LIST_HEADINGS = (
+    "相关内容", "相关阅读", "相关新闻", "相关文章", "相关推荐", "相关链接", "相关报道", "相关专题",
+    "推荐阅读", "延伸阅读", "扩展阅读", "热门资讯", "热门推荐", "热门文章", "热门新闻", "热点推荐",
+    "热点新闻", "猜你喜欢", "为你推荐", "精彩推荐", "今日推荐", "大家都在看", "更多精彩", "最新资讯",
+    "热文推荐", "阅读排行", "点击排行", "排行榜", "24小时热文", "往期回顾", "网友评论", "热门评论",
+    "最新评论", "评论列表", "精彩评论",
+    # Seen on HTML article pages (baidu 百家号, government and portal sidebars).
+    "作者最新文章", "最新文章", "精华文章", "最近发表", "相关搜索", "热门搜索", "相关稿件", "新闻排行榜",
+    "本周热门", "热帖",
+)
+
+_HEADING = re.compile(
+    r"^\s*[【\[〖]?\s*(?:" + "|".join(map(re.escape, LIST_HEADINGS)) + r")\s*[】\]〗]?\s*[:：]?\s*(?:>>|》|更多[+＋]?)?\s*$"
+)
+
+# Lines that are boilerplate wherever they stand: editor credits, share bars, copyright notices.
+_BOILERPLATE = re.compile(
+    r"^\s*[（(【\[]?\s*(?:"
+    r"责任编辑|责编|编辑|校对|审核|监制|值班编辑|本文编辑|实习编辑"
+    r")\s*[:：︰]\s*\S{1,24}\s*[）)】\]]?\s*$"
+    r"|^\s*(?:分享到|分享至|扫一扫|扫描二维码|点击进入|点击查看|长按识别|返回搜狐|查看更多|打开APP|下载APP|"
+    r"关注我们|关注微信|微信扫码|更多精彩内容|举报/反馈|举报\s*$|声明[:：]|免责声明|"
+    r"版权声明|版权所有|Copyright|©|未经授权|未经许可|本文(?:系|为)?转载|转载请注明|本网站?所刊载)",
+    re.IGNORECASE,
+)
+
+
+def heading_label(line: str) -> str | None:
+    """Return the chrome heading a line is (e.g. 相关内容), or None if it is not one."""
+    match = _HEADING.match(line)
+    if not match:
+        return None
+    return next(label for label in LIST_HEADINGS if label in line)
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line that is page chrome wherever it stands (责任编辑, share bars, copyright)."""
+    return bool(_BOILERPLATE.match(line))

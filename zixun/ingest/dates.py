@@ -1,0 +1,51 @@
+"""Publish times as Chinese pages write them, read as timezone-aware datetimes."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# 2025-09-12 22:03:00 / 2025/9/12 22:03 / 2025年9月12日 22时03分 / 2025.09.12 22:03
+_DATE_TIME = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})\s*分?(?:\s*[:：]\s*(?P<S>\d{2})\s*秒?)?"
+    r"(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def find_datetime(text: str) -> datetime | None:
+    """Return the first plausible date-time in text (aware; naive means Asia/Shanghai), or None."""
+    for match in _DATE_TIME.finditer(text):
+        parsed = _from_match(match)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def parse_datetime(text: str) -> datetime | None:
+    """Parse text that is (mostly) one timestamp, ISO 8601 included."""
+    text = text.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return find_datetime(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
+
+
+def _from_match(match: re.Match) -> datetime | None:
+    parts = {k: int(v) for k, v in match.groupdict().items() if v and k != "tz"}
+    try:
+        value = datetime(parts["y"], parts["m"], parts["d"], parts.get("H", 0), parts.get("M", 0), parts.get("S", 0))
+    except ValueError:
+        return None
+    tz = match.group("tz")
+    if not tz:
+        return value.replace(tzinfo=SHANGHAI)
+    if tz == "Z":
+        return value.replace(tzinfo=timezone.utc)
+    sign = 1 if tz[0] == "+" else -1
+    digits = tz[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return value.replace(tzinfo=timezone(sign * offset))

@@ -1,0 +1,69 @@
+"""Plain records that flow through the pipeline: what ingest extracts and what the store keeps."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+
+class IngestError(Exception):
+    """An input that cannot be ingested; the message names the input and the reason."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Discarded:
+    """A block of page chrome kept out of the body (相关内容, 热门资讯, share lines...)."""
+
+    label: str
+    items: int
+
+
+@dataclass
+class Extracted:
+    """One article as read from an input, before the text stage."""
+
+    path: str
+    title: str
+    body: list[str]
+    author: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    declared_original: bool = False
+    comments: int | None = None
+    views: int | None = None
+    url: str | None = None
+    guid: str | None = None
+    category: str | None = None
+    discarded: list[Discarded] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    """A stored article."""
+
+    id: str
+    guid: str
+    title: str
+    body: list[str]
+    url: str | None = None
+    author: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    declared_original: bool = False
+    category: str | None = None
+    summary: str = ""
+    keywords: list[str] = field(default_factory=list)
+    views: int = 0
+    comments: int = 0
+    shares: int = 0
+    ingested_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+def jsonable(record) -> dict:
+    """A dataclass record as JSON-ready fields: datetimes in ISO 8601 with their offset."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items()}

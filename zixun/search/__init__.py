@@ -1,0 +1,1 @@
+"""Full-text search over the tokens the text stage produced: index per backend, queries."""

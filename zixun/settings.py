@@ -1,0 +1,34 @@
+"""The one Settings object, read from ZIXUN_* environment variables; nothing else reads os.environ."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """zixun's configuration. Every field is documented in the README (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="ZIXUN_", frozen=True, extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///zixun.db",
+        description="Where articles are stored: a SQLAlchemy URL, sqlite:///FILE or postgresql://USER@HOST/DB.",
+    )
+    user_dict: tuple[Path, ...] = Field(
+        (), description="Extra jieba-format dictionaries (word [freq] [pos] per line), JSON list of paths."
+    )
+    max_file_bytes: int = Field(
+        20_000_000, description="Inputs larger than this many bytes are refused with an error."
+    )
+    ingest_batch: int = Field(500, description="Articles written per transaction during ingest.")
+    ingest_workers: int = Field(
+        0, description="Processes that segment text during ingest; 0 means one per CPU core."
+    )
+    keywords_per_article: int = Field(8, description="How many TF-IDF keywords each article keeps.")
+    summary_chars: int = Field(120, description="Length budget of an article summary, in characters.")
+
+    def with_database(self, url: str | None) -> "Settings":
+        """A copy pointing at another database (the CLI's --db), or self when url is None."""
+        return self if url is None else self.model_copy(update={"database_url": url})

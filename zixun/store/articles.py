@@ -1,0 +1,100 @@
+"""Articles in the store: written by the pipeline, read by the portal, search and the CLI."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from zixun.models import Article
+from zixun.store.schema import articles
+
+# the columns an Article is built from (the index terms stay in the store)
+_ARTICLE_COLUMNS = [
+    articles.c[name] for name in (
+        "id", "guid", "url", "title", "author", "source", "published_at", "declared_original", "category",
+        "body", "summary", "keywords", "views", "comments", "shares", "ingested_at", "updated_at",
+    )
+]
+
+
+def to_article(row: sa.Row) -> Article:
+    """Build an Article from a row holding the article columns."""
+    fields = dict(row._mapping)
+    fields["body"] = fields["body"].split("\n") if fields["body"] else []
+    return Article(**{c.name: fields[c.name] for c in _ARTICLE_COLUMNS})
+
+
+def select_articles() -> sa.Select:
+    """SELECT of the Article columns, for other store and search modules to refine."""
+    return sa.select(*_ARTICLE_COLUMNS)
+
+
+def existing(connection: sa.Connection, guids: list[str]) -> dict[str, sa.Row]:
+    """Stored rows (n, id, guid, content_hash, candidates) for the guids that exist."""
+    query = sa.select(articles.c.n, articles.c.id, articles.c.guid, articles.c.content_hash, articles.c.candidates)
+    rows = connection.execute(query.where(articles.c.guid.in_(guids))).all()
+    return {row.guid: row for row in rows}
+
+
+def insert_many(connection: sa.Connection, rows: list[dict]) -> None:
+    """Insert new article rows."""
+    if rows:
+        connection.execute(articles.insert(), rows)
+
+
+def replace(connection: sa.Connection, guid: str, row: dict) -> None:
+    """Overwrite the stored article with this guid (its id, counters and ingested_at stay)."""
+    keep = {"id", "guid", "ingested_at", "views", "comments", "shares"}
+    values = {k: v for k, v in row.items() if k not in keep}
+    connection.execute(articles.update().where(articles.c.guid == guid).values(**values))
+
+
+def get(connection: sa.Connection, key: str) -> Article | None:
+    """The article whose id or guid is key, or None."""
+    query = select_articles().where(sa.or_(articles.c.id == key, articles.c.guid == key))
+    row = connection.execute(query.limit(1)).first()
+    return to_article(row) if row else None
+
+
+def count(connection: sa.Connection) -> int:
+    """How many articles are stored."""
+    return connection.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()
+
+
+def recent(
+    connection: sa.Connection, limit: int = 20, offset: int = 0, *, category: str | None = None,
+    source: str | None = None, author: str | None = None, before: datetime | None = None,
+) -> list[Article]:
+    """Newest articles first, optionally of one category, source or author."""
+    query = select_articles()
+    for column, value in (("category", category), ("source", source), ("author", author)):
+        if value is not None:
+            query = query.where(articles.c[column] == value)
+    if before is not None:
+        query = query.where(articles.c.published_at < before)
+    order = (articles.c.published_at.desc().nulls_last(), articles.c.n.desc())
+    return [to_article(r) for r in connection.execute(query.order_by(*order).limit(limit).offset(offset))]
+
+
+def iterate(connection: sa.Connection, batch: int = 1000) -> Iterator[Article]:
+    """Every stored article in insertion order, read in batches (for export and reindex)."""
+    last = 0
+    while True:
+        query = select_articles().add_columns(articles.c.n).where(articles.c.n > last)
+        rows = connection.execute(query.order_by(articles.c.n).limit(batch)).all()
+        if not rows:
+            return
+        yield from (to_article(r) for r in rows)
+        last = rows[-1].n
+
+
+def update_analysis(connection: sa.Connection, article_id: str, values: dict) -> None:
+    """Overwrite derived text columns (terms, candidates, keywords, summary) of one article."""
+    connection.execute(articles.update().where(articles.c.id == article_id).values(**values))
+
+
+def candidates_of(connection: sa.Connection, ids: list[str]) -> list[dict]:
+    """[{id, candidates}] of these articles, for recomputing keywords."""
+    query = sa.select(articles.c.id, articles.c.candidates).where(articles.c.id.in_(ids))
+    return [dict(row._mapping) for row in connection.execute(query)]

@@ -1,0 +1,63 @@
+"""Table definitions for SQLAlchemy Core queries. The database itself is built by the migrations."""
+from __future__ import annotations
+
+from datetime import timezone
+
+import sqlalchemy as sa
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on both backends (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"naive datetime {value} would be stored without its time zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = sa.MetaData()
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("n", sa.Integer, primary_key=True, autoincrement=True),  # rowid the FTS index points at
+    sa.Column("id", sa.String(16), nullable=False, unique=True),
+    sa.Column("guid", sa.Text, nullable=False, unique=True),
+    sa.Column("url", sa.Text),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("author", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("published_at", UTCDateTime()),
+    sa.Column("declared_original", sa.Boolean, nullable=False, default=False),
+    sa.Column("category", sa.Text),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("summary", sa.Text, nullable=False, default=""),
+    sa.Column("keywords", sa.JSON, nullable=False),
+    sa.Column("entities", sa.JSON, nullable=False),
+    sa.Column("title_terms", sa.Text, nullable=False),
+    sa.Column("body_terms", sa.Text, nullable=False),
+    sa.Column("sub_terms", sa.Text, nullable=False),
+    sa.Column("candidates", sa.JSON, nullable=False),  # keyword-candidate counts, so df can be undone
+    sa.Column("content_hash", sa.String(40), nullable=False),
+    sa.Column("views", sa.Integer, nullable=False, default=0),
+    sa.Column("comments", sa.Integer, nullable=False, default=0),
+    sa.Column("shares", sa.Integer, nullable=False, default=0),
+    sa.Column("ingested_at", UTCDateTime(), nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# document frequency of each keyword candidate, for TF-IDF with IDF from the corpus itself
+term_df = sa.Table(
+    "term_df",
+    metadata,
+    sa.Column("term", sa.Text, primary_key=True),
+    sa.Column("df", sa.Integer, nullable=False),
+)
