@@ -6,6 +6,8 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -78,10 +80,12 @@ def ingest_paths(
     extracted = list(_extract_all(list(find_inputs(paths)), settings, summary, progress))
     # 2. segment and analyse (in worker processes when there is enough text), 3. store in batches
     progress.start("store", len(extracted))
-    for batch in _batches(extracted, settings.ingest_batch):
-        analyses = list(analyze_many(batch, settings))
-        _store_batch(engine, batch, analyses, settings, summary, (clock or _utcnow)())
-        progress.advance("store", len(batch))
+    with analyzer(settings, len(extracted)) as analyze_all:
+        analyses = analyze_all(extracted)
+        for batch in _batches(extracted, settings.ingest_batch):
+            done = list(islice(analyses, len(batch)))
+            _store_batch(engine, batch, done, settings, summary, (clock or _utcnow)())
+            progress.advance("store", len(batch))
     return summary
 
 
@@ -101,15 +105,21 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def analyze_many(batch: list[Extracted], settings: Settings) -> Iterator[Analysis]:
-    """Analyses of a batch, in order; fans out to one process per core for large batches."""
+@contextmanager
+def analyzer(settings: Settings, volume: int) -> Iterator[Callable[[list[Extracted]], Iterator[Analysis]]]:
+    """A function from articles to their analyses, in order: one worker process per core for volume.
+
+    The pool lives for the whole run, so workers build their dictionary once and segment the
+    next batches while the main process writes the current one to the store.
+    """
     workers = settings.ingest_workers or os.cpu_count() or 1
-    jobs = [(a.title, a.body) for a in batch]
-    if workers <= 1 or len(batch) < 64:
-        yield from (_analyze_job(job, settings) for job in jobs)
+    if workers <= 1 or volume < 200:
+        yield lambda items: (_analyze_job((a.title, a.body), settings) for a in items)
         return
     with ProcessPoolExecutor(workers, initializer=_warm_worker, initargs=(settings,)) as pool:
-        yield from pool.map(_analyze_job, jobs, [settings] * len(jobs), chunksize=32)
+        yield lambda items: pool.map(
+            _analyze_job, [(a.title, a.body) for a in items], [settings] * len(items), chunksize=16
+        )
 
 
 def _warm_worker(settings: Settings) -> None:
@@ -186,12 +196,12 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
         ids = [a.id for a in stored.iterate(connection)]
     progress.start("reindex", total)
     # 1. new terms and candidates for every article, 2. df from the whole corpus, 3. keywords
-    with engine.begin() as connection:
+    with engine.begin() as connection, analyzer(settings, total) as analyze_all:
         terms.clear_document_frequencies(connection)
         for batch in _batches(ids, settings.ingest_batch):
             found = [stored.get(connection, key) for key in batch]
             jobs = [Extracted(path="", title=a.title, body=a.body) for a in found]
-            for article, analysis in zip(found, analyze_many(jobs, settings)):
+            for article, analysis in zip(found, analyze_all(jobs)):
                 stored.update_analysis(connection, article.id, _analysis_values(analysis))
                 terms.add_document_frequencies(connection, Counter(analysis.candidates.keys()))
             progress.advance("reindex", len(batch) / 2)

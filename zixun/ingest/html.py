@@ -32,15 +32,20 @@ _CHROME_LINK = re.compile(r"^\s*(?:返回\S{0,8}(?:首页|查看更多)|点击�
 _END = re.compile(r"^\s*[（(【]?\s*(?:责任编辑|责编)\s*[:：]|^\s*【纠错】|正文已结束")
 _CREDIT = re.compile(r"^\s*[（(]?\s*(?:作者|采写|撰文|记者|摄影|文/图|文|图)\s*[:：/|]\s*(?P<who>[^:：]{1,24}?)\s*[)）]?$"
                      r"|^\S{0,12}作者\s+(?P<who2>\S{2,8})$|供稿|摄影\s*/|编辑\s*/")
-_SOURCE_RE = re.compile(r"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{1,30}?)(?=\s|$|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享|\d{4}[-年/])")
-_AUTHOR_RE = re.compile(r"(?:作者\s*[:：]|文\s*/|记者\s*[:：])\s*(?P<v>[^\s|｜:：]{2,12}(?:\s[^\s|｜:：]{2,4})*?)(?=\s{2,}|$|来源|编辑|责任|时间|发布|日期|\s*\d{4}[-年/])")
+# 来源：人民网-文化频道 / 作者：李在山 — a value runs until a space or the next byline word.
+_NEXT_FIELD = r"来源|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享"
+_SOURCE_RE = re.compile(rf"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])")
+_AUTHOR_RE = re.compile(rf"(?:作者\s*[:：]|文\s*/|记者\s*[:：])\s*(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
+                        rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])")
 _OUTLET = re.compile(r"(?:网|报|社|台|新闻|日报|时报|网站|中心|频道|杂志|传媒|APP|发布)$")
-_COMMENTS = (re.compile(r"共有\s*(\d+)\s*条评论"), re.compile(r"(\d+)\s*条?评论"), re.compile(r"评论\s*[:：(（]\s*(\d+)"))
+_COMMENTS = (re.compile(r"共有\s*(\d+)\s*条评论"), re.compile(r"(\d+)\s*条?评论"),
+             re.compile(r"评论\s*[:：(（]\s*(\d+)"))
 _VIEWS = re.compile(r"(?:阅读|浏览|点击|人气)(?:量|数|次数)?\s*[:：]?\s*(\d+)")
 _TIME_META = ("article:published_time", "og:release_date", "publishdate", "pubdate", "publish_date", "publishtime",
               "firstpublishedtime", "ptime", "weibo: article:create_at", "datepublished", "dateupdate",
               "sailthru.date", "parsely-pub-date", "dc.date.issued", "dc.date", "published_time")
-_SCRIPT_TIME = re.compile(r"""(?:publishdate|pubtime|pubdate|publish_time|ptime)["']?\s*[:=]\s*["']([^"']{8,30})""", re.I)
+_SCRIPT_TIME = re.compile(r"""(?:publishdate|pubtime|pubdate|publish_time|ptime)["']?\s*[:=]\s*["']([^"']{8,30})""",
+                          re.I)
 _HAS_CLOCK = re.compile(r"\d{1,2}\s*[:：时]\s*\d{2}")
 _SITE_SPLIT = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|－|—| - | – |-(?=\S*$))\s*")
 _AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:author|author-name|author_name|writer|byline|auth-name)(?:\s|$)", re.I)
@@ -93,7 +98,7 @@ def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
     first, last = _span(page.lines, inside)
     body, credits, dropped = _paragraphs(page.lines[first:last + 1])   # 5. filter into paragraphs
     if sum(map(len, body)) < 40:
-        raise IngestError(path, f"no article body: only {sum(map(len, body))} characters of text survive the chrome filter")
+        raise IngestError(path, f"no article body: only {sum(map(len, body))} characters survive the chrome filter")
     # 6. the page's own fields, read around the body
     title_el, title = _title(page, page.lines[first].el)
     start = _line_index(page.lines, title_el, default=max(0, first - 15))
@@ -111,6 +116,7 @@ def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
 
 def _parse(text: str, path: str) -> _Page:
     # Plain etree elements: lxml.html's element classes cost a Python lookup per node on 5,000-link portals.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)   # lxml refuses str input that declares an encoding
     try:
         root = lxml.etree.fromstring(text, lxml.etree.HTMLParser(remove_comments=True, remove_pis=True))
     except (lxml.etree.ParserError, ValueError) as error:
@@ -365,20 +371,31 @@ def _byline(art: Extracted, page: _Page, around: list[str], credits: list[str], 
     """Fill source (an outlet) and author (a person) from byline text, classes, credit lines and meta."""
     limit = page.order.get(container, 0)
     classed = [el for el in _BYLINE_CANDIDATES(page.root) if page.order.get(el, 0) < limit]
-    authors = [m.group("v") for line in around for m in [_AUTHOR_RE.search(line)] if m]
-    authors += [_text(el) for el in classed if _AUTHOR_CLASS.search(el.get("class") or "")]
-    authors += [m.group("who") or m.group("who2") for c in credits for m in [_CREDIT.search(c)] if m and (m.group("who") or m.group("who2"))]
-    sources = [m.group("v") for line in around for m in [_SOURCE_RE.search(line)] if m]
-    sources += [_text(el) for el in classed if _SOURCE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
+    marks = {el: f"{el.get('class') or ''} {el.get('id') or ''}" for el in classed}
+    # Each list is in order of trust: visible byline text, then classed elements, then credits or meta.
+    authors = _groups(_AUTHOR_RE, around, "v") + [_text(el) for el in classed if _AUTHOR_CLASS.search(marks[el])]
+    authors += _groups(_CREDIT, credits, "who", "who2")
+    sources = _groups(_SOURCE_RE, around, "v") + [_text(el) for el in classed if _SOURCE_CLASS.search(marks[el])]
     sources += [page.meta.get(k, "") for k in ("source", "contentsource", "mediaid")]
-    outlets = [page.meta.get(k, "") for k in ("author", "article:author")]
     art.author = next(filter(None, map(_clean_name, authors)), None)
     art.source = next(filter(None, map(_clean_name, sources)), None)
-    meta_name = next(filter(None, map(_clean_name, outlets)), None)
+    # <meta name="author"> holds a person on some sites and the outlet (网易, 证券时报网) on others.
+    meta_name = next(filter(None, map(_clean_name, (page.meta.get("author"), page.meta.get("article:author")))), None)
     if meta_name and _OUTLET.search(meta_name):
         art.source = art.source or meta_name
     elif meta_name:
         art.author = art.author or meta_name
+
+
+def _groups(pattern: re.Pattern, texts: list[str], *names: str) -> list[str]:
+    """The first non-empty named group of each text the pattern finds something in."""
+    found = []
+    for text in texts:
+        match = pattern.search(text)
+        value = match and next((match.group(n) for n in names if match.group(n)), None)
+        if value:
+            found.append(value)
+    return found
 
 
 def _clean_name(raw: str | None) -> str | None:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from zixun.text.segment import Token
 
 # jieba tags worth a keyword: nouns of all kinds, verbal nouns, Latin words
-_KEYWORD_POS = re.compile(r"^(n|nr|nrt|nrfg|ns|nt|nz|nw|vn|eng|an|l|i|j)$")
+_KEYWORD_POS = frozenset("n nr nrt nrfg ns nt nz nw vn eng an l i j".split())
 _WORD = re.compile(r"^\w+$")  # the same shape as an index term, so df lines up with the index
 _NUMERIC = re.compile(r"^[\d.%,/\-+:]+$|^[\d一二三四五六七八九十百千万亿零两]+[年月日号时分秒岁个元多余]?$")
 _STOPWORDS = frozenset(
@@ -23,8 +23,8 @@ def keyword_candidates(tokens: Iterable[Token]) -> Counter:
     """Term counts of the tokens that can be keywords (nouns and names, no numbers or stop words)."""
     return Counter(
         t.word for t in tokens
-        if len(t.word) >= 2 and _KEYWORD_POS.match(t.pos) and _WORD.match(t.word) and not _NUMERIC.match(t.word)
-        and t.word not in _STOPWORDS
+        if t.pos in _KEYWORD_POS and len(t.word) >= 2 and t.word not in _STOPWORDS
+        and _WORD.match(t.word) and not _NUMERIC.match(t.word)
     )
 
 
