@@ -9,7 +9,7 @@ from zixun.text.snippets import sentences, snippet_around, summarize, truncate
 
 
 def test_bundled_dictionary_keeps_names_whole():
-    words = [t.word for t in segmenter().tag("美国国务卿鲁比奥展开了紧张的外交沟通")]
+    words = [word for word, _ in segmenter().tag("美国国务卿鲁比奥展开了紧张的外交沟通")]
     assert "鲁比奥" in words
 
 

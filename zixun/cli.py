@@ -69,7 +69,7 @@ def ingest(settings: Settings, paths: tuple[Path, ...], db: str | None) -> None:
     with progress_bar() as progress:
         summary = pipeline.ingest_paths(engine, paths, settings, progress)
     for error in summary.failed:
-        err.print(f"[red]failed[/red] {error}", highlight=False, markup=True)
+        click.echo(f"failed: {error}", err=True)
     click.echo(summary.line())
     sys.exit(1 if summary.failed else 0)
 
@@ -85,7 +85,7 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str) -> None:
         try:
             found = extract_file(path, settings.max_file_bytes)
         except IngestError as error:
-            err.print(f"failed {error}", highlight=False, markup=False)
+            click.echo(f"failed: {error}", err=True)
             failed += 1
             continue
         for article in found:
@@ -144,3 +144,35 @@ def reindex(settings: Settings, db: str | None) -> None:
     with progress_bar() as progress:
         total = pipeline.reindex(engine, settings, progress)
     click.echo(f"re-indexed {total} articles")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
+@db_option
+@click.pass_obj
+def serve(settings: Settings, host: str, port: int, workers: int, db: str | None) -> None:
+    """Serve the portal (HTML pages, JSON API under /api/, docs at /docs)."""
+    from zixun.web.server import serve as run_server  # the web stack loads only for this command
+
+    run_server(settings.with_database(db), host, port, workers)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--db-file", default="var/demo.db", show_default=True, type=click.Path(path_type=Path),
+              help="SQLite file to (re)create.")
+@click.pass_obj
+def demo(settings: Settings, host: str, port: int, db_file: Path) -> None:
+    """Rebuild the demo store from the bundled sample (dates synthesized from now) and serve it."""
+    from datetime import datetime, timezone
+
+    from zixun.web.demo import build_demo
+    from zixun.web.server import serve as run_server
+
+    demo_settings, summary = build_demo(db_file, settings, datetime.now(timezone.utc))
+    click.echo(f"demo store {db_file}: {summary.line()}")
+    click.echo(f"serving http://{host}:{port}/")
+    run_server(demo_settings, host, port, 1)

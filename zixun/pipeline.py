@@ -80,11 +80,12 @@ def ingest_paths(
     extracted = list(_extract_all(list(find_inputs(paths)), settings, summary, progress))
     # 2. segment and analyse (in worker processes when there is enough text), 3. store in batches
     progress.start("store", len(extracted))
+    frequencies = terms.FrequencyCache()
     with analyzer(settings, len(extracted)) as analyze_all:
         analyses = analyze_all(extracted)
         for batch in _batches(extracted, settings.ingest_batch):
             done = list(islice(analyses, len(batch)))
-            _store_batch(engine, batch, done, settings, summary, (clock or _utcnow)())
+            _store_batch(engine, batch, done, frequencies, settings, summary, (clock or _utcnow)())
             progress.advance("store", len(batch))
     return summary
 
@@ -154,7 +155,7 @@ def _row(article: Extracted, analysis: Analysis, guid: str, now: datetime) -> di
     }
 
 
-def _store_batch(engine, batch, analyses, settings, summary, now) -> None:
+def _store_batch(engine, batch, analyses, frequencies, settings, summary, now) -> None:
     rows: dict[str, dict] = {}
     for article, analysis in zip(batch, analyses):
         guid = guid_of(article)
@@ -171,8 +172,10 @@ def _store_batch(engine, batch, analyses, settings, summary, now) -> None:
                 delta.subtract(Counter(old[guid].candidates.keys()))
             delta.update(row["candidates"].keys())
             (changed if guid in old else new).append(row)
-        terms.add_document_frequencies(connection, delta)
-        _fill_keywords(connection, new + changed, stored.count(connection) + len(new), settings)
+        frequencies.add(connection, delta)
+        wanted = {t for row in new + changed for t in row["candidates"]}
+        df = frequencies.get_many(connection, wanted)
+        _fill_keywords(new + changed, df, stored.count(connection) + len(new), settings)
         stored.insert_many(connection, new)
         for row in changed:
             stored.replace(connection, row["guid"], row)
@@ -180,10 +183,7 @@ def _store_batch(engine, batch, analyses, settings, summary, now) -> None:
     summary.updated += len(changed)
 
 
-def _fill_keywords(connection: sa.Connection, rows: list[dict], n_docs: int, settings: Settings) -> None:
-    if not rows:
-        return
-    df = terms.document_frequencies(connection, {t for row in rows for t in row["candidates"]})
+def _fill_keywords(rows: list[dict], df: dict[str, int], n_docs: int, settings: Settings) -> None:
     for row in rows:
         row["keywords"] = top_keywords(Counter(row["candidates"]), df, n_docs, settings.keywords_per_article)
 
@@ -192,26 +192,27 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
     """Re-segment every article (after a dictionary change) and rebuild df and keywords from scratch."""
     progress = progress or Progress()
     with engine.connect() as connection:
-        total = stored.count(connection)
         ids = [a.id for a in stored.iterate(connection)]
-    progress.start("reindex", total)
+    progress.start("reindex", len(ids))
+    df: Counter = Counter()
     # 1. new terms and candidates for every article, 2. df from the whole corpus, 3. keywords
-    with engine.begin() as connection, analyzer(settings, total) as analyze_all:
-        terms.clear_document_frequencies(connection)
+    with engine.begin() as connection, analyzer(settings, len(ids)) as analyze_all:
         for batch in _batches(ids, settings.ingest_batch):
             found = [stored.get(connection, key) for key in batch]
             jobs = [Extracted(path="", title=a.title, body=a.body) for a in found]
             for article, analysis in zip(found, analyze_all(jobs)):
                 stored.update_analysis(connection, article.id, _analysis_values(analysis))
-                terms.add_document_frequencies(connection, Counter(analysis.candidates.keys()))
+                df.update(analysis.candidates.keys())
             progress.advance("reindex", len(batch) / 2)
+        terms.clear_document_frequencies(connection)
+        terms.add_document_frequencies(connection, df)
         for batch in _batches(ids, settings.ingest_batch):
             rows = stored.candidates_of(connection, batch)
-            _fill_keywords(connection, rows, total, settings)
+            _fill_keywords(rows, df, len(ids), settings)
             for row in rows:
                 stored.update_analysis(connection, row["id"], {"keywords": row["keywords"]})
             progress.advance("reindex", len(batch) / 2)
-    return total
+    return len(ids)
 
 
 def _analysis_values(analysis: Analysis) -> dict:

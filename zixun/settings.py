@@ -28,6 +28,21 @@ class Settings(BaseSettings):
     )
     keywords_per_article: int = Field(8, description="How many TF-IDF keywords each article keeps.")
     summary_chars: int = Field(120, description="Length budget of an article summary, in characters.")
+    # web portal (zixun serve / zixun demo)
+    demo_note: bool = Field(
+        False, description="Say in the page footer that publish times and counters are synthesized demo data."
+    )
+    display_timezone: str = Field("Asia/Shanghai", description="IANA time zone the portal shows times in.")
+    page_size: int = Field(20, description="Articles per page in the portal's lists and search results.")
+    hot_cache_seconds: float = Field(
+        30.0, description="How long the portal keeps a hot list (and category lists) in memory before re-ranking."
+    )
+    old_article_days: int = Field(
+        30, description="Article pages older than this many days say so (本文发布于 N 个月前)."
+    )
+    view_flush_seconds: float = Field(
+        0.5, description="Page views are queued and written in one transaction at most this often."
+    )
 
     def with_database(self, url: str | None) -> "Settings":
         """A copy pointing at another database (the CLI's --db), or self when url is None."""

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
+from zixun.store.dialect import tune_engine
+
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -32,6 +34,7 @@ def create_engine(url: str) -> sa.Engine:
     engine = sa.create_engine(engine_url(url), future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+    tune_engine(engine)
     return engine
 
 

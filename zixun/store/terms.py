@@ -29,3 +29,25 @@ def add_document_frequencies(connection: sa.Connection, delta: Counter) -> None:
 def clear_document_frequencies(connection: sa.Connection) -> None:
     """Forget every df (before a reindex counts them again)."""
     connection.execute(term_df.delete())
+
+
+class FrequencyCache:
+    """df lookups for one ingest run: each term is read from the store once, then kept up to date here."""
+
+    def __init__(self) -> None:
+        self._df: dict[str, int] = {}
+
+    def get_many(self, connection: sa.Connection, wanted: set[str]) -> dict[str, int]:
+        """df of the wanted terms (0 for unknown ones), reading only the terms not seen before."""
+        missing = wanted.difference(self._df)
+        if missing:
+            found = document_frequencies(connection, missing)
+            self._df.update((term, found.get(term, 0)) for term in missing)
+        return self._df
+
+    def add(self, connection: sa.Connection, delta: Counter) -> None:
+        """Write delta to the store and to the cache."""
+        add_document_frequencies(connection, delta)
+        for term, change in delta.items():
+            if term in self._df:
+                self._df[term] += change

@@ -12,8 +12,8 @@ _KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt
 def named_entities(tokens: Iterable[Token], limit: int = 10) -> dict[str, list[str]]:
     """The most mentioned people, places and orgs: {"people": [...], "places": [...], "orgs": [...]}."""
     counts: dict[str, Counter] = {kind: Counter() for kind in ("people", "places", "orgs")}
-    for token in tokens:
-        kind = _KINDS.get(token.pos)
-        if kind and len(token.word) >= 2:
-            counts[kind][token.word] += 1
+    for word, pos in tokens:
+        kind = _KINDS.get(pos)
+        if kind and len(word) >= 2:
+            counts[kind][word] += 1
     return {kind: [w for w, _ in c.most_common(limit)] for kind, c in counts.items()}

@@ -22,9 +22,9 @@ _STOPWORDS = frozenset(
 def keyword_candidates(tokens: Iterable[Token]) -> Counter:
     """Term counts of the tokens that can be keywords (nouns and names, no numbers or stop words)."""
     return Counter(
-        t.word for t in tokens
-        if t.pos in _KEYWORD_POS and len(t.word) >= 2 and t.word not in _STOPWORDS
-        and _WORD.match(t.word) and not _NUMERIC.match(t.word)
+        word for word, pos in tokens
+        if pos in _KEYWORD_POS and len(word) >= 2 and word not in _STOPWORDS
+        and _WORD.match(word) and not _NUMERIC.match(word)
     )
 
 

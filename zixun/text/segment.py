@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
 
 import rjieba
 
@@ -17,11 +16,8 @@ _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _BUNDLED_DICT = Path(__file__).with_name("userdict.txt")
 
 
-class Token(NamedTuple):
-    """A word with its part-of-speech tag (jieba's tag set: n, nr, ns, nt, v, x ...)."""
-
-    word: str
-    pos: str
+# A word with its part-of-speech tag (jieba's tag set: n, nr, ns, nt, v, x ...), as rjieba returns it.
+Token = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -39,13 +35,13 @@ class Segmenter:
     def __init__(self, user_dicts: tuple[Path, ...] = ()):
         # building the dictionary costs ~130 ms; done once per process (see segmenter()).
         self._jieba = rjieba.Jieba()
+        self._subword_cache: dict[str, list[str]] = {}
         for path in (_BUNDLED_DICT, *user_dicts):
             load_user_dict(self._jieba, path)
 
     def tag(self, text: str) -> list[Token]:
         """Cut text into words with part-of-speech tags, whitespace dropped."""
-        # plain tuples from rjieba, re-typed without a per-token constructor call (hot path)
-        return [Token._make(pair) for pair in self._jieba.tag(fold(text)) if not pair[0].isspace()]
+        return [pair for pair in self._jieba.tag(fold(text)) if not pair[0].isspace()]
 
     def terms(self, text: str) -> list[str]:
         """Search terms of text in order: folded words, punctuation dropped, split at non-word chars."""
@@ -54,17 +50,23 @@ class Segmenter:
     def segment(self, text: str) -> Segmented:
         """Tag text once and derive the index terms and sub-word terms from the same cut."""
         tokens = self.tag(text)
-        terms = index_terms(t.word for t in tokens)
+        terms = index_terms(word for word, _ in tokens)
         return Segmented(tokens, terms, self._subterms(terms))
 
     def _subterms(self, terms: list[str]) -> list[str]:
         # cut_for_search's extra words: dictionary 2- and 3-grams inside long words (人民 in 中华人民共和国)
         extra = []
         for term in (t for t in terms if len(t) > 2):
-            if _CJK.match(term):
-                for n in (2, 3):
-                    extra.extend(g for g in _grams(term, n) if g != term and self._jieba.has_word(g))
+            found = self._subword_cache.get(term)
+            if found is None:
+                found = self._dictionary_grams(term) if _CJK.match(term) else []
+                if len(self._subword_cache) < 500_000:  # news vocabulary repeats; bound the memory
+                    self._subword_cache[term] = found
+            extra.extend(found)
         return extra
+
+    def _dictionary_grams(self, term: str) -> list[str]:
+        return [g for n in (2, 3) for g in _grams(term, n) if g != term and self._jieba.has_word(g)]
 
 
 def _grams(word: str, n: int) -> list[str]:
@@ -73,8 +75,13 @@ def _grams(word: str, n: int) -> list[str]:
 
 def index_terms(words) -> list[str]:
     """Words as index terms: split at non-word characters (GPT-4o → gpt 4o), punctuation gone."""
-    # one regex pass over the space-joined words keeps word boundaries and is ~5x a per-word loop
-    return _WORD_CHARS.findall(" ".join(words))
+    out: list[str] = []
+    for word in words:
+        if word.isalnum():  # C-speed fast path: most words are all letters or digits
+            out.append(word)
+        elif not word.isspace():
+            out.extend(_WORD_CHARS.findall(word))
+    return out
 
 
 def load_user_dict(jieba: rjieba.Jieba, path: Path) -> int:
