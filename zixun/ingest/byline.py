@@ -1,0 +1,193 @@
+"""The fields around an article body: headline, publish time, author and 来源, counters, 原创 marker, URL.
+
+Stage 6 of extract_html. Each reader takes the parsed Page and the text lines just before the body
+(the byline block) and just after it; metadata (meta tags, JSON-LD) is trusted first where it exists.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import lxml.etree
+
+from zixun.ingest.chrome import heading_label
+from zixun.ingest.dates import find_datetime, parse_datetime
+from zixun.ingest.layout import Line, Page, is_heading, text_of
+from zixun.models import Extracted
+
+_CREDIT = re.compile(r"^\s*[（(]?\s*(?:作者|采写|撰文|记者|摄影|文/图|文|图)\s*[:：/|]\s*(?P<who>[^:：]{1,24}?)\s*[)）]?$"
+                     r"|^\S{0,12}作者\s+(?P<who2>\S{2,8})$"
+                     # 澎湃新闻记者 段彦超 廖艳 — an outlet's reporters named on a line of their own
+                     r"|^\S{0,10}记者\s+(?P<who3>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3})$"
+                     # 来源：无锡交警 closing the text: the story's source, not a sentence of it
+                     r"|^\s*[（(]?\s*(?:本文)?来源\s*[:：|｜]\s*[^\s，。]{1,20}\s*[)）]?$"
+                     r"|供稿|供图(?:\s*\S{0,12})?$|摄影\s*/|编辑\s*/|^\s*图片来源\s*[:：]|对此文亦有贡献")
+# 来源：人民网-文化频道 / 作者：李在山 — a value runs until a space or the next byline word.
+_NEXT_FIELD = r"来源|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享"
+_SOURCE_RE = re.compile(rf"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])")
+_AUTHOR_RE = re.compile(rf"(?:作者\s*[:：]|文\s*/|记者\s*[:：])\s*(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
+                        rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])")
+# A dateline that names its outlet: "中国网 2019-11-25 10:37:31", "2019-05-17 · 苏皖城市报道".
+_DATE = r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+_DATELINE = re.compile(rf"^(?P<a>[^\s\d:：|｜·]{{2,12}})\s+{_DATE}$|^{_DATE}\s*[·|｜]?\s*(?P<b>[^\s\d:：|｜·]{{2,12}})$")
+_OUTLET = re.compile(r"(?:网|报|社|台|新闻|日报|时报|网站|中心|频道|杂志|传媒|APP|发布)$")
+_COMMENTS = (re.compile(r"共有\s*(\d+)\s*条评论"), re.compile(r"(\d+)\s*条?评论"),
+             re.compile(r"评论\s*[:：(（]\s*(\d+)"))
+_VIEWS = re.compile(r"(?:阅读|浏览|点击|人气)(?:量|数|次数)?\s*[:：]?\s*(\d+)")
+_TIME_META = ("article:published_time", "og:release_date", "publishdate", "pubdate", "publish_date", "publishtime",
+              "firstpublishedtime", "ptime", "weibo: article:create_at", "datepublished", "dateupdate",
+              "sailthru.date", "parsely-pub-date", "dc.date.issued", "dc.date", "published_time")
+_SCRIPT_TIME = re.compile(r"""(?:publishdate|pubtime|pubdate|publish_time|ptime)["']?\s*[:=]\s*["']([^"']{8,30})""",
+                          re.I)
+# CMS templates that keep the publish time in a data attribute of the article wrapper.
+_ATTR_TIME = lxml.etree.XPath("//@data-ptime|//@data-pubtime|//@data-publishtime|//@data-publish-time")
+_HAS_CLOCK = re.compile(r"\d{1,2}\s*[:：时]\s*\d{2}")
+_SITE_SPLIT = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|－|—| - | – |-(?=\S*$))\s*")
+_AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:author|author-name|author_name|writer|byline|auth-name)(?:\s|$)", re.I)
+_SOURCE_CLASS = re.compile(r"(?:^|\s|_)(?:source|a_source|origin|media-name|source-name)(?:\s|$)", re.I)
+_HEADING_CANDIDATES = lxml.etree.XPath(
+    "//h1|//h2|//h3|//h4|//h5|//h6|//*[contains(translate(@class, 'TITLE', 'title'), 'title')"
+    " or contains(translate(@id, 'TITLE', 'title'), 'title')]")
+_BYLINE_CANDIDATES = lxml.etree.XPath(
+    "//*[contains(@class, 'author') or contains(@class, 'writer') or contains(@class, 'byline')"
+    " or contains(@class, 'source') or contains(@id, 'source') or contains(@class, 'origin')"
+    " or contains(@class, 'media-name')]")
+
+
+def is_credit(text: str) -> bool:
+    """True for a credit line inside the article (作者：…, 图片来源：…, （实习生…对此文亦有贡献）)."""
+    return bool(_CREDIT.search(text))
+
+
+def read_title(page: Page, body_start) -> tuple[object, str]:
+    """(element, title): the longest headline the <title> contains, else the heading nearest above the body."""
+    raw = " ".join((page.root.findtext(".//title") or "").split())
+    limit = page.order.get(body_start, len(page.order))
+    heads = [(el, " ".join(text_of(el).split())) for el in _HEADING_CANDIDATES(page.root) if is_heading(el)]
+    heads = [(el, t) for el, t in heads if 4 <= len(t) <= 100 and page.order.get(el, limit) <= limit]
+    metas = [page.meta.get("og:title"), page.meta.get("articletitle"), page.ld.get("headline"), page.ld.get("title")]
+    # Metas and headings compete: a meta can be cut short (a quote inside og:title ends the attribute).
+    pool = [(None, m.strip()) for m in metas if m] + heads
+    inside = [(el, t) for el, t in pool if len(t) >= 4 and _nows(t) in _nows(raw)]
+    if inside:
+        el, title = max(inside, key=lambda item: (len(_nows(item[1])), item[0] is None))
+        return el if el is not None else next((h for h, t in heads if _nows(t) == _nows(title)), None), title
+    near = [(el, t) for el, t in heads if len(t) >= 6 and not heading_label(t)]
+    if near:
+        return max(near, key=lambda item: page.order.get(item[0], 0))
+    return None, _strip_site(raw)
+
+
+def read_published(page: Page, before: list[str], after: list[str], html: str) -> datetime | None:
+    """Meta, JSON-LD and the byline above the body first; a clock time there beats a bare date."""
+    found = [page.meta.get(key) for key in _TIME_META] + [page.ld.get("datePublished"), page.ld.get("pubDate")]
+    stamps = _stamps(found + before)
+    if not any(clock for _, clock in stamps):   # attributes and script variables only when no clock time shows
+        stamps += _stamps([str(v) for v in _ATTR_TIME(page.root)] + _SCRIPT_TIME.findall(html[:200_000]))
+    if not stamps:   # below the body stand comment and list times: the last resort
+        stamps = _stamps(after)
+    if not stamps:
+        return None
+    first = stamps[0][0]
+    return next((s for s, clock in stamps if clock and s.date() == first.date()), first)
+
+
+def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str], container) -> None:
+    """Fill source (an outlet) and author (a person) from byline text, classes, credit lines and meta."""
+    limit = page.order.get(container, 0)
+    classed = [el for el in _BYLINE_CANDIDATES(page.root) if page.order.get(el, 0) < limit]
+    marks = {el: f"{el.get('class') or ''} {el.get('id') or ''}" for el in classed}
+    # Each list is in order of trust: visible byline text, then classed elements, then credits or meta.
+    authors = _groups(_AUTHOR_RE, around, "v") + [text_of(el) for el in classed if _AUTHOR_CLASS.search(marks[el])]
+    authors += _groups(_CREDIT, credits, "who", "who2", "who3")
+    sources = _groups(_SOURCE_RE, around, "v") + [text_of(el) for el in classed if _SOURCE_CLASS.search(marks[el])]
+    sources += [page.meta.get(k, "") for k in ("source", "contentsource", "mediaid")]
+    sources += _dateline_names(around)
+    art.author = next(filter(None, map(_clean_name, authors)), None)
+    art.source = next(filter(None, map(_clean_name, sources)), None)
+    # <meta name="author"> holds a person on some sites and the outlet (网易, 证券时报网) on others.
+    meta_name = next(filter(None, map(_clean_name, (page.meta.get("author"), page.meta.get("article:author")))), None)
+    if meta_name and (_OUTLET.search(meta_name) or meta_name in _site_part(page)):
+        art.source = art.source or meta_name
+    elif meta_name:
+        art.author = art.author or meta_name
+
+
+def read_counters(lines: list[Line], around: list[str]) -> tuple[int | None, int | None]:
+    """(comments, views) as the page shows them next to the article, None where it shows none."""
+    comments = next((int(m.group(1)) for ln in lines for m in [_COMMENTS[0].search(ln.text)] if m), None)
+    for line in around:
+        for pattern in _COMMENTS[1:]:
+            match = pattern.search(line)
+            if match and comments is None:
+                comments = int(match.group(1))
+    views = next((int(m.group(1)) for line in around for m in [_VIEWS.search(line)] if m), None)
+    return comments, views
+
+
+def declared_original(page: Page, around: list[str]) -> bool:
+    """True when the byline or the source meta claims 原创."""
+    marks = around + [page.meta.get("source", "")]
+    return any(re.search(r"原创(?!作者)", text) for text in marks)
+
+
+def canonical_url(page: Page) -> str | None:
+    """The page's own URL from canonical link, og:url or JSON-LD, if absolute."""
+    for candidate in (page.meta.get("canonical"), page.meta.get("og:url"), page.ld.get("url"), page.ld.get("@id")):
+        if candidate and candidate.startswith("http"):
+            return candidate
+    return None
+
+
+def _nows(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _strip_site(raw: str) -> str:
+    parts = [p for p in _SITE_SPLIT.split(raw) if p]
+    return max(parts, key=len) if parts else raw
+
+
+def _site_part(page: Page) -> str:
+    """The <title> minus its longest part: the site name a portal appends (网易新闻, 凤凰网资讯_凤凰网)."""
+    raw = " ".join((page.root.findtext(".//title") or "").split())
+    parts = [p for p in _SITE_SPLIT.split(raw) if p]
+    return "".join(sorted(parts, key=len)[:-1]) if len(parts) > 1 else ""
+
+
+def _dateline_names(lines: list[str]) -> list[str]:
+    """Names a dateline gives: "中国网 2019-11-25 10:37", or an outlet alone on the line above the date."""
+    found = _groups(_DATELINE, lines, "a", "b")
+    for line, nxt in zip(lines, lines[1:]):
+        if len(line) <= 10 and _OUTLET.search(line) and not re.search(r"\d", line) and re.match(_DATE, nxt):
+            found.append(line)
+    return found
+
+
+def _stamps(texts: list[str | None]) -> list[tuple[datetime, bool]]:
+    """(time, shows a clock time) for each text that holds a date."""
+    stamps = []
+    for raw in filter(None, texts):
+        raw = re.sub(r"(\d)-(\d{1,2}:\d{2})", r"\1 \2", raw.strip())   # 2007-08-20-23:59:59
+        stamp = parse_datetime(raw) if len(raw) <= 32 else find_datetime(raw)
+        if stamp is not None:
+            stamps.append((stamp, bool(_HAS_CLOCK.search(raw))))
+    return stamps
+
+
+def _groups(pattern: re.Pattern, texts: list[str], *names: str) -> list[str]:
+    """The first non-empty named group of each text the pattern finds something in."""
+    found = []
+    for text in texts:
+        match = pattern.search(text)
+        value = match and next((match.group(n) for n in names if match.group(n)), None)
+        if value:
+            found.append(value)
+    return found
+
+
+def _clean_name(raw: str | None) -> str | None:
+    name = re.sub(r"^\s*来源\s*[:：]\s*|\s*原创稿?\s*$", "", " ".join((raw or "").split())).strip(" ：:|")
+    if not 2 <= len(name) <= 20 or name.isdigit() or "http" in name or name in ("本站", "本站原创", "原创"):
+        return None
+    return name
