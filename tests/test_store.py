@@ -58,7 +58,7 @@ def test_bad_files_fail_alone_and_store_nothing(engine, settings, tmp_path_facto
     broken.write_text('{"id": "b1", "title": "一", "body": "正文。"}\n{"id": "b2", "title": \n', encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.html").write_bytes(bytes(range(256)) * 40)
-    (tmp_path / "huge.html").write_bytes(b"<html><body><p>" + "大".encode() * (settings.max_file_bytes // 3 + 10) + b"</p></body></html>")
+    (tmp_path / "huge.html").write_bytes(b"<html><body><p>" + "大".encode() * (50_000_000 // 3) + b"</p></body></html>")  # 50 MB
     summary = pipeline.ingest_paths(engine, [tmp_path], settings)
     reasons = {Path(e.source.split(" line ")[0]).name: e.reason for e in summary.failed}
     assert set(reasons) == {"broken.jsonl", "empty.txt", "binary.html", "huge.html"}
