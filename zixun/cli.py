@@ -176,3 +176,107 @@ def demo(settings: Settings, host: str, port: int, db_file: Path) -> None:
     click.echo(f"demo store {db_file}: {summary.line()}")
     click.echo(f"serving http://{host}:{port}/")
     run_server(demo_settings, host, port, 1)
+
+
+@main.command("related")
+@click.argument("key", required=False, metavar="ID_OR_GUID")
+@click.option("--all", "every", is_flag=True, help="Every article's list, one JSON line each.")
+@click.option("--limit", default=5, type=click.IntRange(1, 10))
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "text"]), default="json")
+@db_option
+@click.pass_obj
+def related_command(settings, key, every, limit, fmt, db) -> None:
+    """Articles related to ID_OR_GUID by content (precomputed at ingest), best first; or --all."""
+    from zixun.rank.related import related_articles
+    from zixun.store import related as lists
+
+    if bool(key) == every:
+        raise click.UsageError("give one ID_OR_GUID, or --all")
+    engine = open_store(settings.with_database(db).database_url)
+    with engine.connect() as connection:
+        if every:
+            for guid, guids in lists.all_lists(connection):
+                _echo_json({"guid": guid, "related": guids[:limit]})
+            return
+        article = stored.get(connection, key)
+        if article is None:
+            err.print(f"related: no article with id or guid {key!r}", highlight=False, markup=False)
+            sys.exit(1)
+        found = related_articles(connection, article.id, limit)
+    items = [{"id": r.article.id, "guid": r.article.guid, "title": r.article.title, "score": r.score,
+              "reasons": r.reasons} for r in found]
+    if fmt == "text":
+        for item in items:
+            click.echo(f"{item['id']}  {item['score']:.3f}  {item['title']}  ({'；'.join(item['reasons'])})")
+        return
+    _echo_json({"id": article.id, "guid": article.guid, "title": article.title, "related": items})
+
+
+@main.command("hot")
+@click.option("--window", type=click.Choice(["24h", "7d"]), default="24h")
+@click.option("--category", default=None)
+@click.option("--limit", default=10, type=click.IntRange(1, 100))
+@click.option("--at", "at", default=None, metavar="ISO-TIME", help="Rank as of this time (default: now).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@db_option
+@click.pass_obj
+def hot_command(settings, window, category, limit, at, fmt, db) -> None:
+    """The hottest articles of a window (engagement with time decay), with why each is hot."""
+    from zixun.ingest.dates import parse_datetime
+    from zixun.rank.hot import hot_articles
+
+    now = parse_datetime(at) if at else None
+    if at and now is None:
+        raise click.BadParameter(f"not a date-time: {at!r}", param_hint="--at")
+    engine = open_store(settings.with_database(db).database_url)
+    with engine.connect() as connection:
+        items = hot_articles(connection, window=window, category=category, limit=limit, now=now)
+    rows = [{"id": h.article.id, "guid": h.article.guid, "title": h.article.title, "score": h.score,
+             "views": h.views, "comments": h.comments, "shares": h.shares, "age_hours": h.age_hours,
+             "explanation": h.explanation} for h in items]
+    if fmt == "json":
+        _echo_json({"window": window, "category": category, "items": rows})
+        return
+    for row in rows:
+        click.echo(f"{row['id']}  {row['title']}\n    {row['explanation']}")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure quality on labelled data."""
+
+
+@eval_group.command("related")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--k", default=5, type=click.IntRange(1, 10))
+@click.option("--split", type=click.Choice(["all", "dev", "heldout"]), default="all",
+              help="Only the articles of this hash split of the ids (see zixun/rank/evaluate.py).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@click.pass_obj
+def eval_related(settings, paths, k, split, fmt) -> None:
+    """Ingest labelled JSONL (category = label) into a fresh store; precision@k and coverage of related."""
+    import tempfile
+    import time
+
+    from zixun.rank.evaluate import related_quality, write_split
+
+    with tempfile.TemporaryDirectory(prefix="zixun-eval-") as tmp:
+        data = Path(tmp) / "labeled.jsonl"
+        write_split(list(paths), split, data)
+        run = settings.with_database(f"sqlite:///{Path(tmp) / 'eval.db'}")
+        engine = open_store(run.database_url)
+        started = time.perf_counter()
+        summary = pipeline.ingest_paths(engine, [data], run)
+        seconds = time.perf_counter() - started
+        with engine.connect() as connection:
+            quality = related_quality(connection, k)
+        engine.dispose()
+    for error in summary.failed:
+        err.print(f"failed {error}", highlight=False, markup=False)
+    if fmt == "json":
+        _echo_json({"split": split, "k": k, "articles": quality.articles, "precision": round(quality.precision, 4),
+                    "coverage": round(quality.coverage, 4), "items": quality.items,
+                    "ingest_seconds": round(seconds, 2)})
+    else:
+        click.echo(quality.line())
+    sys.exit(1 if summary.failed else 0)

@@ -15,6 +15,7 @@ from typing import Callable
 
 import sqlalchemy as sa
 
+from zixun import rank
 from zixun.ingest.files import extract_file, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
@@ -87,6 +88,8 @@ def ingest_paths(
             done = list(islice(analyses, len(batch)))
             _store_batch(engine, batch, done, frequencies, settings, summary, (clock or _utcnow)())
             progress.advance("store", len(batch))
+    # 4. related lists of the new articles (and older lists they enter), their counters as engagement
+    rank.refresh(engine, settings)
     return summary
 
 

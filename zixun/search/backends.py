@@ -44,11 +44,12 @@ POSTGRES_DROP = ("DROP INDEX ix_articles_tsv", "ALTER TABLE articles DROP COLUMN
 
 @dataclass(frozen=True)
 class Backend:
-    """DDL of a backend's index and a builder of 'SELECT n, score' for a list of phrases."""
+    """DDL of a backend's index, and builders of 'SELECT n, score': every phrase / any term matches."""
 
     create_index_sql: tuple[str, ...]
     drop_index_sql: tuple[str, ...]
     matches: Callable[[list[str]], sa.Select]
+    any_matches: Callable[[list[str]], sa.Select]
 
 
 def _fts5_matches(phrases: list[str]) -> sa.Select:
@@ -59,6 +60,24 @@ def _fts5_matches(phrases: list[str]) -> sa.Select:
     return sa.select(fts.c.rowid.label("n"), score.label("score")).where(
         sa.literal_column("articles_fts").op("MATCH")(query)
     )
+
+
+def _fts5_any_matches(terms: list[str]) -> sa.Select:
+    # OR of single index terms (\w+ only, nothing to escape): more-like-this over an article's words
+    query = " OR ".join(f'"{t}"' for t in terms)
+    fts = sa.table("articles_fts", sa.column("rowid"))
+    score = -sa.func.bm25(sa.literal_column("articles_fts"), TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT)
+    return sa.select(fts.c.rowid.label("n"), score.label("score")).where(
+        sa.literal_column("articles_fts").op("MATCH")(query)
+    )
+
+
+def _tsvector_any_matches(terms: list[str]) -> sa.Select:
+    index = sa.table("articles", sa.column("n"), sa.column("tsv")).alias("fts")
+    query = sa.func.to_tsquery("simple", " | ".join(terms))  # \w+ terms hold no tsquery operator
+    weights = sa.literal(f"{{0,{SUB_WEIGHT / TITLE_WEIGHT},{BODY_WEIGHT / TITLE_WEIGHT},1}}")
+    score = sa.func.ts_rank(sa.cast(weights, sa.ARRAY(sa.REAL)), index.c.tsv, query, 1)
+    return sa.select(index.c.n.label("n"), score.label("score")).where(index.c.tsv.op("@@")(query))
 
 
 def _tsvector_matches(phrases: list[str]) -> sa.Select:
@@ -73,8 +92,8 @@ def _tsvector_matches(phrases: list[str]) -> sa.Select:
 
 
 _BACKENDS = {
-    "sqlite": Backend(SQLITE_CREATE, SQLITE_DROP, _fts5_matches),
-    "postgresql": Backend(POSTGRES_CREATE, POSTGRES_DROP, _tsvector_matches),
+    "sqlite": Backend(SQLITE_CREATE, SQLITE_DROP, _fts5_matches, _fts5_any_matches),
+    "postgresql": Backend(POSTGRES_CREATE, POSTGRES_DROP, _tsvector_matches, _tsvector_any_matches),
 }
 
 

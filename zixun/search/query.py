@@ -72,6 +72,15 @@ def search(
     return result
 
 
+def more_like_this(connection: sa.Connection, terms: list[str], limit: int = 100) -> list[int]:
+    """Store rows (n) matching any of terms, best first: candidates for related articles."""
+    if not terms:
+        return []
+    matches = for_dialect(connection.dialect.name).any_matches(terms).subquery()
+    query = sa.select(matches.c.n).order_by(matches.c.score.desc(), matches.c.n).limit(limit)
+    return list(connection.execute(query).scalars())
+
+
 def _filtered(query: sa.Select, filters: Filters) -> sa.Select:
     if filters.category is not None:
         query = query.where(articles.c.category == filters.category)

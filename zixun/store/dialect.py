@@ -14,12 +14,23 @@ def tune_engine(engine: sa.Engine) -> None:
         engine.dialect.use_insertmanyvalues_wo_returning = True
 
 
-def add_counts(connection: sa.Connection, table: sa.Table, key: str, column: str, rows: list[dict]) -> None:
+def add_counts(connection: sa.Connection, table: sa.Table, key: str | list[str], column: str, rows: list[dict]) -> None:
     """Upsert rows that add to a counter column: INSERT ... ON CONFLICT (key) DO UPDATE col = col + new."""
     if not rows:
         return
     insert = _INSERTS[connection.dialect.name](table)
+    keys = [key] if isinstance(key, str) else key
     statement = insert.on_conflict_do_update(
-        index_elements=[table.c[key]], set_={column: table.c[column] + insert.excluded[column]}
+        index_elements=[table.c[k] for k in keys], set_={column: table.c[column] + insert.excluded[column]}
     )
     connection.execute(statement, rows)
+
+
+def replace_if(connection: sa.Connection, table: sa.Table, keys: list[str], row: dict, where) -> bool:
+    """Insert row, or overwrite the one with its keys when where holds; True when a row was written."""
+    insert = _INSERTS[connection.dialect.name](table)
+    values = {name: insert.excluded[name] for name in row if name not in keys}
+    statement = insert.values(row).on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys], set_=values, where=where
+    ).returning(table.c[keys[0]])  # rowcount of an upsert is not reliable across drivers
+    return connection.execute(statement).first() is not None

@@ -1,0 +1,115 @@
+"""Hot ranking with a fake clock: decay, 24 h / 7 d windows, bot and repeat-view filtering, categories."""
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from zixun import pipeline
+from zixun.rank.hot import hot_articles, hot_score
+from zixun.store.engagement import record_comment, record_share, record_view
+
+NOW = datetime(2018, 11, 10, 12, 0, tzinfo=timezone.utc)
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
+ARTICLES = [  # guid, category, hours before NOW it was published
+    ("a-sport-new", "体育", 2), ("b-sport-old", "体育", 20), ("c-tech", "科技", 3), ("d-tech-old", "科技", 60),
+]
+
+
+@pytest.fixture
+def stored(engine, settings, tmp_path):
+    path = tmp_path / "hot.jsonl"
+    lines = [json.dumps({"id": guid, "title": f"标题{guid}", "body": f"正文{guid}，一些内容。", "category": cat,
+                         "published_at": (NOW - timedelta(hours=hours)).isoformat()}, ensure_ascii=False)
+             for guid, cat, hours in ARTICLES]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    pipeline.ingest_paths(engine, [path], settings)
+    return engine
+
+
+def _views(engine, guid, count, at, prefix="client"):
+    with engine.begin() as connection:
+        return [record_view(connection, pipeline.article_id(guid), f"{prefix}{i}", BROWSER, at) for i in range(count)]
+
+
+def _hot(engine, **kwargs):
+    with engine.connect() as connection:
+        return hot_articles(connection, now=NOW, **kwargs)
+
+
+def test_score_decays_with_age_and_grows_with_engagement():
+    assert hot_score(100, 0, 0, 1) > hot_score(100, 0, 0, 5) > hot_score(100, 0, 0, 50)
+    assert hot_score(200, 0, 0, 5) > hot_score(100, 0, 0, 5)
+    assert hot_score(100, 5, 1, 5) > hot_score(100, 0, 0, 5)
+
+
+def test_comment_points_are_capped_so_a_flame_war_does_not_win():
+    assert hot_score(10, 1000, 0, 3) == hot_score(10, 7, 0, 3)  # cap: 0.2 * 10 views + 5
+
+
+def test_same_views_newer_article_ranks_higher(stored):
+    _views(stored, "a-sport-new", 10, NOW - timedelta(minutes=30))
+    _views(stored, "b-sport-old", 10, NOW - timedelta(minutes=30))
+    items = _hot(stored)
+    assert [i.article.guid for i in items] == ["a-sport-new", "b-sport-old"]
+    assert items[0].score > items[1].score and items[0].views == items[1].views == 10
+
+
+def test_windows_count_only_their_engagement(stored):
+    _views(stored, "d-tech-old", 50, NOW - timedelta(hours=30))
+    _views(stored, "c-tech", 3, NOW - timedelta(hours=1))
+    day = {i.article.guid: i.views for i in _hot(stored, window="24h")}
+    week = {i.article.guid: i.views for i in _hot(stored, window="7d")}
+    assert day == {"c-tech": 3}
+    assert week == {"c-tech": 3, "d-tech-old": 50}
+    with pytest.raises(ValueError, match="window must be one of 24h, 7d"):
+        _hot(stored, window="1y")
+
+
+def test_bots_and_repeat_views_within_an_hour_are_not_counted(stored):
+    article = pipeline.article_id("c-tech")
+    with stored.begin() as connection:
+        assert record_view(connection, article, "reader", "Googlebot/2.1 (+http://www.google.com/bot.html)", NOW) is False
+        assert record_view(connection, article, "reader", "", NOW) is False
+        assert record_view(connection, article, "reader", BROWSER, NOW - timedelta(hours=3)) is True
+        assert record_view(connection, article, "reader", BROWSER, NOW - timedelta(hours=2, minutes=1)) is False
+        assert record_view(connection, article, "reader", BROWSER, NOW - timedelta(hours=1, minutes=59)) is True
+        assert record_view(connection, article, "other", BROWSER, NOW - timedelta(hours=1, minutes=59)) is True
+    (item,) = _hot(stored)
+    assert item.views == 3 and item.article.views == 3
+
+
+def test_lists_per_category(stored):
+    _views(stored, "a-sport-new", 2, NOW - timedelta(hours=1))
+    _views(stored, "c-tech", 5, NOW - timedelta(hours=1))
+    assert [i.article.guid for i in _hot(stored, category="体育")] == ["a-sport-new"]
+    assert [i.article.guid for i in _hot(stored, category="科技")] == ["c-tech"]
+    assert _hot(stored, category="娱乐") == []
+
+
+def test_explanation_states_the_figures(stored):
+    _views(stored, "a-sport-new", 1234, NOW - timedelta(minutes=10))
+    article = pipeline.article_id("a-sport-new")
+    with stored.begin() as connection:
+        for _ in range(56):
+            record_comment(connection, article, NOW - timedelta(minutes=5))
+        record_share(connection, article, NOW - timedelta(minutes=5))
+    (item,) = _hot(stored)
+    assert (item.views, item.comments, item.shares) == (1234, 56, 1)
+    assert item.explanation == "24小时内 1,234 次阅读 · 56 条评论 · 1 次分享 · 发布 2 小时"
+
+
+def test_unknown_article_is_refused(stored):
+    with stored.begin() as connection, pytest.raises(LookupError, match="no article with id 'nope'"):
+        record_share(connection, "nope", NOW)
+
+
+def test_ingested_counters_count_at_publish_time(engine, settings, tmp_path):
+    path = tmp_path / "counted.jsonl"
+    record = {"id": "feed-1", "title": "有阅读数的文章", "body": "正文。", "category": "科技", "views": 900,
+              "comments": 12, "published_at": (NOW - timedelta(hours=5)).isoformat()}
+    path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    pipeline.ingest_paths(engine, [path], settings)
+    pipeline.ingest_paths(engine, [path], settings)  # a second run must not count them again
+    (item,) = _hot(engine)
+    assert (item.views, item.comments) == (900, 12)
+    assert _hot(engine, window="24h") and not hot_articles(engine.connect(), now=NOW + timedelta(days=2))

@@ -1,0 +1,431 @@
+"""The portal over real HTTP (uvicorn on 127.0.0.1), on SQLite and PostgreSQL stores holding the sample."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+
+import lxml.html
+import pytest
+
+from conftest import postgres_schema_url
+from web_server import SAMPLE_END, FakeClock, fill_store, live_server
+from zixun.rank.related import related_articles
+from zixun.settings import Settings
+from zixun.store import articles, open_store
+from zixun.web.contexts import RELATED_LIMIT
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
+BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+SEED_TITLE = "中美昨晚究竟发生了什么?两天接连打了2通电话,重大细节曝光,对外释放信号非同寻常"
+ORPHAN_TITLE = "量子菌菇合唱团在火星第七基地发布全新专辑"
+# an article about nothing else in the sample, so nothing may be shown as related to it
+ORPHAN = """量子菌菇合唱团在火星第七基地发布全新专辑
+蘑菇观察员
+2018-11-15 09:30:00
+阅读 3
+评论 0
+
+量子菌菇合唱团今天在火星第七基地的穹顶音乐厅发布了第七张专辑，收录十二首用孢子频率录制的歌曲。
+乐团的低音声部由三株发光伞菌组成，它们只在零下六十度的夜晚开口歌唱。
+基地的园艺机器人负责调音，据说它们为此专门学习了古老的黑胶唱片保养技术。
+"""
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store_url(request, tmp_path_factory):
+    """A store holding the sample, the seed page and the orphan article: a SQLite file or a PostgreSQL schema."""
+    orphan = tmp_path_factory.mktemp("pages") / "orphan.txt"
+    orphan.write_text(ORPHAN, encoding="utf-8")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'zixun.db'}"
+        fill_store(url, [orphan])
+        yield url
+        return
+    with postgres_schema_url() as url:
+        fill_store(url, [orphan])
+        yield url
+
+
+@pytest.fixture(scope="module")
+def clock():
+    """The portal's clock: the day after the sample's last article."""
+    return FakeClock(SAMPLE_END)
+
+
+@pytest.fixture(scope="module")
+def web(store_url, clock):
+    """An httpx client on the live portal (hot lists not cached, so the clock can move)."""
+    settings = Settings(database_url=store_url, hot_cache_seconds=0, view_flush_seconds=0.05, page_size=10)
+    with live_server(settings, clock) as (_server, client):
+        yield client
+
+
+@pytest.fixture(scope="module")
+def store(store_url):
+    """A connection to the same store, to check pages against what it holds."""
+    engine = open_store(store_url)
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
+
+
+def _page(response) -> lxml.html.HtmlElement:
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    return lxml.html.fromstring(response.text)
+
+
+def _by_title(store, title: str):
+    found = [a for a in articles.iterate(store) if a.title == title]
+    assert found, title
+    return found[0]
+
+
+def _text(doc, xpath: str) -> str:
+    return " ".join(" ".join(node.itertext()) if hasattr(node, "itertext") else str(node) for node in doc.xpath(xpath))
+
+
+# --- the article page ---------------------------------------------------------------------------
+
+def test_article_page_shows_the_seed_page_blocks(web, store):
+    seed = _by_title(store, SEED_TITLE)
+    doc = _page(web.get(f"/articles/{seed.id}", headers={"user-agent": BROWSER}))
+    heading = _text(doc, "//article//h1")
+    assert "作者声明原创" in heading and SEED_TITLE in heading
+    assert doc.xpath("//article//a[@class='author']/@href") == [f"/authors/{quote('创始人', safe='')}"]
+    assert "2025-09-12 22:03:00" in _text(doc, "//article//time")  # shown in Asia/Shanghai, as published
+    counts = _text(doc, "//p[@class='counts']")
+    assert "阅读" in counts and "评论" in counts
+    paragraphs = doc.xpath("//div[@class='body']/p/text()")
+    assert paragraphs == seed.body
+    assert _text(doc, "//section[@class='related']/h2") == "相关内容"
+    assert "热门资讯" in _text(doc, "//aside//h2")
+
+
+def test_hot_block_explains_every_item(web):
+    doc = _page(web.get("/articles/" + web.get("/api/articles").json()["items"][0]["id"]))
+    hot = web.get("/api/home").json()
+    assert hot["hot"], "the sample's last day has hot articles"
+    explanations = doc.xpath("//aside//p[@class='why']/text()")
+    assert explanations == [entry["explanation"] for entry in hot["hot"]]
+    assert all(e.strip() for e in explanations)
+
+
+def _related_links(doc) -> list[str]:
+    return [href.rsplit("/", 1)[1] for href in doc.xpath("//section[@class='related']//a/@href")]
+
+
+def test_related_block_is_what_rank_found_and_never_newest_filler(web, store):
+    expected = {a.id: [r.article.id for r in related_articles(store, a.id, limit=RELATED_LIMIT)]
+                for a in articles.iterate(store)}
+    newest = {a.id for a in articles.recent(store, RELATED_LIMIT)}
+    seed, orphan = _by_title(store, SEED_TITLE).id, _by_title(store, ORPHAN_TITLE).id
+    # the seed page, the orphan, every article rank finds nothing for, and a few others
+    checked = [seed, orphan] + [i for i, found in expected.items() if not found] + list(expected)[:8]
+    for article_id in dict.fromkeys(checked):
+        doc = _page(web.get(f"/articles/{article_id}"))
+        links = _related_links(doc)
+        assert links == expected[article_id]
+        assert article_id not in links and not (newest - set(expected[article_id])) & set(links)
+        if not expected[article_id]:
+            assert "暂无相关内容" in _text(doc, "//section[@class='related']")
+    api = web.get(f"/api/articles/{seed}/related").json()
+    assert [r["article"]["id"] for r in api["related"]] == expected[seed]
+
+
+def test_related_items_are_cut_by_display_width_with_ellipsis(web, store):
+    for article in articles.iterate(store):
+        related = related_articles(store, article.id, limit=RELATED_LIMIT)
+        long = [r for r in related if len(r.article.title) > 20]
+        if long:
+            doc = _page(web.get(f"/articles/{article.id}"))
+            shown = doc.xpath("//section[@class='related']//a[@class='item-title']/text()")
+            full = dict(zip(shown, [r.article.title for r in related]))
+            cut = [s for s, title in full.items() if s != title]
+            assert cut and all(s.endswith("...") and title.startswith(s[:-3]) for s, title in full.items() if s in cut)
+            return
+    pytest.skip("no related item has a title longer than 20 characters")
+
+
+def test_old_articles_say_how_old_by_the_clock(web, store, clock):
+    article = _by_title(store, SEED_TITLE)  # published 2025-09-12 22:03 +08:00
+    published = article.published_at
+    try:
+        for moved, note in ((timedelta(days=3), None), (timedelta(days=45), "本文发布于 45 天前"),
+                            (timedelta(days=130), "本文发布于 4 个月前"), (timedelta(days=800), "本文发布于 2 年前")):
+            clock.now = published + moved + timedelta(hours=1)
+            shown = _text(_page(web.get(f"/articles/{article.id}")), "//p[@class='age-note']")
+            assert (note in shown) if note else shown == ""
+            assert web.get(f"/api/articles/{article.id}").json()["age_note"] == note
+    finally:
+        clock.now = SAMPLE_END
+
+
+# --- engagement ---------------------------------------------------------------------------------
+
+def _views(web, article_id: str) -> int:
+    return web.get(f"/api/articles/{article_id}").json()["article"]["views"]
+
+
+def _wait_for_views(web, article_id: str, expected: int) -> int:
+    deadline = time.monotonic() + 30
+    while _views(web, article_id) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _views(web, article_id)
+
+
+def test_page_views_are_counted_once_per_reader_and_not_for_bots(web, store):
+    article_id = _by_title(store, ORPHAN_TITLE).id
+    before = _views(web, article_id)
+    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " reader-a"})
+    assert _wait_for_views(web, article_id, before + 1) == before + 1
+    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " reader-a"})  # within the hour
+    web.get(f"/articles/{article_id}", headers={"user-agent": BOT})
+    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " reader-b"})
+    # views are written in order, so once reader-b's is in, the repeat and the bot were refused
+    assert _wait_for_views(web, article_id, before + 2) == before + 2
+    time.sleep(0.3)
+    assert _views(web, article_id) == before + 2
+
+
+def test_shares_and_comments_are_counted_through_the_api(web, store):
+    article_id = _by_title(store, SEED_TITLE).id
+    before = web.get(f"/api/articles/{article_id}").json()["article"]
+    shared = web.post(f"/api/articles/{article_id}/share")
+    assert shared.status_code == 200 and shared.json()["shares"] == before["shares"] + 1
+    commented = web.post(f"/api/articles/{article_id}/comments")
+    assert commented.status_code == 200 and commented.json()["comments"] == before["comments"] + 1
+    form = web.post(f"/articles/{article_id}/share")  # the page's button, without JavaScript
+    assert form.status_code == 303 and form.headers["location"].startswith(f"/articles/{article_id}")
+    assert web.get(f"/api/articles/{article_id}").json()["article"]["shares"] == before["shares"] + 2
+    assert web.post("/api/articles/000000000000/share").status_code == 404
+    assert web.get(f"/api/articles/{article_id}/share").status_code == 405
+
+
+# --- lists, home, hot ---------------------------------------------------------------------------
+
+def test_home_shows_hot_list_and_newest_of_every_category(web, store):
+    doc = _page(web.get("/"))
+    sections = doc.xpath("//section[@class='section']")
+    names = [s.xpath("string(.//h2/a)") for s in sections]
+    assert sorted(names) == sorted({a.category for a in articles.iterate(store) if a.category})
+    for section, name in zip(sections, names):
+        shown = [h.rsplit("/", 1)[1] for h in section.xpath(".//a[@class='item-title']/@href")]
+        assert shown == [a.id for a in articles.recent(store, len(shown), category=name)]
+    assert doc.xpath("//aside//ol[@class='hot-list']/li//a")
+    assert "演示数据" not in doc.text_content()  # the demo note is for demo data only
+
+
+def test_category_author_and_source_pages_list_only_their_articles(web, store):
+    for kind, field, name in (("categories", "category", "体育"), ("authors", "author", "创始人"),
+                              ("sources", "source", "新京报")):
+        doc = _page(web.get(f"/{kind}/{quote(name, safe='')}"))
+        ids = [h.rsplit("/", 1)[1] for h in doc.xpath("//ul[@class='list']//a[@class='item-title']/@href")]
+        expected = [a.id for a in articles.recent(store, 10, **{field: name})]
+        assert ids == expected and ids
+        api = web.get(f"/api/{kind}/{quote(name, safe='')}", params={"page_size": 10}).json()
+        assert [i["id"] for i in api["items"]] == expected
+
+
+def test_list_pages_page_through_all_articles(web, store):
+    first = web.get("/api/articles", params={"page_size": 7}).json()
+    second = web.get(first["pager"]["next_url"]).json()
+    assert [i["id"] for i in first["items"] + second["items"]] == [a.id for a in articles.recent(store, 14)]
+    assert second["pager"]["prev_url"].endswith("page=1")
+    doc = _page(web.get("/categories/" + quote("体育", safe=""), params={"page": 2}))
+    assert doc.xpath("//a[@rel='prev']") and doc.xpath("//a[@rel='next']")
+
+
+def test_hot_lists_by_window_and_category(web, store):
+    day = web.get("/api/hot", params={"window": "24h"}).json()
+    week = web.get("/api/hot", params={"window": "7d", "limit": 50}).json()
+    assert day["items"] and len(week["items"]) >= len(day["items"])
+    for entry in week["items"]:
+        assert SAMPLE_END - datetime.fromisoformat(entry["article"]["published_at"]) <= timedelta(days=7, hours=1)
+    sport = web.get("/api/hot", params={"window": "7d", "category": "体育"}).json()
+    assert sport["items"] and all(e["article"]["category"] == "体育" for e in sport["items"])
+    doc = _page(web.get("/hot", params={"window": "7d", "category": "体育"}))
+    assert doc.xpath("//p[@class='why']/text()") == [e["explanation"] for e in web.get(
+        "/api/hot", params={"window": "7d", "category": "体育", "limit": 30}).json()["items"]]
+
+
+def test_every_article_item_links_to_its_page_and_json(web):
+    items = web.get("/api/home").json()["sections"][0]["items"]
+    for item in items:
+        assert set(item) >= {"id", "guid", "title", "url", "api_url"}
+        assert web.get(item["url"]).status_code == 200
+        assert web.get(item["api_url"]).json()["article"]["guid"] == item["guid"]
+
+
+# --- search -------------------------------------------------------------------------------------
+
+def test_search_page_highlights_a_two_character_word(web):
+    doc = _page(web.get("/search", params={"q": "足球"}))
+    marks = doc.xpath("//ul[contains(@class, 'results')]//mark/text()")
+    assert marks and set(marks) == {"足球"}
+    api = web.get("/api/search", params={"q": "足球"}).json()
+    assert api["total"] >= 1 and api["words"] == ["足球"]
+    shown = [h.rsplit("/", 1)[1] for h in doc.xpath("//ul[contains(@class, 'results')]//a[@class='item-title']/@href")]
+    assert shown == [h["article"]["id"] for h in api["hits"]]
+
+
+def test_search_filters_sort_and_pages(web):
+    everything = web.get("/api/search", params={"q": "中国", "page_size": 100}).json()
+    assert everything["total"] > 10
+    sport = web.get("/api/search", params={"q": "中国", "category": "体育", "page_size": 100}).json()
+    assert 0 < sport["total"] < everything["total"]
+    assert all(h["article"]["category"] == "体育" for h in sport["hits"])
+    newest = web.get("/api/search", params={"q": "中国", "sort": "newest", "page_size": 100}).json()
+    times = [h["article"]["published_at"] for h in newest["hits"]]
+    assert times == sorted(times, reverse=True)
+    window = web.get("/api/search", params={"q": "中国", "since": "2018-11-01", "until": "2018-11-05"}).json()
+    shanghai = timezone(timedelta(hours=8))
+    for hit in window["hits"]:
+        day = datetime.fromisoformat(hit["article"]["published_at"]).astimezone(shanghai).date().isoformat()
+        assert "2018-11-01" <= day <= "2018-11-05"
+    page_two = _page(web.get("/search", params={"q": "中国", "page": 2, "since": "", "until": ""}))
+    assert page_two.xpath("//a[@rel='prev']/@href") and "第 2 页" in _text(page_two, "//nav[@class='pager']")
+
+
+def test_search_escapes_what_it_echoes(web):
+    response = web.get("/search", params={"q": "<script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.text and "&lt;script&gt;" in response.text
+
+
+def test_empty_search_page_is_just_the_form(web):
+    doc = _page(web.get("/search"))
+    assert doc.xpath("//form[@class='search-form']") and not doc.xpath("//ul[contains(@class, 'results')]")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/articles/000000000000", "/api/articles/000000000000", "/api/articles/000000000000/related",
+    "/categories/不存在", "/api/categories/不存在", "/authors/无名氏", "/sources/无此来源", "/api/sources/无此来源",
+    "/articles?page=999", "/api/articles?page=999", "/no/such/page",
+])
+def test_unknown_things_are_404(web, path):
+    response = web.get(path)
+    assert response.status_code == 404
+    if path.startswith("/api/"):
+        assert response.json()["detail"]
+    else:
+        assert "找不到页面" in response.text
+
+
+@pytest.mark.parametrize("path, names", [
+    ("/api/articles?page=0", "page"), ("/articles?page=abc", "page"), ("/api/articles?page_size=1000", "page_size"),
+    ("/api/hot?window=1h", "window"), ("/hot?window=forever", "window"), ("/api/search", "q"),
+    ("/api/search?q=a&sort=best", "sort"), ("/api/search?q=a&since=2018-13-01", "since"),
+    ("/search?q=a&since=yesterday", "since"), ("/api/search?q=a&since=2018-11-05&until=2018-11-01", "until"),
+    ("/api/search?q=%00", "q"), ("/api/articles?category=%00", "category"),
+])
+def test_bad_parameters_are_422_naming_the_parameter(web, path, names):
+    response = web.get(path)
+    assert response.status_code == 422
+    message = response.json()["detail"] if path.startswith("/api/") else response.text
+    assert f"'{names}'" in message or f"&#39;{names}&#39;" in message
+
+
+# --- the commands -------------------------------------------------------------------------------
+
+def test_demo_store_is_redated_to_now_and_says_so(tmp_path):
+    from zixun.web.demo import build_demo
+
+    now = datetime(2030, 5, 1, 12, 0, tzinfo=timezone.utc)
+    settings, summary = build_demo(tmp_path / "demo.db", Settings(ingest_workers=1), now)
+    assert summary.new == 301 and settings.demo_note
+    engine = open_store(settings.database_url)
+    with engine.connect() as connection:
+        dates = [a.published_at for a in articles.iterate(connection) if a.title != SEED_TITLE]
+    engine.dispose()
+    assert max(dates) <= now and now - max(dates) < timedelta(hours=1)
+    assert sum(now - d <= timedelta(hours=24) for d in dates) >= 10
+    assert any(now - d > timedelta(days=30) for d in dates)
+    with live_server(settings, FakeClock(now)) as (_server, client):
+        assert "演示数据：发布时间与阅读数为固定种子合成" in client.get("/").text
+        assert client.get("/api/hot").json()["items"]
+
+
+def test_serve_command_serves_the_portal(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    url = f"sqlite:///{tmp_path / 'zixun.db'}"
+    fill_store(url)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "zixun", "serve", "--port", str(port), "--db", url]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "足球"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stdout.read().decode()
+                time.sleep(0.2)
+        assert response.status_code == 200 and "<mark>足球</mark>" in response.text
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["paths"]["/api/articles/{article_id}"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_pages_load_nothing_from_outside_the_machine(web, store):
+    seed = _by_title(store, SEED_TITLE).id
+    for path in ("/", f"/articles/{seed}", "/search?q=足球", "/hot", "/docs", "/no/such/page"):
+        doc = lxml.html.fromstring(web.get(path).text)
+        assets = doc.xpath("//link/@href | //script/@src | //img/@src | //iframe/@src | //source/@src")
+        assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), (path, assets)
+        assert not doc.xpath("//script"), path  # and the pages need no JavaScript at all
+
+
+def test_docs_page_lists_every_api_route_from_the_schema(web):
+    spec = web.get("/openapi.json").json()
+    doc = _page(web.get("/docs"))
+    shown = {" ".join(h.split()) for h in doc.xpath("//section[contains(@class, 'docs')]/h2/text() | "
+                                                      "//section[contains(@class, 'docs')]/h2/code/text()")}
+    for path, methods in spec["paths"].items():
+        assert path.startswith("/api/") and path in shown
+    assert "ArticleItem" in doc.text_content()
+
+
+def test_cached_article_pages_still_count_every_reader(store_url, store):
+    article_id = _by_title(store, SEED_TITLE).id
+    settings = Settings(database_url=store_url, hot_cache_seconds=300, view_flush_seconds=0.05)
+    with live_server(settings, FakeClock(SAMPLE_END + timedelta(days=3))) as (_server, client):
+        before = _views(client, article_id)
+        first = client.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " cached-1"})
+        second = client.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " cached-2"})
+        assert first.text == second.text  # the second was served from the page cache
+        assert _wait_for_views(client, article_id, before + 2) == before + 2
+
+
+def test_highlight_escapes_the_text_and_marks_the_words():
+    from zixun.web.render import highlight
+
+    assert str(highlight("<b>足球</b>比赛 & 足球", ["足球"])) == \
+        "&lt;b&gt;<mark>足球</mark>&lt;/b&gt;比赛 &amp; <mark>足球</mark>"
+    assert str(highlight("a<mark>", [])) == "a&lt;mark&gt;"
+    assert str(highlight("Apple apple", ["apple"])) == "<mark>Apple</mark> <mark>apple</mark>"
+
+
+def test_ttl_cache_keeps_values_for_its_lifetime_only():
+    from zixun.web.cache import TTLCache
+
+    calls = []
+    kept, expired = TTLCache(60), TTLCache(0)
+    for cache in (kept, expired):
+        for _ in range(3):
+            cache.get("k", lambda: calls.append(cache) or len(calls))
+    assert calls.count(kept) == 1 and calls.count(expired) == 3
+    assert kept.peek("k") == 1 and expired.peek("k") is None

@@ -1,0 +1,97 @@
+"""热门资讯: the most engaged articles of a window (24 h, 7 d), overall or per category.
+
+    points = views + COMMENT_POINTS * min(comments, COMMENT_CAP_SHARE * views + COMMENT_CAP_FLOOR)
+             + SHARE_POINTS * shares                          (all counted inside the window)
+    score  = points / (age_hours + 2) ** GRAVITY[window]
+
+Why this shape:
+- Hacker News divides points by (age + 2)^1.8 ("gravity"): a story must keep earning attention to stay
+  up, and the +2 keeps brand-new items from dividing by ~0. We use 1.8 for the 24 h list and 1.2 for the
+  7 d list, which is meant to show the week's big stories, not only today's.
+- Reddit takes log10 of votes plus a linear time term, so the first 10 votes weigh as much as the next
+  100. A view is cheaper than a vote, so we keep points linear (views of a hit story really are 100x)
+  and let the window and the decay do the forgetting instead.
+- Lobsters caps the points a comment thread can add, so a flame war does not outrank what people read.
+  Comments count COMMENT_POINTS views each, but at most as many as a fifth of the views (plus a floor,
+  so a new article's first comments count).
+- Shares are the rarest, most deliberate signal (a reader vouches for the story), so weigh most.
+Views are counted once per client per hour, bots excluded (zixun/store/engagement.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from zixun.models import Article
+from zixun.store import articles as stored
+from zixun.store.engagement import window_totals
+
+WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
+GRAVITY = {"24h": 1.8, "7d": 1.2}
+COMMENT_POINTS, COMMENT_CAP_SHARE, COMMENT_CAP_FLOOR = 10, 0.2, 5
+SHARE_POINTS = 20
+POOL = 500  # the most engaged articles of the window that are scored (bounds the page's work)
+_WINDOW_LABEL = {"24h": "24小时内", "7d": "7天内"}
+
+
+@dataclass
+class HotItem:
+    """A hot article with its score, its figures in the window, its age and why it is hot."""
+
+    article: Article
+    score: float
+    views: int
+    comments: int
+    shares: int
+    age_hours: float
+    explanation: str
+
+
+def hot_score(views: int, comments: int, shares: int, age_hours: float, window: str = "24h") -> float:
+    """The hot score of an article's figures in a window (see the module docstring)."""
+    capped = min(comments, COMMENT_CAP_SHARE * views + COMMENT_CAP_FLOOR)
+    points = views + COMMENT_POINTS * capped + SHARE_POINTS * shares
+    return points / (max(age_hours, 0.0) + 2.0) ** GRAVITY[window]
+
+
+def hot_articles(connection: sa.Connection, *, window: str = "24h", category: str | None = None,
+                 limit: int = 10, now: datetime | None = None) -> list[HotItem]:
+    """The hottest articles of the window ending now, best first, optionally of one category."""
+    if window not in WINDOWS:
+        raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
+    now = now or datetime.now(timezone.utc)
+    totals = window_totals(connection, now - WINDOWS[window], now, category, POOL)
+    items = []
+    for row in totals:
+        article = stored.get(connection, row.id)
+        published = article.published_at or article.ingested_at
+        if published > now:
+            continue  # not yet published at the time asked about
+        age = (now - published).total_seconds() / 3600.0
+        views, comments, shares = int(row.views), int(row.comments), int(row.shares)
+        score = hot_score(views, comments, shares, age, window)
+        items.append(HotItem(article, round(score, 6), views, comments, shares, round(age, 2),
+                             explain(window, views, comments, shares, age)))
+    items.sort(key=lambda item: (-item.score, item.article.id))
+    return items[:limit]
+
+
+def explain(window: str, views: int, comments: int, shares: int, age_hours: float) -> str:
+    """Why an item is hot, in Chinese: "24小时内 1,234 次阅读 · 56 条评论 · 发布 3 小时"."""
+    parts = [f"{_WINDOW_LABEL[window]} {views:,} 次阅读"]
+    if comments:
+        parts.append(f"{comments:,} 条评论")
+    if shares:
+        parts.append(f"{shares:,} 次分享")
+    parts.append("发布 " + _age(age_hours))
+    return " · ".join(parts)
+
+
+def _age(hours: float) -> str:
+    if hours < 1:
+        return "不到 1 小时"
+    if hours < 48:
+        return f"{int(hours)} 小时"
+    return f"{int(hours // 24)} 天"

@@ -1,0 +1,107 @@
+"""Precomputed related lists: which articles each article's 相关内容 shows, best first."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+
+from zixun.store.articles import select_articles, to_article
+from zixun.store.schema import UTCDateTime, articles, metadata, term_df
+from zixun.models import Article
+
+related = sa.Table(
+    "related", metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("rank", sa.Integer, primary_key=True),
+    sa.Column("related_id", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+)
+related_done = sa.Table(
+    "related_done", metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+_FEATURE_COLUMNS = (articles.c.n, articles.c.id, articles.c.title, articles.c.candidates,
+                    articles.c.entities, articles.c.published_at, articles.c.updated_at)
+_CHUNK = 5000  # stays under SQLite's bound-parameter limit
+
+
+def pending(connection: sa.Connection) -> list[str]:
+    """Ids of articles whose list is missing or was computed for an older version of the article."""
+    done = related_done.c
+    query = (sa.select(articles.c.id).outerjoin(related_done, done.article_id == articles.c.id)
+             .where(sa.or_(done.updated_at.is_(None), done.updated_at != articles.c.updated_at))
+             .order_by(articles.c.n))
+    return list(connection.execute(query).scalars())
+
+
+def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: list[int] | None = None) -> list[sa.Row]:
+    """(n, id, title, candidates, entities, published_at, updated_at) of these articles, or of all."""
+    query = sa.select(*_FEATURE_COLUMNS).order_by(articles.c.n)
+    if ids is None and ns is None:
+        return connection.execute(query).all()
+    column, keys = (articles.c.id, ids) if ids is not None else (articles.c.n, ns)
+    rows = []
+    for start in range(0, len(keys), _CHUNK):
+        rows.extend(connection.execute(query.where(column.in_(keys[start:start + _CHUNK]))))
+    return rows
+
+
+def all_document_frequencies(connection: sa.Connection) -> dict[str, int]:
+    """Every term's df in one read (a whole-corpus pass needs them all; IN-lists would be slower)."""
+    return dict(connection.execute(sa.select(term_df.c.term, term_df.c.df)).all())
+
+
+def lists_of(connection: sa.Connection, ids: list[str]) -> dict[str, list[tuple[str, float]]]:
+    """The stored lists of these articles: {id: [(related id, score), ...] best first}."""
+    found: dict[str, list[tuple[str, float]]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = (sa.select(related.c.article_id, related.c.related_id, related.c.score)
+                 .where(related.c.article_id.in_(ids[start:start + _CHUNK]))
+                 .order_by(related.c.article_id, related.c.rank))
+        for row in connection.execute(query):
+            found.setdefault(row.article_id, []).append((row.related_id, row.score))
+    return found
+
+
+def save_lists(connection: sa.Connection, lists: dict[str, list[tuple[str, float]]], versions: dict) -> None:
+    """Replace the lists of these articles; versions {id: updated_at} marks the ones now current."""
+    ids = sorted(set(lists) | set(versions))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        connection.execute(related.delete().where(related.c.article_id.in_(chunk)))
+        connection.execute(related_done.delete().where(related_done.c.article_id.in_(
+            [i for i in chunk if i in versions])))
+    rows = [{"article_id": a, "rank": r, "related_id": rid, "score": s}
+            for a, items in lists.items() for r, (rid, s) in enumerate(items)]
+    if rows:
+        connection.execute(related.insert(), rows)
+    if versions:
+        connection.execute(related_done.insert(), [{"article_id": a, "updated_at": u} for a, u in versions.items()])
+
+
+def related_of(connection: sa.Connection, article_id: str, limit: int) -> list[tuple[Article, float]]:
+    """The stored related articles of article_id with their scores, best first."""
+    query = (select_articles().add_columns(related.c.score)
+             .join(related, related.c.related_id == articles.c.id)
+             .where(related.c.article_id == article_id).order_by(related.c.rank).limit(limit))
+    return [(to_article(row), row.score) for row in connection.execute(query)]
+
+
+def all_lists(connection: sa.Connection) -> Iterator[tuple[str, list[str]]]:
+    """(guid, [related guids best first]) of every article, in insertion order."""
+    target = articles.alias("target")
+    query = (sa.select(articles.c.guid, target.c.guid.label("related_guid"))
+             .outerjoin(related, related.c.article_id == articles.c.id)
+             .outerjoin(target, target.c.id == related.c.related_id)
+             .order_by(articles.c.n, related.c.rank))
+    current, guids = None, []
+    for row in connection.execute(query):
+        if row.guid != current:
+            if current is not None:
+                yield current, guids
+            current, guids = row.guid, []
+        if row.related_guid is not None:
+            guids.append(row.related_guid)
+    if current is not None:
+        yield current, guids

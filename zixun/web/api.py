@@ -1,0 +1,101 @@
+"""The JSON API under /api/: the same contexts as the pages, as JSON, with precise response models."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from zixun.web import contexts
+from zixun.web.params import NO_NUL, Day, Name, Page, PageSize, Sort, Window, paging, search_query
+from zixun.web.portal import Portal
+from zixun.web.schemas import (
+    ArticlePage, Counters, ErrorMessage, HomePage, HotPage, ListPage, RelatedPage, SearchPage,
+)
+
+_ERRORS = {404: {"model": ErrorMessage, "description": "Not found"},
+           422: {"model": ErrorMessage, "description": "A parameter is invalid; the message names it"}}
+router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+
+ArticleKey = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL, description="Article id or guid.")]
+PathName = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+def _portal(request: Request) -> Portal:
+    return request.app.state.portal
+
+
+@router.get("/home", response_model=HomePage, summary="The home page: hot list and newest per category")
+async def home(request: Request) -> HomePage:
+    """The home page's context."""
+    return await _portal(request).read(contexts.home_page)
+
+
+@router.get("/articles", response_model=ListPage, summary="Articles, newest first, optionally filtered")
+async def article_list(request: Request, category: Name = None, source: Name = None, author: Name = None,
+                       page: Page = 1, page_size: PageSize = 20) -> ListPage:
+    """Articles newest first, of a category, source and/or author when given (an empty list when none match)."""
+    where = {"category": category, "source": source, "author": author}
+    return await _portal(request).read(contexts.list_page, where, paging(request, page, page_size))
+
+
+@router.get("/articles/{article_id}", response_model=ArticlePage, summary="An article page's context")
+async def article(request: Request, article_id: ArticleKey) -> ArticlePage:
+    """The article with its old-article note, related articles and the hot list."""
+    return await _portal(request).read(contexts.article_page, article_id)
+
+
+@router.get("/articles/{article_id}/related", response_model=RelatedPage, summary="Articles related to one")
+async def related(request: Request, article_id: ArticleKey) -> RelatedPage:
+    """What is truly related to the article, best first; empty rather than filled with unrelated news."""
+    return await _portal(request).read(contexts.related_page, article_id)
+
+
+@router.post("/articles/{article_id}/share", response_model=Counters, summary="Count a share")
+async def share(request: Request, article_id: ArticleKey) -> Counters:
+    """Record that the article was shared."""
+    return await _portal(request).write(contexts.share, article_id)
+
+
+@router.post("/articles/{article_id}/comments", response_model=Counters, summary="Count a comment")
+async def comment(request: Request, article_id: ArticleKey) -> Counters:
+    """Count one comment on the article (comment texts are not stored yet)."""
+    return await _portal(request).write(contexts.comment, article_id)
+
+
+async def _named(request: Request, kind: str, name: str, page: int, page_size: int) -> ListPage:
+    at = paging(request, page, page_size)
+    return await _portal(request).read(contexts.list_page, {kind: name}, at, True)
+
+
+@router.get("/categories/{name:path}", response_model=ListPage, summary="A category's articles")
+async def category(request: Request, name: PathName, page: Page = 1, page_size: PageSize = 20) -> ListPage:
+    """A category's articles, newest first; 404 for a category with none."""
+    return await _named(request, "category", name, page, page_size)
+
+
+@router.get("/authors/{name:path}", response_model=ListPage, summary="An author's articles")
+async def author(request: Request, name: PathName, page: Page = 1, page_size: PageSize = 20) -> ListPage:
+    """An author's articles, newest first; 404 for an author with none."""
+    return await _named(request, "author", name, page, page_size)
+
+
+@router.get("/sources/{name:path}", response_model=ListPage, summary="A source's articles")
+async def source(request: Request, name: PathName, page: Page = 1, page_size: PageSize = 20) -> ListPage:
+    """A source's articles, newest first; 404 for a source with none."""
+    return await _named(request, "source", name, page, page_size)
+
+
+@router.get("/hot", response_model=HotPage, summary="Hot articles of a time window")
+async def hot(request: Request, window: Window = "24h", category: Name = None,
+              limit: Annotated[int, Query(ge=1, le=50)] = 10) -> HotPage:
+    """The hot list with each item's figures and why it is hot."""
+    return await _portal(request).read(contexts.hot_page, window, category, limit)
+
+
+@router.get("/search", response_model=SearchPage, summary="Full-text search")
+async def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)],
+                 category: Name = None, source: Name = None, since: Day = None, until: Day = None,
+                 sort: Sort = "relevance", page: Page = 1, page_size: PageSize = 20) -> SearchPage:
+    """Articles matching every word of q, with snippets, filters, sort and paging."""
+    asked = search_query(q, category, source, since, until, sort)
+    return await _portal(request).read(contexts.search_page, asked, paging(request, page, page_size))

@@ -1,0 +1,44 @@
+"""The app factory: one Portal (store, clock, caches) behind the HTML pages, the JSON API and /docs."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from zixun.settings import Settings
+from zixun.web import api, docs, errors, pages
+from zixun.web.portal import Clock, Portal
+from zixun.web.render import Renderer
+
+_STATIC = Path(__file__).with_name("static")
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
+    """The portal for settings; clock (default: the real UTC time) dates views, hot lists and age notes."""
+    portal = Portal(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        portal.views.start()
+        portal.segmenter()  # load the dictionary before the first search, not during it
+        yield
+        portal.close()
+
+    # /docs is our own page (docs.py): FastAPI's Swagger UI and ReDoc load their scripts from a CDN
+    app = FastAPI(title="zixun 资讯", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="A Chinese news portal: articles, related content, hot news and search.")
+    app.state.portal = portal
+    app.state.renderer = Renderer(portal.zone, settings.demo_note)
+    app.mount("/static", StaticFiles(directory=_STATIC), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    docs.install(app)
+    errors.install(app)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """create_app(Settings()) for `uvicorn --factory` (each worker process of `zixun serve --workers N`)."""
+    return create_app(Settings())

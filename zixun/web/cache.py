@@ -1,0 +1,53 @@
+"""A small in-memory cache whose entries expire after a few seconds (hot lists, category lists)."""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from typing import Any
+
+
+class TTLCache:
+    """Values computed on first use and kept for `seconds`; safe to share between handler threads."""
+
+    def __init__(self, seconds: float, max_entries: int = 512):
+        self.seconds, self.max_entries = seconds, max_entries
+        self._entries: dict[Hashable, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The cached value of key, or compute() stored under key when missing or expired."""
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0] > now:
+            return entry[1]
+        # computed outside the lock: two threads may both compute an expired entry, which is harmless
+        value = compute()
+        self.put(key, value)
+        return value
+
+    def peek(self, key: Hashable) -> Any | None:
+        """The cached value of key, or None when missing or expired (nothing is computed)."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] > time.monotonic() else None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store value under key for the cache's lifetime."""
+        now = time.monotonic()
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._drop_expired(now)
+            self._entries[key] = (now + self.seconds, value)
+
+    def clear(self) -> None:
+        """Forget every entry (after a write that changes what they show)."""
+        with self._lock:
+            self._entries.clear()
+
+    def _drop_expired(self, now: float) -> None:
+        for key in [k for k, (expires, _) in self._entries.items() if expires <= now]:
+            del self._entries[key]
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()

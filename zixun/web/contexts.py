@@ -1,0 +1,184 @@
+"""Builders of the page contexts: each reads the store (and rank) once and returns one schema object."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from zixun.search.query import Filters, search
+from zixun.store import articles, engagement
+from zixun.web.portal import Portal
+from zixun.web.schemas import (
+    ArticleDetail, ArticleItem, ArticlePage, CategorySection, Counters, HomePage, HotPage, ListPage, Pager,
+    RelatedPage, SearchEntry, SearchPage, category_path,
+)
+
+RELATED_LIMIT, HOT_LIMIT, SECTION_LIMIT = 6, 10, 6
+# below this many items in 24 hours, pages show the 7-day hot list instead
+HOT_MIN_ITEMS = 3
+_LIST_TITLES = {"all": "最新资讯", "category": "{}", "author": "作者 {}", "source": "来源 {}"}
+
+
+class NotFound(LookupError):
+    """What a page asks for does not exist (an unknown id, an empty category, a page past the end)."""
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The page asked for, and the path and other query parameters its neighbours' links keep."""
+
+    page: int
+    size: int
+    path: str
+    query: dict = field(default_factory=dict)
+
+    def pager(self, has_next: bool, total: int | None = None) -> Pager:
+        """The Pager of this page."""
+        def link(page: int) -> str:
+            params = {k: v for k, v in self.query.items() if v not in (None, "")}
+            return f"{self.path}?{urlencode({**params, 'page': page})}"
+        return Pager(page=self.page, page_size=self.size, total=total,
+                     prev_url=link(self.page - 1) if self.page > 1 else None,
+                     next_url=link(self.page + 1) if has_next else None)
+
+
+def age_note(published: datetime | None, now: datetime, min_days: int) -> str | None:
+    """本文发布于 N 天/个月/年前, for an article at least min_days old; None for a recent one."""
+    if published is None:
+        return None
+    days = (now - published).days
+    if days < max(min_days, 1):
+        return None
+    if days < 60:
+        return f"本文发布于 {days} 天前"
+    if days < 365:
+        return f"本文发布于 {days // 30} 个月前"
+    return f"本文发布于 {days // 365} 年前"
+
+
+def _hot(portal: Portal, connection: sa.Connection, category: str | None = None):
+    items = portal.hot(connection, "24h", category, HOT_LIMIT)
+    if len(items) >= HOT_MIN_ITEMS:
+        return "24h", items
+    return "7d", portal.hot(connection, "7d", category, HOT_LIMIT)
+
+
+def _article(connection: sa.Connection, key: str):
+    article = articles.get(connection, key)
+    if article is None:
+        raise NotFound(f"没有 id 为 {key!r} 的文章")
+    return article
+
+
+def article_page(portal: Portal, connection: sa.Connection, key: str) -> ArticlePage:
+    """The article page: the article, an old-article note, what is related, and the hot list."""
+    article = _article(connection, key)
+    window, hot = _hot(portal, connection)
+    note = age_note(article.published_at, portal.clock(), portal.settings.old_article_days)
+    return ArticlePage(article=ArticleDetail.of(article), age_note=note,
+                       related=portal.related(connection, article.id, RELATED_LIMIT), hot_window=window, hot=hot)
+
+
+def related_page(portal: Portal, connection: sa.Connection, key: str) -> RelatedPage:
+    """An article and the articles related to it."""
+    article = _article(connection, key)
+    return RelatedPage(article=ArticleItem.of(article), related=portal.related(connection, article.id, RELATED_LIMIT))
+
+
+def hot_page(portal: Portal, connection: sa.Connection, window: str, category: str | None, limit: int) -> HotPage:
+    """The hot list of one window, over all categories or one."""
+    return HotPage(window=window, category=category, items=portal.hot(connection, window, category, limit))
+
+
+def home_page(portal: Portal, connection: sa.Connection) -> HomePage:
+    """The home page: the hot list, then the newest articles of each category."""
+    def sections() -> list[CategorySection]:
+        return [CategorySection(name=name, url=category_path(name), count=count,
+                                items=[ArticleItem.of(a) for a in articles.recent(connection, SECTION_LIMIT, category=name)])
+                for name, count in portal.categories(connection)]
+    window, hot = _hot(portal, connection)
+    return HomePage(hot_window=window, hot=hot, sections=portal.shared.get(("sections",), sections))
+
+
+def _list_title(where: dict[str, str]) -> str:
+    parts = [_LIST_TITLES[kind].format(name) for kind, name in where.items()]
+    return " · ".join(parts) or _LIST_TITLES["all"]
+
+
+def list_page(portal: Portal, connection: sa.Connection, where: dict[str, str | None], paging: Paging,
+              must_exist: bool = False) -> ListPage:
+    """A page of articles, newest first, of a category, source and/or author; NotFound past the end.
+
+    must_exist: a category, author or source page with no articles at all is NotFound too.
+    """
+    where = {kind: name for kind, name in where.items() if name is not None}
+    # one more than a page tells whether a next page exists without counting
+    found = articles.recent(connection, paging.size + 1, (paging.page - 1) * paging.size, **where)
+    title = _list_title(where)
+    if not found and (paging.page > 1 or must_exist):
+        raise NotFound(f"{title}：没有第 {paging.page} 页" if paging.page > 1 else f"{title}：没有文章")
+    return ListPage(title=title, category=where.get("category"), source=where.get("source"),
+                    author=where.get("author"), items=[ArticleItem.of(a) for a in found[:paging.size]],
+                    pager=paging.pager(len(found) > paging.size))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A search as asked: words, filters (dates are days in the display time zone), sort and page."""
+
+    q: str
+    category: str | None = None
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+    sort: str = "relevance"
+
+
+def search_page(portal: Portal, connection: sa.Connection, asked: SearchQuery, paging: Paging) -> SearchPage:
+    """Search results with highlights' words, filter choices and paging; no query gives an empty page."""
+    found = None
+    if asked.q.strip():
+        found = search(connection, portal.segmenter(), asked.q, limit=paging.size,
+                       offset=(paging.page - 1) * paging.size, filters=_filters(portal, asked), sort=asked.sort)
+    total = found.total if found else 0
+    return SearchPage(
+        q=asked.q, words=found.words if found else [], sort=asked.sort, category=asked.category,
+        source=asked.source, since=asked.since, until=asked.until, total=total,
+        hits=[SearchEntry(article=ArticleItem.of(h.article), score=h.score, snippet=h.snippet)
+              for h in (found.hits if found else [])],
+        pager=paging.pager(paging.page * paging.size < total, total),
+        categories=[name for name, _ in portal.categories(connection)],
+        sources=[name for name, _ in portal.sources(connection)],
+    )
+
+
+# dates outside these bounds cannot be converted to UTC everywhere (year 1, year 9999); they filter nothing
+_EARLIEST, _LATEST = date(1000, 1, 1), date(9000, 1, 1)
+
+
+def _filters(portal: Portal, asked: SearchQuery) -> Filters:
+    def start_of(day: date | None) -> datetime | None:
+        return datetime.combine(day, time(0), portal.zone) if day and _EARLIEST <= day <= _LATEST else None
+    until = start_of(asked.until + timedelta(days=1)) if asked.until and asked.until < _LATEST else None
+    return Filters(category=asked.category, source=asked.source, since=start_of(asked.since), until=until)
+
+
+def _counters(connection: sa.Connection, article_id: str) -> Counters:
+    article = _article(connection, article_id)
+    return Counters(id=article.id, views=article.views, comments=article.comments, shares=article.shares)
+
+
+def share(portal: Portal, connection: sa.Connection, key: str) -> Counters:
+    """Record one share of an article; its counters after it."""
+    article_id = _article(connection, key).id
+    engagement.record_share(connection, article_id, portal.clock())
+    return _counters(connection, article_id)
+
+
+def comment(portal: Portal, connection: sa.Connection, key: str) -> Counters:
+    """Count one comment on an article (the text is not kept); its counters after it."""
+    article_id = _article(connection, key).id
+    engagement.record_comment(connection, article_id, portal.clock())
+    return _counters(connection, article_id)

@@ -1,0 +1,107 @@
+"""The HTML pages: each handler reads one context (plus the category menu) and renders its template."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from zixun.web import contexts
+from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, Window, form_day, paging, search_query
+from zixun.web.portal import Portal
+from zixun.web.render import Renderer
+from zixun.web.schemas import article_path
+from zixun.web.tracking import client_key
+
+router = APIRouter(include_in_schema=False)
+ArticleKey = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL)]
+PathName = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+
+
+def _with_menu(build: Callable) -> Callable:
+    """build, also returning the category menu read on the same connection."""
+    def both(portal: Portal, connection, *args):
+        return build(portal, connection, *args), portal.categories(connection)
+    return both
+
+
+async def _show(request: Request, template: str, build: Callable, *args, **extra) -> HTMLResponse:
+    portal: Portal = request.app.state.portal
+    page, menu = await portal.read(_with_menu(build), *args)
+    renderer: Renderer = request.app.state.renderer
+    return renderer.page(template, page, menu, **extra)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    """The home page."""
+    return await _show(request, "home.html", contexts.home_page)
+
+
+@router.get("/articles", response_class=HTMLResponse)
+async def article_list(request: Request, page: Page = 1) -> HTMLResponse:
+    """All articles, newest first."""
+    at = paging(request, page, request.app.state.portal.settings.page_size)
+    return await _show(request, "list.html", contexts.list_page, {}, at)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+async def article(request: Request, article_id: ArticleKey) -> HTMLResponse:
+    """The article page (kept rendered for hot_cache_seconds); serving it queues a page view."""
+    portal: Portal = request.app.state.portal
+    cached = portal.pages.peek(article_id)
+    if cached is None:
+        page, menu = await portal.read(_with_menu(contexts.article_page), article_id)
+        cached = page.article.id, request.app.state.renderer.page("article.html", page, menu).body
+        portal.pages.put(article_id, cached)
+    agent = request.headers.get("user-agent", "")
+    ip = request.client.host if request.client else None
+    portal.views.record(cached[0], client_key(ip, agent), agent, portal.clock())
+    return HTMLResponse(cached[1])
+
+
+@router.post("/articles/{article_id}/share")
+async def share(request: Request, article_id: ArticleKey) -> Response:
+    """The page's share button (works without JavaScript): count it, then back to the article."""
+    counters = await request.app.state.portal.write(contexts.share, article_id)
+    return RedirectResponse(article_path(counters.id) + "?shared=1", status_code=303)
+
+
+async def _named(request: Request, kind: str, name: str, page: int) -> HTMLResponse:
+    at = paging(request, page, request.app.state.portal.settings.page_size)
+    return await _show(request, "list.html", contexts.list_page, {kind: name}, at, True)
+
+
+@router.get("/categories/{name:path}", response_class=HTMLResponse)
+async def category(request: Request, name: PathName, page: Page = 1) -> HTMLResponse:
+    """A category's articles."""
+    return await _named(request, "category", name, page)
+
+
+@router.get("/authors/{name:path}", response_class=HTMLResponse)
+async def author(request: Request, name: PathName, page: Page = 1) -> HTMLResponse:
+    """An author's articles."""
+    return await _named(request, "author", name, page)
+
+
+@router.get("/sources/{name:path}", response_class=HTMLResponse)
+async def source(request: Request, name: PathName, page: Page = 1) -> HTMLResponse:
+    """A source's articles."""
+    return await _named(request, "source", name, page)
+
+
+@router.get("/hot", response_class=HTMLResponse)
+async def hot(request: Request, window: Window = "24h", category: Name = None) -> HTMLResponse:
+    """The hot list of a window (24h, 7d), over all categories or one."""
+    return await _show(request, "hot.html", contexts.hot_page, window, category or None, 30)
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search(request: Request, q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
+                 category: Name = None, source: Name = None, since: FormDay = "", until: FormDay = "",
+                 sort: Sort = "relevance", page: Page = 1) -> HTMLResponse:
+    """The search page: the form, and results with highlighted snippets when q is given."""
+    asked = search_query(q, category, source, form_day("since", since), form_day("until", until), sort)
+    at = paging(request, page, request.app.state.portal.settings.page_size)
+    return await _show(request, "search.html", contexts.search_page, asked, at)

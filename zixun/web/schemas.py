@@ -1,0 +1,202 @@
+"""The context objects of the portal: each page renders one of these as HTML, and /api/ returns it as JSON."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field
+
+from zixun.models import Article
+
+
+def _path(prefix: str, name: str | None) -> str | None:
+    # names may hold "/" or "?", so every character outside the unreserved set is escaped
+    return f"{prefix}/{quote(name, safe='')}" if name else None
+
+
+def article_path(article_id: str) -> str:
+    """The HTML page of an article."""
+    return f"/articles/{article_id}"
+
+
+def category_path(name: str | None) -> str | None:
+    """The HTML page of a category."""
+    return _path("/categories", name)
+
+
+class ArticleItem(BaseModel):
+    """An article in a list: enough to show a card and follow it (url: HTML page, api_url: JSON)."""
+
+    id: str
+    guid: str
+    title: str
+    url: str = Field(description="Path of the article's HTML page.")
+    api_url: str = Field(description="Path of the article's JSON.")
+    author: str | None = None
+    author_url: str | None = None
+    source: str | None = None
+    source_url: str | None = None
+    category: str | None = None
+    category_url: str | None = None
+    published_at: datetime | None = None
+    summary: str = ""
+    declared_original: bool = Field(False, description="The author declares the article original (unchecked).")
+    views: int = 0
+    comments: int = 0
+    shares: int = 0
+
+    @classmethod
+    def of(cls, article: Article) -> "ArticleItem":
+        """The list item of a stored article."""
+        return cls(**_item_fields(article))
+
+
+class ArticleDetail(ArticleItem):
+    """An article with its body, for its own page."""
+
+    body: list[str] = Field(description="Paragraphs of the article text.")
+    keywords: list[str] = []
+    original_url: str | None = Field(None, description="Where the article was published, when known.")
+
+    @classmethod
+    def of(cls, article: Article) -> "ArticleDetail":
+        """The full view of a stored article."""
+        return cls(**_item_fields(article), body=article.body, keywords=article.keywords,
+                   original_url=article.url)
+
+
+def _item_fields(article: Article) -> dict:
+    return dict(
+        id=article.id, guid=article.guid, title=article.title, url=article_path(article.id),
+        api_url=f"/api/articles/{article.id}", author=article.author,
+        author_url=_path("/authors", article.author), source=article.source,
+        source_url=_path("/sources", article.source), category=article.category,
+        category_url=category_path(article.category), published_at=article.published_at,
+        summary=article.summary, declared_original=article.declared_original,
+        views=article.views, comments=article.comments, shares=article.shares,
+    )
+
+
+class RelatedEntry(BaseModel):
+    """A related article and why it is related (shared keywords, names, the same event...)."""
+
+    article: ArticleItem
+    score: float
+    reasons: list[str] = []
+
+
+class HotEntry(BaseModel):
+    """A hot article with the figures that make it hot and a Chinese sentence explaining them."""
+
+    rank: int
+    article: ArticleItem
+    score: float
+    views: int
+    comments: int
+    shares: int
+    age_hours: float
+    explanation: str
+
+
+class Pager(BaseModel):
+    """Where a page of results sits; links are paths with the same query and another page number."""
+
+    page: int
+    page_size: int
+    total: int | None = Field(None, description="Number of results, when it is counted.")
+    prev_url: str | None = None
+    next_url: str | None = None
+
+
+class ArticlePage(BaseModel):
+    """The article page: the article, an old-article note, related content and the hot list."""
+
+    article: ArticleDetail
+    age_note: str | None = Field(None, description="e.g. 本文发布于 3 个月前, for articles older than a month.")
+    related: list[RelatedEntry]
+    hot_window: Literal["24h", "7d"] = Field(description="Window of the hot list (7d when 24h has too few).")
+    hot: list[HotEntry]
+
+
+class RelatedPage(BaseModel):
+    """An article and what is related to it (empty when nothing truly is)."""
+
+    article: ArticleItem
+    related: list[RelatedEntry]
+
+
+class HotPage(BaseModel):
+    """The hot list of a time window, over all categories or one."""
+
+    window: Literal["24h", "7d"]
+    category: str | None = None
+    items: list[HotEntry]
+
+
+class ListPage(BaseModel):
+    """A page of articles, newest first: all, or those of a category, author and/or source."""
+
+    title: str
+    category: str | None = None
+    source: str | None = None
+    author: str | None = None
+    items: list[ArticleItem]
+    pager: Pager
+
+
+class CategorySection(BaseModel):
+    """The newest articles of one category, for the home page."""
+
+    name: str
+    url: str
+    count: int
+    items: list[ArticleItem]
+
+
+class HomePage(BaseModel):
+    """The home page: the hot list and the newest articles of every category."""
+
+    hot_window: Literal["24h", "7d"] = Field(description="Window of the hot list (7d when 24h has too few).")
+    hot: list[HotEntry]
+    sections: list[CategorySection]
+
+
+class SearchEntry(BaseModel):
+    """A search result with its score and the passage that matched."""
+
+    article: ArticleItem
+    score: float
+    snippet: str
+
+
+class SearchPage(BaseModel):
+    """Search results with the filters and sort they were asked with, and the words the query became."""
+
+    q: str
+    words: list[str] = Field(description="The query cut into index words (what snippets highlight).")
+    sort: Literal["relevance", "newest"]
+    category: str | None = None
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+    total: int
+    hits: list[SearchEntry]
+    pager: Pager
+    categories: list[str] = Field(description="Categories to filter by.")
+    sources: list[str] = Field(description="Sources to filter by.")
+
+
+class Counters(BaseModel):
+    """An article's engagement counters after a share or a comment was recorded."""
+
+    id: str
+    views: int
+    comments: int
+    shares: int
+
+
+class ErrorMessage(BaseModel):
+    """Why a request failed."""
+
+    detail: str
