@@ -50,6 +50,11 @@ def postgres_schema_url():
         yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as connection:
+            # a connection a test leaked (idle in transaction) would hold locks and hang the DROP
+            connection.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+            ))
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
 
