@@ -52,24 +52,22 @@ class Backend:
     any_matches: Callable[[list[str]], sa.Select]
 
 
-def _fts5_matches(phrases: list[str]) -> sa.Select:
-    # each phrase is quoted: terms are \w+ only, so they hold no quote to escape
-    query = " ".join(f'"{p}"' for p in phrases)
+def _fts5_select(query: str) -> sa.Select:
     fts = sa.table("articles_fts", sa.column("rowid"))
     score = -sa.func.bm25(sa.literal_column("articles_fts"), TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT)
     return sa.select(fts.c.rowid.label("n"), score.label("score")).where(
         sa.literal_column("articles_fts").op("MATCH")(query)
     )
+
+
+def _fts5_matches(phrases: list[str]) -> sa.Select:
+    # each phrase is quoted: terms are \w+ only, so they hold no quote to escape
+    return _fts5_select(" ".join(f'"{p}"' for p in phrases))
 
 
 def _fts5_any_matches(terms: list[str]) -> sa.Select:
     # OR of single index terms (\w+ only, nothing to escape): more-like-this over an article's words
-    query = " OR ".join(f'"{t}"' for t in terms)
-    fts = sa.table("articles_fts", sa.column("rowid"))
-    score = -sa.func.bm25(sa.literal_column("articles_fts"), TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT)
-    return sa.select(fts.c.rowid.label("n"), score.label("score")).where(
-        sa.literal_column("articles_fts").op("MATCH")(query)
-    )
+    return _fts5_select(" OR ".join(f'"{t}"' for t in terms))
 
 
 def _tsvector_any_matches(terms: list[str]) -> sa.Select:
