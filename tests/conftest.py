@@ -47,14 +47,15 @@ def postgres_schema_url():
     with admin.begin() as connection:
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
     try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        # application_name tags this test's connections, so the cleanup below touches only them
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}&application_name={schema}"
     finally:
         with admin.begin() as connection:
-            # a connection a test leaked (idle in transaction) would hold locks and hang the DROP
+            # a connection this test leaked (idle in transaction) would hold locks and hang the DROP
             connection.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
-            ))
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :schema "
+                "AND state LIKE 'idle in transaction%'"
+            ), {"schema": schema})
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
 

@@ -10,7 +10,8 @@ import lxml.html
 import pytest
 
 from conftest import postgres_schema_url
-from web_server import SAMPLE_END, FakeClock, fill_store, live_server
+from web_server import SAMPLE_END, SEED_PAGE, FakeClock, fill_store, live_server
+from zixun import pipeline
 from zixun.rank.related import related_articles
 from zixun.settings import Settings
 from zixun.store import articles, open_store
@@ -399,15 +400,35 @@ def test_docs_page_lists_every_api_route_from_the_schema(web):
     assert "ArticleItem" in doc.text_content()
 
 
-def test_cached_article_pages_still_count_every_reader(store_url, store):
-    article_id = _by_title(store, SEED_TITLE).id
-    settings = Settings(database_url=store_url, hot_cache_seconds=300, view_flush_seconds=0.05)
-    with live_server(settings, FakeClock(SAMPLE_END + timedelta(days=3))) as (_server, client):
-        before = _views(client, article_id)
-        first = client.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " cached-1"})
-        second = client.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " cached-2"})
-        assert first.text == second.text  # the second was served from the page cache
-        assert _wait_for_views(client, article_id, before + 2) == before + 2
+def _shown_views(html: str) -> int:
+    return int(lxml.html.fromstring(html).xpath("string(//p[@class='counts']/span[1]/b)").replace(",", ""))
+
+
+def test_article_pages_reuse_rendered_parts_show_live_counters_and_follow_changes(db_url, tmp_path):
+    fill_store(db_url)
+    engine = open_store(db_url)
+    with engine.connect() as connection:
+        article = _by_title(connection, SEED_TITLE)
+    settings = Settings(database_url=db_url, view_flush_seconds=0.05)
+    try:
+        with live_server(settings, FakeClock(SAMPLE_END + timedelta(days=3))) as (server, client):
+            path, cache = f"/articles/{article.id}", server.app.state.article_pages.parts
+            first = client.get(path, headers={"user-agent": BROWSER + " parts-1"})
+            parts = cache.get(article.id)
+            assert parts is not None and _shown_views(first.text) == article.views
+            assert _wait_for_views(client, article.id, article.views + 1) == article.views + 1
+            second = client.get(path, headers={"user-agent": BROWSER + " parts-2"})
+            assert cache.get(article.id) is parts  # the text and 相关内容 were not rendered again
+            assert _shown_views(second.text) == article.views + 1  # but the counter is live
+            # the article is re-ingested with an edited paragraph: the next page shows the edit
+            edited = tmp_path / "seed-edited.txt"
+            edited.write_text(SEED_PAGE.read_text(encoding="utf-8").replace("9月9日晚上", "9月9日深夜"), encoding="utf-8")
+            assert not pipeline.ingest_paths(engine, [edited], Settings(database_url=db_url, ingest_workers=1)).failed
+            third = client.get(path, headers={"user-agent": BROWSER + " parts-3"})
+            assert "9月9日深夜" in third.text and "9月9日晚上" not in third.text
+            assert cache.get(article.id) is not parts
+    finally:
+        engine.dispose()
 
 
 def test_highlight_escapes_the_text_and_marks_the_words():

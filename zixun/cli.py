@@ -202,7 +202,7 @@ def related_command(settings, key, every, limit, fmt, db) -> None:
         if article is None:
             err.print(f"related: no article with id or guid {key!r}", highlight=False, markup=False)
             sys.exit(1)
-        found = related_articles(connection, article.id, limit)
+        found = related_articles(connection, article, limit)
     items = [{"id": r.article.id, "guid": r.article.guid, "title": r.article.title, "score": r.score,
               "reasons": r.reasons} for r in found]
     if fmt == "text":

@@ -20,7 +20,7 @@ from zixun.ingest.files import extract_file, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
 from zixun.store import articles as stored
-from zixun.store import terms
+from zixun.store import terms, writing
 from zixun.text.analysis import Analysis, analyze
 from zixun.text.keywords import top_keywords
 from zixun.text.segment import segmenter
@@ -164,7 +164,7 @@ def _store_batch(engine, batch, analyses, frequencies, settings, summary, now) -
         guid = guid_of(article)
         summary.skipped += guid in rows  # the same guid twice in one batch: the later one wins
         rows[guid] = _row(article, analysis, guid, now)
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         old = stored.existing(connection, list(rows))
         new, changed, delta = [], [], Counter()
         for guid, row in rows.items():
@@ -199,7 +199,7 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
     progress.start("reindex", len(ids))
     df: Counter = Counter()
     # 1. new terms and candidates for every article, 2. df from the whole corpus, 3. keywords
-    with engine.begin() as connection, analyzer(settings, len(ids)) as analyze_all:
+    with writing(engine) as connection, analyzer(settings, len(ids)) as analyze_all:
         for batch in _batches(ids, settings.ingest_batch):
             found = [stored.get(connection, key) for key in batch]
             jobs = [Extracted(path="", title=a.title, body=a.body) for a in found]

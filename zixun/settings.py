@@ -35,7 +35,10 @@ class Settings(BaseSettings):
     display_timezone: str = Field("Asia/Shanghai", description="IANA time zone the portal shows times in.")
     page_size: int = Field(20, description="Articles per page in the portal's lists and search results.")
     hot_cache_seconds: float = Field(
-        30.0, description="How long the portal keeps a hot list, the category lists and rendered article pages in memory."
+        30.0, description="How long the portal keeps a hot list and the category lists in memory."
+    )
+    page_cache_entries: int = Field(
+        20_000, description="Article pages whose rendered parts each web worker keeps in memory (0: none)."
     )
     old_article_days: int = Field(
         30, description="Article pages older than this many days say so (本文发布于 N 个月前)."

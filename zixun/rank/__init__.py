@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from zixun.settings import Settings
+from zixun.store import writing
 
 
 def refresh(engine: sa.Engine, settings: Settings | None = None):
@@ -12,6 +13,6 @@ def refresh(engine: sa.Engine, settings: Settings | None = None):
     from zixun.store.engagement import seed_from_counters
 
     summary = related.refresh(engine, settings)
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         seed_from_counters(connection)
     return summary

@@ -63,9 +63,9 @@ def hot_articles(connection: sa.Connection, *, window: str = "24h", category: st
         raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
     now = now or datetime.now(timezone.utc)
     totals = window_totals(connection, now - WINDOWS[window], now, category, POOL)
-    items = []
+    items, found = [], stored.many(connection, [row.id for row in totals], body=False)
     for row in totals:
-        article = stored.get(connection, row.id)
+        article = found[row.id]
         published = article.published_at or article.ingested_at
         if published > now:
             continue  # not yet published at the time asked about

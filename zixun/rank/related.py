@@ -18,6 +18,7 @@ from zixun.rank import similarity as sim
 from zixun.search.query import more_like_this
 from zixun.settings import Settings
 from zixun.store import articles as stored
+from zixun.store import writing
 from zixun.store import related as lists
 from zixun.store.terms import document_frequencies
 
@@ -46,19 +47,20 @@ class RefreshSummary:
     seconds: float = 0.0
 
 
-def related_articles(connection: sa.Connection, article_id: str, limit: int = 5) -> list[Related]:
-    """The stored related articles of article_id (an id or a guid), best first; [] if none."""
-    article = stored.get(connection, article_id)
-    if article is None:
-        return []
+def related_articles(connection: sa.Connection, article: Article | str, limit: int = 5) -> list[Related]:
+    """The stored related articles of an article (or its id or guid), best first; [] if none."""
+    if isinstance(article, str):
+        article = stored.get(connection, article)
+        if article is None:
+            return []
     found = lists.related_of(connection, article.id, limit)
-    entities = _entities(connection, [article.id] + [a.id for a, _ in found])
-    return [Related(other, round(score, 4), reasons(article, other, score, entities)) for other, score in found]
+    entities = {article.id: _names(lists.entities_of(connection, article.id))}
+    entities.update((other.id, _names(found_entities)) for other, _, found_entities in found)
+    return [Related(other, round(score, 4), reasons(article, other, score, entities)) for other, score, _ in found]
 
 
-def _entities(connection: sa.Connection, ids: list[str]) -> dict[str, set[str]]:
-    rows = lists.feature_rows(connection, ids=ids)
-    return {r.id: {n for kind in ("people", "places", "orgs") for n in r.entities.get(kind, [])} for r in rows}
+def _names(entities: dict) -> set[str]:
+    return {n for kind in ("people", "places", "orgs") for n in entities.get(kind, [])}
 
 
 def reasons(article: Article, other: Article, score: float, entities: dict[str, set[str]]) -> list[str]:
@@ -78,7 +80,7 @@ def reasons(article: Article, other: Article, score: float, entities: dict[str, 
 def refresh(engine: sa.Engine, settings: Settings | None = None) -> RefreshSummary:
     """Compute the lists of new and changed articles, and update older lists they now belong to."""
     started = time.perf_counter()
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         todo = lists.pending(connection)
         summary = RefreshSummary(computed=len(todo))
         if todo:

@@ -1,6 +1,8 @@
 """The article store: one SQLAlchemy engine on SQLite (default) or PostgreSQL, migrated on open."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,6 +29,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # the driver's own implicit BEGIN is turned off so that _sqlite_begin decides how transactions start
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: sa.Connection) -> None:
+    # A deferred transaction that reads and then writes cannot wait for another writer: SQLite fails it
+    # at once with "database is locked". Writers therefore take the write lock at BEGIN (and wait up to
+    # busy_timeout for it); readers start plain snapshots.
+    immediate = connection.get_execution_options().get("zixun_writer", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -34,15 +46,23 @@ def create_engine(url: str) -> sa.Engine:
     engine = sa.create_engine(engine_url(url), future=True, pool_pre_ping=not url.startswith("sqlite"))
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin)
     tune_engine(engine)
     return engine
+
+
+@contextmanager
+def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """One write transaction (committed on success): use it, not engine.begin(), for anything that writes."""
+    with engine.connect().execution_options(zixun_writer=True) as connection, connection.begin():
+        yield connection
 
 
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the database schema up to revision with the Alembic migrations."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
-    with engine.begin() as connection:
+    with writing(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 

@@ -25,9 +25,19 @@ def to_article(row: sa.Row) -> Article:
     return Article(**{c.name: fields[c.name] for c in _ARTICLE_COLUMNS})
 
 
-def select_articles() -> sa.Select:
-    """SELECT of the Article columns, for other store and search modules to refine."""
-    return sa.select(*_ARTICLE_COLUMNS)
+def select_articles(body: bool = True) -> sa.Select:
+    """SELECT of the Article columns, for other store and search modules to refine.
+
+    body=False reads an empty body instead (lists show titles and summaries, not the text).
+    """
+    if body:
+        return sa.select(*_ARTICLE_COLUMNS)
+    return sa.select(*(sa.literal("").label("body") if c.name == "body" else c for c in _ARTICLE_COLUMNS))
+
+
+# built once: the article page runs this on every request
+_BY_KEY = select_articles().where(
+    sa.or_(articles.c.id == sa.bindparam("key"), articles.c.guid == sa.bindparam("key"))).limit(1)
 
 
 def existing(connection: sa.Connection, guids: list[str]) -> dict[str, sa.Row]:
@@ -52,9 +62,17 @@ def replace(connection: sa.Connection, guid: str, row: dict) -> None:
 
 def get(connection: sa.Connection, key: str) -> Article | None:
     """The article whose id or guid is key, or None."""
-    query = select_articles().where(sa.or_(articles.c.id == key, articles.c.guid == key))
-    row = connection.execute(query.limit(1)).first()
+    row = connection.execute(_BY_KEY, {"key": key}).first()
     return to_article(row) if row else None
+
+
+def many(connection: sa.Connection, ids: list[str], body: bool = True) -> dict[str, Article]:
+    """The stored articles with these ids, by id (bodies left empty when body=False)."""
+    found: dict[str, Article] = {}
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        query = select_articles(body).where(articles.c.id.in_(ids[start:start + 5000]))
+        found.update((row.id, to_article(row)) for row in connection.execute(query))
+    return found
 
 
 def count(connection: sa.Connection) -> int:

@@ -26,11 +26,10 @@ def add_counts(connection: sa.Connection, table: sa.Table, key: str | list[str],
     connection.execute(statement, rows)
 
 
-def replace_if(connection: sa.Connection, table: sa.Table, keys: list[str], row: dict, where) -> bool:
-    """Insert row, or overwrite the one with its keys when where holds; True when a row was written."""
+def insert_new(connection: sa.Connection, table: sa.Table, keys: list[str], rows: list[dict]) -> list[sa.Row]:
+    """Insert the rows whose keys are not stored yet (INSERT ... ON CONFLICT DO NOTHING); the keys inserted."""
+    if not rows:
+        return []
     insert = _INSERTS[connection.dialect.name](table)
-    values = {name: insert.excluded[name] for name in row if name not in keys}
-    statement = insert.values(row).on_conflict_do_update(
-        index_elements=[table.c[k] for k in keys], set_=values, where=where
-    ).returning(table.c[keys[0]])  # rowcount of an upsert is not reliable across drivers
-    return connection.execute(statement).first() is not None
+    statement = insert.on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
+    return connection.execute(statement.returning(*(table.c[k] for k in keys)), rows).all()

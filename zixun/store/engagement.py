@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from zixun.store.dialect import add_counts, replace_if
+from zixun.store.dialect import add_counts, insert_new
 from zixun.store.schema import UTCDateTime, articles, metadata
 
 REPEAT_WINDOW = timedelta(hours=1)
@@ -44,16 +45,54 @@ def is_bot(user_agent: str | None) -> bool:
 
 def record_view(connection: sa.Connection, article_id: str, client: str, user_agent: str, at: datetime) -> bool:
     """Count a page view; False when not counted (a bot, or this client viewed it less than an hour ago)."""
-    if is_bot(user_agent):
-        return False
     _require(connection, article_id)
+    return record_views(connection, [(article_id, client, user_agent, at)]) == [True]
+
+
+def record_views(connection: sa.Connection, views: list[tuple[str, str, str, datetime]]) -> list[bool]:
+    """Count many page views (article_id, client, user agent, at) in a few statements; which were counted.
+
+    Views of articles that do not exist are not counted. A client's views of one article are checked
+    in time order, so a batch counts exactly what recording them one by one would.
+    """
+    known = _existing(connection, {view[0] for view in views})
     # the client (address + agent, say) is kept only as a hash
-    row = {"article_id": article_id, "client": hashlib.sha1(client.encode("utf-8")).hexdigest(), "counted_at": at}
-    if not replace_if(connection, view_clients, ["article_id", "client"], row,
-                      view_clients.c.counted_at <= at - REPEAT_WINDOW):
-        return False
-    _count(connection, article_id, "views", at)
-    return True
+    keyed = [((aid, hashlib.sha1(client.encode("utf-8")).hexdigest()), at, i)
+             for i, (aid, client, agent, at) in enumerate(views) if aid in known and not is_bot(agent)]
+    keyed.sort(key=lambda view: (view[0], view[1]))
+    counted = [False] * len(views)
+    rounds: dict[tuple, list] = {}
+    for key, at, i in keyed:  # round k holds each key's k-th view: one key at most once per statement
+        rounds.setdefault(key, []).append((at, i))
+    for k in range(max((len(v) for v in rounds.values()), default=0)):
+        batch = {key: seen[k] for key, seen in rounds.items() if len(seen) > k}
+        for key in _claim(connection, batch):
+            counted[batch[key][1]] = True
+    _count_many(connection, "views", [(views[i][0], views[i][3]) for i, ok in enumerate(counted) if ok])
+    return counted
+
+
+def _existing(connection: sa.Connection, ids: set[str]) -> set[str]:
+    query = sa.select(articles.c.id).where(articles.c.id.in_(sorted(ids)))
+    return set(connection.execute(query).scalars())
+
+
+def _claim(connection: sa.Connection, batch: dict[tuple, tuple[datetime, int]]) -> list[tuple]:
+    """The (article, client) keys whose view at its time counts; their last counted view becomes that time."""
+    vc = view_clients.c
+    # rows locked until commit (PostgreSQL), so two writers cannot both count one client's repeat view
+    last = dict(((r.article_id, r.client), r.counted_at) for r in connection.execute(
+        sa.select(vc.article_id, vc.client, vc.counted_at)
+        .where(sa.tuple_(vc.article_id, vc.client).in_(list(batch))).with_for_update()))
+    due = [key for key in batch if key in last and last[key] <= batch[key][0] - REPEAT_WINDOW]
+    if due:
+        connection.execute(view_clients.update()
+                           .where(vc.article_id == sa.bindparam("key_article"), vc.client == sa.bindparam("key_client"))
+                           .values(counted_at=sa.bindparam("at")),
+                           [{"key_article": a, "key_client": c, "at": batch[(a, c)][0]} for a, c in due])
+    fresh = [{"article_id": a, "client": c, "counted_at": batch[(a, c)][0]} for a, c in batch if (a, c) not in last]
+    # a key another writer inserted meanwhile is a repeat view: DO NOTHING returns no row for it
+    return due + [tuple(row) for row in insert_new(connection, view_clients, ["article_id", "client"], fresh)]
 
 
 def record_share(connection: sa.Connection, article_id: str, at: datetime) -> None:
@@ -74,10 +113,20 @@ def _require(connection: sa.Connection, article_id: str) -> None:
 
 
 def _count(connection: sa.Connection, article_id: str, column: str, at: datetime) -> None:
-    row = {"article_id": article_id, "hour": _hour(at), "views": 0, "comments": 0, "shares": 0, column: 1}
-    add_counts(connection, engagement_hourly, ["article_id", "hour"], column, [row])
-    connection.execute(articles.update().where(articles.c.id == article_id)
-                       .values({column: articles.c[column] + 1}))
+    _count_many(connection, column, [(article_id, at)])
+
+
+def _count_many(connection: sa.Connection, column: str, events: list[tuple[str, datetime]]) -> None:
+    """Add one to column for each (article id, time): in its hourly bucket and in the article's total."""
+    buckets = Counter((article_id, _hour(at)) for article_id, at in events)
+    rows = [{"article_id": a, "hour": h, "views": 0, "comments": 0, "shares": 0, column: n}
+            for (a, h), n in sorted(buckets.items())]
+    add_counts(connection, engagement_hourly, ["article_id", "hour"], column, rows)
+    totals = Counter(article_id for article_id, _ in events)
+    if totals:
+        connection.execute(articles.update().where(articles.c.id == sa.bindparam("key_id"))
+                           .values({column: articles.c[column] + sa.bindparam("added")}),
+                           [{"key_id": a, "added": n} for a, n in sorted(totals.items())])
 
 
 def _hour(at: datetime) -> datetime:

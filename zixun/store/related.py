@@ -80,12 +80,48 @@ def save_lists(connection: sa.Connection, lists: dict[str, list[tuple[str, float
         connection.execute(related_done.insert(), [{"article_id": a, "updated_at": u} for a, u in versions.items()])
 
 
-def related_of(connection: sa.Connection, article_id: str, limit: int) -> list[tuple[Article, float]]:
-    """The stored related articles of article_id with their scores, best first."""
-    query = (select_articles().add_columns(related.c.score)
-             .join(related, related.c.related_id == articles.c.id)
-             .where(related.c.article_id == article_id).order_by(related.c.rank).limit(limit))
-    return [(to_article(row), row.score) for row in connection.execute(query)]
+# built once: the article page runs this on every request (bodies are not read: lists do not show them)
+_RELATED_OF = (select_articles(body=False).add_columns(related.c.score, articles.c.entities)
+               .join(related, related.c.related_id == articles.c.id)
+               .where(related.c.article_id == sa.bindparam("article_id"))
+               .order_by(related.c.rank).limit(sa.bindparam("limit")))
+_ENTITIES_OF = sa.select(articles.c.entities).where(articles.c.id == sa.bindparam("article_id"))
+
+
+def related_of(connection: sa.Connection, article_id: str, limit: int) -> list[tuple[Article, float, dict]]:
+    """The stored related articles of article_id (bodies left empty), best first, with score and entities."""
+    rows = connection.execute(_RELATED_OF, {"article_id": article_id, "limit": limit})
+    return [(to_article(row), row.score, row.entities or {}) for row in rows]
+
+
+_shown = articles.alias("shown")
+# built once: every article page request runs it (one indexed lookup, plus one per related item)
+_PAGE_STATE = (
+    sa.select(articles.c.id, articles.c.updated_at, articles.c.published_at, articles.c.views,
+              articles.c.comments, articles.c.shares, related.c.related_id, related.c.score,
+              _shown.c.updated_at.label("shown_updated_at"))
+    .outerjoin(related, sa.and_(related.c.article_id == articles.c.id, related.c.rank < sa.bindparam("limit")))
+    .outerjoin(_shown, _shown.c.id == related.c.related_id)
+    .where(sa.or_(articles.c.id == sa.bindparam("key"), articles.c.guid == sa.bindparam("key")))
+    .order_by(related.c.rank)
+)
+
+
+def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row, tuple] | None:
+    """What an article page shows that can change, for the article whose id or guid is key.
+
+    (row of id, updated_at, published_at, views, comments, shares; version of its first `limit` related
+    items as ((id, score, updated_at), ...)), or None when there is no such article.
+    """
+    rows = connection.execute(_PAGE_STATE, {"key": key, "limit": limit}).all()
+    if not rows:
+        return None
+    return rows[0], tuple((r.related_id, r.score, r.shown_updated_at) for r in rows if r.related_id is not None)
+
+
+def entities_of(connection: sa.Connection, article_id: str) -> dict:
+    """The names (people, places, orgs) found in one article."""
+    return connection.execute(_ENTITIES_OF, {"article_id": article_id}).scalar() or {}
 
 
 def all_lists(connection: sa.Connection) -> Iterator[tuple[str, list[str]]]:

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from zixun.settings import Settings
 from zixun.web import api, docs, errors, pages
+from zixun.web.fragments import ArticlePages
 from zixun.web.portal import Clock, Portal
 from zixun.web.render import Renderer
 
@@ -31,6 +32,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
                   description="A Chinese news portal: articles, related content, hot news and search.")
     app.state.portal = portal
     app.state.renderer = Renderer(portal.zone, settings.demo_note)
+    app.state.article_pages = ArticlePages(app.state.renderer, settings.page_cache_entries)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -1,8 +1,9 @@
-"""A small in-memory cache whose entries expire after a few seconds (hot lists, category lists)."""
+"""In-memory caches: entries that expire after a few seconds (hot lists, category lists), and a bounded LRU."""
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -51,3 +52,33 @@ class TTLCache:
             del self._entries[key]
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
+
+
+class LRUCache:
+    """At most max_entries values, the least recently used dropped first; safe to share between threads."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        """The value of key (now the most recently used), or None."""
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Store value under key, dropping the least recently used entry when full."""
+        if self.max_entries <= 0:
+            return
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)

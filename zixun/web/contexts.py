@@ -58,7 +58,8 @@ def age_note(published: datetime | None, now: datetime, min_days: int) -> str | 
     return f"本文发布于 {days // 365} 年前"
 
 
-def _hot(portal: Portal, connection: sa.Connection, category: str | None = None):
+def hot_list(portal: Portal, connection: sa.Connection, category: str | None = None) -> tuple[str, list]:
+    """(window, entries) of the hot list pages show: 24 hours, or 7 days when 24 hours has too few."""
     items = portal.hot(connection, "24h", category, HOT_LIMIT)
     if len(items) >= HOT_MIN_ITEMS:
         return "24h", items
@@ -75,16 +76,16 @@ def _article(connection: sa.Connection, key: str):
 def article_page(portal: Portal, connection: sa.Connection, key: str) -> ArticlePage:
     """The article page: the article, an old-article note, what is related, and the hot list."""
     article = _article(connection, key)
-    window, hot = _hot(portal, connection)
+    window, hot = hot_list(portal, connection)
     note = age_note(article.published_at, portal.clock(), portal.settings.old_article_days)
     return ArticlePage(article=ArticleDetail.of(article), age_note=note,
-                       related=portal.related(connection, article.id, RELATED_LIMIT), hot_window=window, hot=hot)
+                       related=portal.related(connection, article, RELATED_LIMIT), hot_window=window, hot=hot)
 
 
 def related_page(portal: Portal, connection: sa.Connection, key: str) -> RelatedPage:
     """An article and the articles related to it."""
     article = _article(connection, key)
-    return RelatedPage(article=ArticleItem.of(article), related=portal.related(connection, article.id, RELATED_LIMIT))
+    return RelatedPage(article=ArticleItem.of(article), related=portal.related(connection, article, RELATED_LIMIT))
 
 
 def hot_page(portal: Portal, connection: sa.Connection, window: str, category: str | None, limit: int) -> HotPage:
@@ -98,7 +99,7 @@ def home_page(portal: Portal, connection: sa.Connection) -> HomePage:
         return [CategorySection(name=name, url=category_path(name), count=count,
                                 items=[ArticleItem.of(a) for a in articles.recent(connection, SECTION_LIMIT, category=name)])
                 for name, count in portal.categories(connection)]
-    window, hot = _hot(portal, connection)
+    window, hot = hot_list(portal, connection)
     return HomePage(hot_window=window, hot=hot, sections=portal.shared.get(("sections",), sections))
 
 

@@ -48,17 +48,13 @@ async def article_list(request: Request, page: Page = 1) -> HTMLResponse:
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 async def article(request: Request, article_id: ArticleKey) -> HTMLResponse:
-    """The article page (kept rendered for hot_cache_seconds); serving it queues a page view."""
+    """The article page (assembled from cached fragments, web/fragments.py); serving it queues a page view."""
     portal: Portal = request.app.state.portal
-    cached = portal.pages.peek(article_id)
-    if cached is None:
-        page, menu = await portal.read(_with_menu(contexts.article_page), article_id)
-        cached = page.article.id, request.app.state.renderer.page("article.html", page, menu).body
-        portal.pages.put(article_id, cached)
+    found_id, html = await portal.read_quick(request.app.state.article_pages.render, article_id)
     agent = request.headers.get("user-agent", "")
     ip = request.client.host if request.client else None
-    portal.views.record(cached[0], client_key(ip, agent), agent, portal.clock())
-    return HTMLResponse(cached[1])
+    portal.views.record(found_id, client_key(ip, agent), agent, portal.clock())
+    return HTMLResponse(html)
 
 
 @router.post("/articles/{article_id}/share")

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from starlette.concurrency import run_in_threadpool
 
+from zixun.models import Article
 from zixun.rank.hot import hot_articles
 from zixun.rank.related import related_articles
 from zixun.settings import Settings
-from zixun.store import facets, open_store
+from zixun.store import facets, open_store, writing
 from zixun.text.segment import Segmenter, segmenter
 from zixun.web.cache import TTLCache
 from zixun.web.schemas import ArticleItem, HotEntry, RelatedEntry
@@ -36,10 +37,6 @@ class Portal:
         self.zone = ZoneInfo(settings.display_timezone)
         self.engine = open_store(settings.database_url)
         self.shared = TTLCache(settings.hot_cache_seconds)
-        # related lists change only when articles arrive, so each is kept ten times as long as a hot list
-        self.related_lists = TTLCache(settings.hot_cache_seconds * 10, max_entries=50_000)
-        # rendered article pages, for as long as the hot list they show: popular pages cost one lookup
-        self.pages = TTLCache(settings.hot_cache_seconds, max_entries=5_000)
         self.views = ViewRecorder(self.engine, settings.view_flush_seconds)
 
     def segmenter(self) -> Segmenter:
@@ -50,6 +47,13 @@ class Portal:
         """build(portal, connection, *args) on a pooled connection, in a worker thread."""
         return await run_in_threadpool(self._read, build, *args)
 
+    async def read_quick(self, build: Callable[..., T], *args: Any) -> T:
+        """read() for work that is short on SQLite (a few indexed lookups): there it runs on the event loop,
+        since handing it to a thread costs more than the lookups; a network database still gets a thread."""
+        if self.engine.dialect.name == "sqlite":
+            return self._read(build, *args)
+        return await self.read(build, *args)
+
     def _read(self, build: Callable[..., T], *args: Any) -> T:
         with self.engine.connect() as connection:
             return build(self, connection, *args)
@@ -59,7 +63,7 @@ class Portal:
         return await run_in_threadpool(self._write, change, *args)
 
     def _write(self, change: Callable[..., T], *args: Any) -> T:
-        with self.engine.begin() as connection:
+        with writing(self.engine) as connection:
             return change(self, connection, *args)
 
     def hot(self, connection: sa.Connection, window: str, category: str | None, limit: int) -> list[HotEntry]:
@@ -71,12 +75,10 @@ class Portal:
                              explanation=h.explanation) for i, h in enumerate(found, start=1)]
         return self.shared.get(("hot", window, category, limit), rank)
 
-    def related(self, connection: sa.Connection, article_id: str, limit: int) -> list[RelatedEntry]:
-        """The article's related list from rank (precomputed there), kept related_cache_seconds here."""
-        def find() -> list[RelatedEntry]:
-            return [RelatedEntry(article=ArticleItem.of(r.article), score=r.score, reasons=r.reasons)
-                    for r in related_articles(connection, article_id, limit=limit)]
-        return self.related_lists.get((article_id, limit), find)
+    def related(self, connection: sa.Connection, article: Article, limit: int) -> list[RelatedEntry]:
+        """The article's related list, precomputed by rank (the article page caches it rendered)."""
+        return [RelatedEntry(article=ArticleItem.of(r.article), score=r.score, reasons=r.reasons)
+                for r in related_articles(connection, article, limit=limit)]
 
     def categories(self, connection: sa.Connection) -> list[tuple[str, int]]:
         """(category, count) of the stored articles, largest first (cached like the hot list)."""

@@ -48,6 +48,10 @@ class Renderer:
         """A datetime as local time in the portal's zone ('' when unknown)."""
         return moment.astimezone(self.zone).strftime(fmt) if moment else ""
 
+    def fragment(self, template: str, **context) -> Markup:
+        """A partial rendered to markup that pages embed as it is."""
+        return Markup(self.env.get_template(template).render(**context))
+
     def html(self, template: str, status: int = 200, **context) -> HTMLResponse:
         """template rendered with context."""
         return HTMLResponse(self.env.get_template(template).render(**context), status_code=status)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from zixun.store import engagement
+from zixun.store import engagement, writing
 
 log = logging.getLogger(__name__)
 _STOP = object()
@@ -35,7 +35,9 @@ class ViewRecorder:
         self._thread.start()
 
     def record(self, article_id: str, client: str, user_agent: str, at: datetime) -> None:
-        """Queue one page view (counted or not by engagement.record_view when it is written)."""
+        """Queue one page view (counted or not by engagement.record_views when it is written)."""
+        if engagement.is_bot(user_agent):
+            return  # never counted: not worth a place in the queue
         self._queue.put((article_id, client, user_agent, at))
 
     def stop(self) -> None:
@@ -67,11 +69,7 @@ class ViewRecorder:
 
     def _write(self, views: list[tuple]) -> None:
         try:
-            with self.engine.begin() as connection:
-                for article_id, client, user_agent, at in views:
-                    try:
-                        engagement.record_view(connection, article_id, client, user_agent, at)
-                    except LookupError:
-                        pass  # deleted since it was viewed; checked before any write, so the batch goes on
+            with writing(self.engine) as connection:
+                engagement.record_views(connection, views)
         except Exception:  # noqa: BLE001 - a lost batch of views must not stop the writer
             log.exception("could not record %d page views", len(views))
