@@ -15,22 +15,37 @@ from zixun.ingest.dates import find_datetime, parse_datetime
 from zixun.ingest.layout import Line, Page, is_heading, text_of
 from zixun.models import Extracted
 
-_CREDIT = re.compile(r"^\s*[（(]?\s*(?:作者|采写|撰文|记者|摄影|文/图|文|图)\s*[:：/|]\s*(?P<who>[^:：]{1,24}?)\s*[)）]?$"
+# Separators pages put between a byline word and its value: 作者：, 作者|, 作者︱ (U+FE31), 作者丨 (U+4E28).
+_SEP = r"[:：/|｜︱丨]"
+_CREDIT = re.compile(rf"^\s*[（(]?\s*(?:作者|采写|撰文|记者|摄影|文/图|文|图)\s*{_SEP}\s*(?P<who>[^:：]{{1,24}}?)\s*[)）]?$"
                      r"|^\S{0,12}作者\s+(?P<who2>\S{2,8})$"
                      # 澎湃新闻记者 段彦超 廖艳 — an outlet's reporters named on a line of their own
                      r"|^\S{0,10}记者\s+(?P<who3>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3})$"
-                     # 来源：无锡交警 closing the text: the story's source, not a sentence of it
-                     r"|^\s*[（(]?\s*(?:本文)?来源\s*[:：|｜]\s*[^\s，。]{1,20}\s*[)）]?$"
+                     # 来源：无锡交警 closing the text: the story's source, not a sentence of it; the footer
+                     # "本文来源：21世纪经济报道 作者：何苗 张梦洁" names the reporters as well
+                     r"|^\s*[（(]?\s*(?:本文)?来源\s*[:：|｜]\s*[^\s，。]{1,20}"
+                     r"(?:\s+作者\s*[:：]\s*(?P<who4>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3}))?\s*[)）]?$"
+                     # photo credits under a picture: "…中新社记者 杜洋 摄", "…记者 宋宇晟 翻摄"
+                     r"|^.{0,50}(?:记者|摄影师?)\s*[\u4e00-\u9fff]{2,4}\s*翻?摄$"
+                     # production credits closing a feature: "出品︱网易科学人栏目组 胖胖", "策划：…"
+                     rf"|^\s*(?:出品|监制|策划|统筹|制作|制片)\s*{_SEP}"
                      r"|供稿|供图(?:\s*\S{0,12})?$|摄影\s*/|编辑\s*/|^\s*图片来源\s*[:：]|对此文亦有贡献")
 # 来源：人民网-文化频道 / 作者：李在山 — a value runs until a space or the next byline word.
 _NEXT_FIELD = r"来源|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享"
 _SOURCE_RE = re.compile(rf"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])")
-_AUTHOR_RE = re.compile(rf"(?:作者\s*[:：]|文\s*/|记者\s*[:：])\s*(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
-                        rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])")
+# The value may not itself be a byline word ("作者：责任编辑：…" is an empty author field, not 责任).
+_AUTHOR_RE = re.compile(rf"(?:作者\s*{_SEP}|文\s*/|记者\s*[:：])\s*(?!{_NEXT_FIELD})"
+                        rf"(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
+                        rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])"
+                        # "| 作者魏星" closing a byline strip, the colon left out
+                        r"|[|｜]\s*作者(?P<v2>[\u4e00-\u9fff]{2,4})\s*$")
+# The reporter named in brackets in the lead or the last line: "…7月11日电 (记者戚亚平)", "（记者 裴剑飞）".
+_BODY_REPORTER = re.compile(r"[（(]\s*(?:本报|本台|本刊)?记者\s*(?P<who>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,3})"
+                            r"\s*[)）]")
 # A dateline that names its outlet: "中国网 2019-11-25 10:37:31", "2019-05-17 · 苏皖城市报道".
 _DATE = r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 _DATELINE = re.compile(rf"^(?P<a>[^\s\d:：|｜·]{{2,12}})\s+{_DATE}$|^{_DATE}\s*[·|｜]?\s*(?P<b>[^\s\d:：|｜·]{{2,12}})$")
-_OUTLET = re.compile(r"(?:网|报|社|台|新闻|日报|时报|网站|中心|频道|杂志|传媒|APP|发布)$")
+_OUTLET = re.compile(r"(?:网|报|社|台|站|新闻|日报|时报|网站|中心|频道|杂志|传媒|APP|发布)$")
 _COMMENTS = (re.compile(r"共有\s*(\d+)\s*条评论"), re.compile(r"(\d+)\s*条?评论"),
              re.compile(r"评论\s*[:：(（]\s*(\d+)"))
 _VIEWS = re.compile(r"(?:阅读|浏览|点击|人气)(?:量|数|次数)?\s*[:：]?\s*(\d+)")
@@ -42,14 +57,16 @@ _SCRIPT_TIME = re.compile(r"""(?:publishdate|pubtime|pubdate|publish_time|ptime)
 # CMS templates that keep the publish time in a data attribute of the article wrapper.
 _ATTR_TIME = lxml.etree.XPath("//@data-ptime|//@data-pubtime|//@data-publishtime|//@data-publish-time")
 _HAS_CLOCK = re.compile(r"\d{1,2}\s*[:：时]\s*\d{2}")
+# A site brand written as one Latin token (chinanews, CSDN.NET) in <meta name="author">: an outlet, not a person.
+_BRAND = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*$")
 _SITE_SPLIT = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|－|—| - | – |-(?=\S*$))\s*")
-_AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:author|author-name|author_name|writer|byline|auth-name)(?:\s|$)", re.I)
+_AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:auth|author|author-name|author_name|writer|byline|auth-name)(?:\s|$)", re.I)
 _SOURCE_CLASS = re.compile(r"(?:^|\s|_)(?:source|a_source|origin|media-name|source-name)(?:\s|$)", re.I)
 _HEADING_CANDIDATES = lxml.etree.XPath(
     "//h1|//h2|//h3|//h4|//h5|//h6|//*[contains(translate(@class, 'TITLE', 'title'), 'title')"
     " or contains(translate(@id, 'TITLE', 'title'), 'title')]")
 _BYLINE_CANDIDATES = lxml.etree.XPath(
-    "//*[contains(@class, 'author') or contains(@class, 'writer') or contains(@class, 'byline')"
+    "//*[contains(@class, 'auth') or contains(@class, 'writer') or contains(@class, 'byline')"
     " or contains(@class, 'source') or contains(@id, 'source') or contains(@class, 'origin')"
     " or contains(@class, 'media-name')]")
 
@@ -79,9 +96,17 @@ def read_title(page: Page, body_start) -> tuple[object, str]:
 
 
 def read_published(page: Page, before: list[str], after: list[str], html: str) -> datetime | None:
-    """Meta, JSON-LD and the byline above the body first; a clock time there beats a bare date."""
+    """Meta, JSON-LD and the byline above the body first; a clock time there beats a bare date.
+
+    The time the byline shows wins over a meta time of the same day: CMSs stamp meta tags when they
+    (re)publish, minutes after the time the page itself gives (新浪 09:05 shown, 09:10:42 in the meta).
+    """
     found = [page.meta.get(key) for key in _TIME_META] + [page.ld.get("datePublished"), page.ld.get("pubDate")]
-    stamps = _stamps(found + before)
+    shown = next((s for s, clock in _stamps(before) if clock), None)
+    meta = _stamps(found)
+    if shown and meta and meta[0][0].date() == shown.date():
+        return shown
+    stamps = meta + _stamps(before)
     if not any(clock for _, clock in stamps):   # attributes and script variables only when no clock time shows
         stamps += _stamps([str(v) for v in _ATTR_TIME(page.root)] + _SCRIPT_TIME.findall(html[:200_000]))
     if not stamps:   # below the body stand comment and list times: the last resort
@@ -92,25 +117,46 @@ def read_published(page: Page, before: list[str], after: list[str], html: str) -
     return next((s for s, clock in stamps if clock and s.date() == first.date()), first)
 
 
-def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str], container) -> None:
-    """Fill source (an outlet) and author (a person) from byline text, classes, credit lines and meta."""
+def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str], container, strip=()) -> None:
+    """Fill source (an outlet) and author (a person) from byline text, classes, credit lines and meta.
+
+    strip holds the block elements of the byline strip above the body (between headline and text).
+    """
     limit = page.order.get(container, 0)
     classed = [el for el in _BYLINE_CANDIDATES(page.root) if page.order.get(el, 0) < limit]
     marks = {el: f"{el.get('class') or ''} {el.get('id') or ''}" for el in classed}
     # Each list is in order of trust: visible byline text, then classed elements, then credits or meta.
-    authors = _groups(_AUTHOR_RE, around, "v") + [text_of(el) for el in classed if _AUTHOR_CLASS.search(marks[el])]
-    authors += _groups(_CREDIT, credits, "who", "who2", "who3")
+    authors = _groups(_AUTHOR_RE, around, "v", "v2")
+    authors += [text_of(el) for el in classed if _AUTHOR_CLASS.search(marks[el])]
+    authors += _groups(_CREDIT, credits, "who", "who2", "who3", "who4") + _body_reporters(art.body)
     sources = _groups(_SOURCE_RE, around, "v") + [text_of(el) for el in classed if _SOURCE_CLASS.search(marks[el])]
     sources += [page.meta.get(k, "") for k in ("source", "contentsource", "mediaid")]
-    sources += _dateline_names(around)
+    sources += _dateline_names(around) + _strip_outlets(strip)
     art.author = next(filter(None, map(_clean_name, authors)), None)
     art.source = next(filter(None, map(_clean_name, sources)), None)
-    # <meta name="author"> holds a person on some sites and the outlet (网易, 证券时报网) on others.
+    # <meta name="author"> holds a person on some sites and the outlet (网易, 证券时报网, chinanews) on others.
     meta_name = next(filter(None, map(_clean_name, (page.meta.get("author"), page.meta.get("article:author")))), None)
-    if meta_name and (_OUTLET.search(meta_name) or meta_name in _site_part(page)):
+    if meta_name and (_OUTLET.search(meta_name) or meta_name in _site_part(page) or _BRAND.match(meta_name)):
         art.source = art.source or meta_name
     elif meta_name:
         art.author = art.author or meta_name
+
+
+def _body_reporters(body: list[str]) -> list[str]:
+    """Reporters the lead or the closing line names in brackets: "…电 (记者戚亚平)", "（记者 裴剑飞）"."""
+    ends = body[:1] + body[-1:]
+    return [m.group("who") for line in ends for m in [_BODY_REPORTER.search(line)] if m]
+
+
+def _strip_outlets(strip) -> list[str]:
+    """Outlet names standing alone in the byline strip: a link or span reading 中国新闻网, 环球时报, TNW中文站."""
+    found = []
+    for block in strip:
+        for el in block.iter("a", "span", "em", "i", "b", "strong", "font"):
+            text = " ".join(text_of(el).split())
+            if 2 <= len(text) <= 12 and _OUTLET.search(text) and not re.search(r"\d|来自", text):
+                found.append(text)
+    return found
 
 
 def read_counters(lines: list[Line], around: list[str]) -> tuple[int | None, int | None]:
@@ -157,7 +203,7 @@ def _site_part(page: Page) -> str:
 
 def _dateline_names(lines: list[str]) -> list[str]:
     """Names a dateline gives: "中国网 2019-11-25 10:37", or an outlet alone on the line above the date."""
-    found = _groups(_DATELINE, lines, "a", "b")
+    found = [name for name in _groups(_DATELINE, lines, "a", "b") if not name.startswith("来自")]
     for line, nxt in zip(lines, lines[1:]):
         if len(line) <= 10 and _OUTLET.search(line) and not re.search(r"\d", line) and re.match(_DATE, nxt):
             found.append(line)
@@ -186,8 +232,12 @@ def _groups(pattern: re.Pattern, texts: list[str], *names: str) -> list[str]:
     return found
 
 
+# Byline values that name nobody: the site itself, or "compiled from the web".
+_NOT_NAMES = frozenset(("本站", "本站原创", "原创", "网络整理", "综合整理", "网络", "佚名", "未知", "匿名"))
+
+
 def _clean_name(raw: str | None) -> str | None:
     name = re.sub(r"^\s*来源\s*[:：]\s*|\s*原创稿?\s*$", "", " ".join((raw or "").split())).strip(" ：:|")
-    if not 2 <= len(name) <= 20 or name.isdigit() or "http" in name or name in ("本站", "本站原创", "原创"):
+    if not 2 <= len(name) <= 20 or name.isdigit() or "http" in name or name in _NOT_NAMES:
         return None
     return name

@@ -43,6 +43,12 @@ _BOILERPLATE = re.compile(
 )
 
 
+# A promotion's call to action set in brackets anywhere in the line: "…评选火热进行中！【点击投票】Pick你心目中的…".
+_PROMO = re.compile(r"【\s*点击[^】]{0,10}】")
+# A reprint notice anywhere in a short line: "本文为CSDN原创文章，未经允许不得转载，如需转载请联系…".
+_REPRINT = re.compile(r"未经[^，。]{0,8}(?:允许|授权|许可|同意)[^，。]{0,6}不得转载|禁止转载|谢绝转载|转载请(?:注明|联系)")
+
+
 def heading_label(line: str) -> str | None:
     """Return the chrome heading a line is (e.g. 相关内容), or None if it is not one."""
     match = _HEADING.match(line)
@@ -53,4 +59,4 @@ def heading_label(line: str) -> str | None:
 
 def is_boilerplate(line: str) -> bool:
     """True for a line that is page chrome wherever it stands (责任编辑, share bars, copyright)."""
-    return bool(_BOILERPLATE.match(line))
+    return bool(_BOILERPLATE.match(line) or _PROMO.search(line) or (len(line) <= 100 and _REPRINT.search(line)))

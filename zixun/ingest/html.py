@@ -50,7 +50,8 @@ def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
     after = [ln.text for ln in page.lines[last + 1:last + 16]]
     art = Extracted(path=path, title=title, body=body, url=byline.canonical_url(page) or url)
     art.published_at = byline.read_published(page, before, after, text)
-    byline.read_byline(art, page, before + after, credits, container)
+    strip = [ln.el for ln in page.lines[start:first]] if title_el is not None else []
+    byline.read_byline(art, page, before + after, credits, container, strip)
     art.comments, art.views = byline.read_counters(page.lines, before + after)
     art.declared_original = byline.declared_original(page, before + after)
     art.discarded = _discarded(page.lines) + ([Discarded("boilerplate", dropped)] if dropped else [])

@@ -19,6 +19,9 @@ _BLOCK = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table center secti
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "select", "button", "textarea", "input")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# A box squeezed to nothing: "height:0px; overflow:hidden" keeps copies of the byline for search engines.
+_COLLAPSED = re.compile(r"(?:^|;)\s*(?:height|width)\s*:\s*0(?:px)?\s*(?:;|$)", re.I)
+_CLIPPED = re.compile(r"overflow\s*:\s*hidden", re.I)
 # `.hide_word{display:none;}` in a page's own <style>: text a reader never sees ("本文来自…APP").
 _HIDDEN_CLASS_RULE = re.compile(r"\.([A-Za-z][\w-]*)\s*\{[^{}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)",
                                 re.I)
@@ -108,12 +111,17 @@ def _json_ld(root) -> dict:
 def _clean(root) -> None:
     hidden = _hidden_classes(root)   # read before the <style> elements go
     doomed = list(root.iter(*_DROP_TAGS))
-    doomed += [el for el in _STYLED(root) if el.get("hidden") is not None or _HIDDEN.search(el.get("style") or "")]
+    doomed += [el for el in _STYLED(root) if el.get("hidden") is not None or _invisible(el.get("style") or "")]
     if hidden:
         doomed += [el for el in _CLASSED(root) if hidden.intersection(el.get("class", "").split())]
     doomed += [a for a in _LINK_CANDIDATES(root) if _CHROME_LINK.match(text_of(a))]
     for el in doomed:
         _drop(el)
+
+
+def _invisible(style: str) -> bool:
+    """True for inline styles that hide a box: display:none, visibility:hidden, or zero size with clipping."""
+    return bool(_HIDDEN.search(style) or (_CLIPPED.search(style) and _COLLAPSED.search(style)))
 
 
 def _hidden_classes(root) -> set[str]:
