@@ -1,16 +1,22 @@
-"""Input files → extracted articles: finds files, decodes them, hands each to its format's extractor."""
+"""Input files → extracted articles: finds files, decodes them, hands each to its format's extractor.
+
+Formats by suffix: .jsonl/.ndjson JSON lines, .xml/.rss/.atom RSS or Atom feeds; any other file is an
+HTML page when it looks like one, else a text dump of a page.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from zixun.ingest.encoding import decode_bytes
+from zixun.ingest.feeds import extract_feed
 from zixun.ingest.html import extract_html, looks_like_html
 from zixun.ingest.jsonl import extract_jsonl
 from zixun.ingest.pages import extract_page
 from zixun.models import Extracted, IngestError
 
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+_FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 
 
 def find_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -36,7 +42,10 @@ def extract_file(path: Path, max_page_bytes: int) -> list[Extracted]:
     is_jsonl = path.suffix.lower() in _JSONL_SUFFIXES
     if not is_jsonl and size > max_page_bytes:
         raise IngestError(name, f"page is {size:,} bytes, over the {max_page_bytes:,}-byte limit (ZIXUN_MAX_FILE_BYTES)")
-    text = decode_bytes(path.read_bytes(), name)
+    data = path.read_bytes()
+    if path.suffix.lower() in _FEED_SUFFIXES:
+        return extract_feed(data, name)   # decodes on its own: the XML parsers need UTF-8 bytes
+    text = decode_bytes(data, name)
     if is_jsonl:
         return extract_jsonl(text, name)
     if looks_like_html(text):
