@@ -431,6 +431,21 @@ def test_article_pages_reuse_rendered_parts_show_live_counters_and_follow_change
         engine.dispose()
 
 
+def test_workers_warm_the_newest_pages_at_start_up(store_url, store):
+    settings = Settings(database_url=store_url, page_cache_entries=5)
+    with live_server(settings, FakeClock(SAMPLE_END + timedelta(days=3))) as (server, client):
+        deadline = time.monotonic() + 60
+        while (status := client.get("/api/status").json())["page_cache"]["warming"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert status["articles"] == articles.count(store)
+        assert status["page_cache"] == {"entries": 5, "capacity": 5, "warming": False}
+        newest = articles.recent(store, 5)
+        assert all(server.app.state.article_pages.parts.get(a.id) is not None for a in newest)
+    cold = Settings(database_url=store_url, warm_pages=False)
+    with live_server(cold) as (_server, client):
+        assert client.get("/api/status").json()["page_cache"] == {"entries": 0, "capacity": 20_000, "warming": False}
+
+
 def test_highlight_escapes_the_text_and_marks_the_words():
     from zixun.web.render import highlight
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     page_cache_entries: int = Field(
         20_000, description="Article pages whose rendered parts each web worker keeps in memory (0: none)."
     )
+    warm_pages: bool = Field(
+        True, description="When a web worker starts, render the newest articles' page parts in the background."
+    )
     old_article_days: int = Field(
         30, description="Article pages older than this many days say so (本文发布于 N 个月前)."
     )

@@ -66,6 +66,12 @@ def get(connection: sa.Connection, key: str) -> Article | None:
     return to_article(row) if row else None
 
 
+def newest_ids(connection: sa.Connection, limit: int) -> list[str]:
+    """Ids of the newest articles, newest first."""
+    order = (articles.c.published_at.desc().nulls_last(), articles.c.n.desc())
+    return list(connection.execute(sa.select(articles.c.id).order_by(*order).limit(limit)).scalars())
+
+
 def many(connection: sa.Connection, ids: list[str], body: bool = True) -> dict[str, Article]:
     """The stored articles with these ids, by id (bodies left empty when body=False)."""
     found: dict[str, Article] = {}

@@ -9,7 +9,7 @@ from zixun.web import contexts
 from zixun.web.params import NO_NUL, Day, Name, Page, PageSize, Sort, Window, paging, search_query
 from zixun.web.portal import Portal
 from zixun.web.schemas import (
-    ArticlePage, Counters, ErrorMessage, HomePage, HotPage, ListPage, RelatedPage, SearchPage,
+    ArticlePage, Counters, ErrorMessage, HomePage, HotPage, ListPage, RelatedPage, SearchPage, StatusPage,
 )
 
 _ERRORS = {404: {"model": ErrorMessage, "description": "Not found"},
@@ -99,3 +99,9 @@ async def search(request: Request, q: Annotated[str, Query(min_length=1, max_len
     """Articles matching every word of q, with snippets, filters, sort and paging."""
     asked = search_query(q, category, source, since, until, sort)
     return await _portal(request).read(contexts.search_page, asked, paging(request, page, page_size))
+
+
+@router.get("/status", response_model=StatusPage, summary="The store's size and this worker's page cache")
+async def status(request: Request) -> StatusPage:
+    """How many articles are stored, and whether the answering worker has finished warming its page cache."""
+    return await _portal(request).read(contexts.status_page, request.app.state.article_pages)

@@ -24,7 +24,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI):
         portal.views.start()
         portal.segmenter()  # load the dictionary before the first search, not during it
+        if settings.warm_pages:
+            app.state.article_pages.start_warming(portal)
         yield
+        app.state.article_pages.stop_warming()
         portal.close()
 
     # /docs is our own page (docs.py): FastAPI's Swagger UI and ReDoc load their scripts from a CDN

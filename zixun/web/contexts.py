@@ -12,7 +12,7 @@ from zixun.store import articles, engagement
 from zixun.web.portal import Portal
 from zixun.web.schemas import (
     ArticleDetail, ArticleItem, ArticlePage, CategorySection, Counters, HomePage, HotPage, ListPage, Pager,
-    RelatedPage, SearchEntry, SearchPage, category_path,
+    PageCacheStatus, RelatedPage, SearchEntry, SearchPage, StatusPage, category_path,
 )
 
 RELATED_LIMIT, HOT_LIMIT, SECTION_LIMIT = 6, 10, 6
@@ -164,6 +164,12 @@ def _filters(portal: Portal, asked: SearchQuery) -> Filters:
         return datetime.combine(day, time(0), portal.zone) if day and _EARLIEST <= day <= _LATEST else None
     until = start_of(asked.until + timedelta(days=1)) if asked.until and asked.until < _LATEST else None
     return Filters(category=asked.category, source=asked.source, since=start_of(asked.since), until=until)
+
+
+def status_page(portal: Portal, connection: sa.Connection, cache) -> StatusPage:
+    """The store's size and the answering worker's page cache (cache: its fragments.ArticlePages)."""
+    return StatusPage(articles=articles.count(connection), page_cache=PageCacheStatus(
+        entries=len(cache.parts), capacity=cache.parts.max_entries, warming=cache.warming))
 
 
 def _counters(connection: sa.Connection, article_id: str) -> Counters:

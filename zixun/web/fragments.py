@@ -6,10 +6,13 @@ An article page is four parts that change at different rates:
 - 热门资讯 changes every hot_cache_seconds, and is the same on every page;
 - the counters (阅读, 评论, 分享) and the 本文发布于 note change all the time.
 So each request reads only the article's version, counters and related-list version (two small indexed
-queries), reuses the rendered parts while those versions hold, and fills in the counters.
+queries), reuses the rendered parts while those versions hold, and fills in the counters. When a worker
+starts, a background thread renders the parts of the newest articles, so their first readers do not wait.
 """
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,9 @@ from zixun.web.cache import LRUCache
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 from zixun.web.schemas import ArticleDetail
+
+log = logging.getLogger(__name__)
+_WARM_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -50,9 +56,46 @@ class ArticlePages:
     def __init__(self, renderer: Renderer, max_entries: int):
         self.renderer = renderer
         self.parts = LRUCache(max_entries)
+        self.warming = False
+        self._stop = threading.Event()
 
     def render(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[str, str]:
         """(article id, page HTML) of the article whose id or guid is key; NotFound when there is none."""
+        state, parts = self._current(portal, connection, key)
+        note = contexts.age_note(state.published_at, portal.clock(), portal.settings.old_article_days)
+        html = self.renderer.env.get_template("article.html").render(
+            title=parts.title, parts=parts, counters=state, age_note=note, hot=self._hot(portal, connection),
+            nav_html=self._nav(portal, connection))
+        return state.id, html
+
+    def start_warming(self, portal: Portal) -> None:
+        """Render the parts of the newest articles (as many as the cache keeps) in a background thread."""
+        if self.parts.max_entries > 0:
+            self.warming = True
+            threading.Thread(target=self._warm, args=(portal,), name="zixun-warm-pages", daemon=True).start()
+
+    def stop_warming(self) -> None:
+        """Stop a warm-up that is still running."""
+        self._stop.set()
+
+    def _warm(self, portal: Portal) -> None:
+        try:
+            with portal.engine.connect() as connection:
+                # oldest first, so that the newest end up the most recently used
+                ids = articles.newest_ids(connection, self.parts.max_entries)[::-1]
+            for start in range(0, len(ids), _WARM_BATCH):
+                if self._stop.is_set():
+                    return
+                with portal.engine.connect() as connection:  # short reads: never holds a snapshot for long
+                    for article_id in ids[start:start + _WARM_BATCH]:
+                        self._current(portal, connection, article_id)
+        except Exception:  # noqa: BLE001 - pages still render on demand
+            log.exception("warming article pages failed")
+        finally:
+            self.warming = False
+
+    def _current(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[sa.Row, Parts]:
+        """The article's changing state, and its parts rendered for the current version (cached)."""
         found = lists.page_state(connection, key, contexts.RELATED_LIMIT)
         if found is None:
             raise contexts.NotFound(f"没有 id 为 {key!r} 的文章")
@@ -62,11 +105,7 @@ class ArticlePages:
         if parts is None or parts.version != version:
             parts = self._render_parts(portal, connection, state.id, version)
             self.parts.put(state.id, parts)
-        note = contexts.age_note(state.published_at, portal.clock(), portal.settings.old_article_days)
-        html = self.renderer.env.get_template("article.html").render(
-            title=parts.title, parts=parts, counters=state, age_note=note, hot=self._hot(portal, connection),
-            nav_html=self._nav(portal, connection))
-        return state.id, html
+        return state, parts
 
     def _render_parts(self, portal: Portal, connection: sa.Connection, article_id: str, version: Any) -> Parts:
         article = articles.get(connection, article_id)

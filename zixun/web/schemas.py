@@ -196,6 +196,21 @@ class Counters(BaseModel):
     shares: int
 
 
+class PageCacheStatus(BaseModel):
+    """The rendered article parts one web worker keeps (each worker has its own)."""
+
+    entries: int
+    capacity: int
+    warming: bool = Field(description="Still rendering the newest articles' parts after start-up.")
+
+
+class StatusPage(BaseModel):
+    """What the answering worker serves: how many articles, and its page cache."""
+
+    articles: int
+    page_cache: PageCacheStatus
+
+
 class ErrorMessage(BaseModel):
     """Why a request failed."""
 
