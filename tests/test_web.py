@@ -404,28 +404,36 @@ def _shown_views(html: str) -> int:
     return int(lxml.html.fromstring(html).xpath("string(//p[@class='counts']/span[1]/b)").replace(",", ""))
 
 
-def test_article_pages_reuse_rendered_parts_show_live_counters_and_follow_changes(db_url, tmp_path):
+def test_article_pages_are_reassembled_after_their_lifetime_and_follow_changes(db_url, tmp_path):
     fill_store(db_url)
     engine = open_store(db_url)
     with engine.connect() as connection:
         article = _by_title(connection, SEED_TITLE)
-    settings = Settings(database_url=db_url, view_flush_seconds=0.05)
+    clock = FakeClock(SAMPLE_END + timedelta(days=3))
+    settings = Settings(database_url=db_url, view_flush_seconds=0.05, hot_cache_seconds=30, warm_pages=False)
     try:
-        with live_server(settings, FakeClock(SAMPLE_END + timedelta(days=3))) as (server, client):
+        with live_server(settings, clock) as (server, client):
             path, cache = f"/articles/{article.id}", server.app.state.article_pages.parts
-            first = client.get(path, headers={"user-agent": BROWSER + " parts-1"})
+
+            def page(reader: str) -> str:
+                return client.get(path, headers={"user-agent": f"{BROWSER} {reader}"}).text
+            first = page("one")
             parts = cache.get(article.id)
-            assert parts is not None and _shown_views(first.text) == article.views
+            assert parts is not None and _shown_views(first) == article.views
             assert _wait_for_views(client, article.id, article.views + 1) == article.views + 1
-            second = client.get(path, headers={"user-agent": BROWSER + " parts-2"})
-            assert cache.get(article.id) is parts  # the text and 相关内容 were not rendered again
-            assert _shown_views(second.text) == article.views + 1  # but the counter is live
-            # the article is re-ingested with an edited paragraph: the next page shows the edit
+            assert page("two") == first  # the assembled page is sent again while it is fresh
+            assert _wait_for_views(client, article.id, article.views + 2) == article.views + 2
+            clock.now += timedelta(seconds=31)
+            third = page("three")
+            assert _shown_views(third) == article.views + 2  # reassembled with the current counters...
+            assert cache.get(article.id) is parts  # ...from the same rendered text and 相关内容
+            # re-ingested with an edited paragraph: shown once the assembled page expires
             edited = tmp_path / "seed-edited.txt"
             edited.write_text(SEED_PAGE.read_text(encoding="utf-8").replace("9月9日晚上", "9月9日深夜"), encoding="utf-8")
             assert not pipeline.ingest_paths(engine, [edited], Settings(database_url=db_url, ingest_workers=1)).failed
-            third = client.get(path, headers={"user-agent": BROWSER + " parts-3"})
-            assert "9月9日深夜" in third.text and "9月9日晚上" not in third.text
+            clock.now += timedelta(seconds=31)
+            fourth = page("four")
+            assert "9月9日深夜" in fourth and "9月9日晚上" not in fourth
             assert cache.get(article.id) is not parts
     finally:
         engine.dispose()

@@ -24,6 +24,12 @@ def _portal(request: Request) -> Portal:
     return request.app.state.portal
 
 
+def _shown(request: Request, counters: Counters) -> Counters:
+    # this worker's assembled page of the article would show the old counters until it expires
+    request.app.state.article_pages.forget(counters.id)
+    return counters
+
+
 @router.get("/home", response_model=HomePage, summary="The home page: hot list and newest per category")
 async def home(request: Request) -> HomePage:
     """The home page's context."""
@@ -53,13 +59,13 @@ async def related(request: Request, article_id: ArticleKey) -> RelatedPage:
 @router.post("/articles/{article_id}/share", response_model=Counters, summary="Count a share")
 async def share(request: Request, article_id: ArticleKey) -> Counters:
     """Record that the article was shared."""
-    return await _portal(request).write(contexts.share, article_id)
+    return _shown(request, await _portal(request).write(contexts.share, article_id))
 
 
 @router.post("/articles/{article_id}/comments", response_model=Counters, summary="Count a comment")
 async def comment(request: Request, article_id: ArticleKey) -> Counters:
     """Count one comment on the article (comment texts are not stored yet)."""
-    return await _portal(request).write(contexts.comment, article_id)
+    return _shown(request, await _portal(request).write(contexts.comment, article_id))
 
 
 async def _named(request: Request, kind: str, name: str, page: int, page_size: int) -> ListPage:

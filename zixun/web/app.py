@@ -35,7 +35,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
                   description="A Chinese news portal: articles, related content, hot news and search.")
     app.state.portal = portal
     app.state.renderer = Renderer(portal.zone, settings.demo_note)
-    app.state.article_pages = ArticlePages(app.state.renderer, settings.page_cache_entries)
+    app.state.article_pages = ArticlePages(app.state.renderer, settings.page_cache_entries, settings.hot_cache_seconds)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)

@@ -80,5 +80,10 @@ class LRUCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
+    def pop(self, key: Hashable) -> None:
+        """Forget key, if it is there."""
+        with self._lock:
+            self._entries.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._entries)

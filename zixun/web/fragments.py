@@ -5,15 +5,18 @@ An article page is four parts that change at different rates:
 - 相关内容 changes when its related list, or an article on it, does (rank's refresh);
 - 热门资讯 changes every hot_cache_seconds, and is the same on every page;
 - the counters (阅读, 评论, 分享) and the 本文发布于 note change all the time.
-So each request reads only the article's version, counters and related-list version (two small indexed
-queries), reuses the rendered parts while those versions hold, and fills in the counters. When a worker
-starts, a background thread renders the parts of the newest articles, so their first readers do not wait.
+A page once assembled is sent as it is for hot_cache_seconds (like the hot list it shows), so its
+counters lag by at most that much. Then one indexed query reads the article's version, counters and
+related-list version; the rendered parts are reused while those versions hold, and the counters are
+filled in again. When a worker starts, a background thread assembles the newest articles' pages, so
+their first readers do not wait for rendering.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,6 +46,15 @@ class Parts:
 
 
 @dataclass(frozen=True)
+class Assembled:
+    """A whole article page as sent, and until when (on the portal's clock) it may be sent again."""
+
+    article_id: str
+    html: bytes
+    expires: datetime
+
+
+@dataclass(frozen=True)
 class HotPanel:
     """The rendered hot list shared by every article page until it expires."""
 
@@ -53,20 +65,35 @@ class HotPanel:
 class ArticlePages:
     """Renders article pages for one app, keeping the rendered parts of up to max_entries articles."""
 
-    def __init__(self, renderer: Renderer, max_entries: int):
+    def __init__(self, renderer: Renderer, max_entries: int, page_seconds: float):
         self.renderer = renderer
         self.parts = LRUCache(max_entries)
+        self.pages = LRUCache(max_entries)
+        self.page_seconds = timedelta(seconds=page_seconds)
         self.warming = False
         self._stop = threading.Event()
 
-    def render(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[str, str]:
-        """(article id, page HTML) of the article whose id or guid is key; NotFound when there is none."""
+    async def page(self, portal: Portal, key: str) -> tuple[str, bytes]:
+        """(article id, page as UTF-8 HTML) for an id or guid: the assembled page while it is fresh, else render()."""
+        ready = self.pages.get(key)
+        if ready is not None and ready.expires > portal.clock():
+            return ready.article_id, ready.html
+        return await portal.read_quick(self.render, key)
+
+    def render(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[str, bytes]:
+        """Assemble the page of the article whose id or guid is key with its current counters; NotFound if none."""
         state, parts = self._current(portal, connection, key)
-        note = contexts.age_note(state.published_at, portal.clock(), portal.settings.old_article_days)
+        now = portal.clock()
+        note = contexts.age_note(state.published_at, now, portal.settings.old_article_days)
         html = self.renderer.env.get_template("article.html").render(
             title=parts.title, parts=parts, counters=state, age_note=note, hot=self._hot(portal, connection),
-            nav_html=self._nav(portal, connection))
+            nav_html=self._nav(portal, connection)).encode("utf-8")
+        self.pages.put(key, Assembled(state.id, html, now + self.page_seconds))
         return state.id, html
+
+    def forget(self, key: str) -> None:
+        """Drop the assembled page of key (after a share or comment, so its counters show at once)."""
+        self.pages.pop(key)
 
     def start_warming(self, portal: Portal) -> None:
         """Render the parts of the newest articles (as many as the cache keeps) in a background thread."""
@@ -88,7 +115,7 @@ class ArticlePages:
                     return
                 with portal.engine.connect() as connection:  # short reads: never holds a snapshot for long
                     for article_id in ids[start:start + _WARM_BATCH]:
-                        self._current(portal, connection, article_id)
+                        self.render(portal, connection, article_id)
         except Exception:  # noqa: BLE001 - pages still render on demand
             log.exception("warming article pages failed")
         finally:

@@ -50,7 +50,7 @@ async def article_list(request: Request, page: Page = 1) -> HTMLResponse:
 async def article(request: Request, article_id: ArticleKey) -> HTMLResponse:
     """The article page (assembled from cached fragments, web/fragments.py); serving it queues a page view."""
     portal: Portal = request.app.state.portal
-    found_id, html = await portal.read_quick(request.app.state.article_pages.render, article_id)
+    found_id, html = await request.app.state.article_pages.page(portal, article_id)
     agent = request.headers.get("user-agent", "")
     ip = request.client.host if request.client else None
     portal.views.record(found_id, client_key(ip, agent), agent, portal.clock())
@@ -61,6 +61,7 @@ async def article(request: Request, article_id: ArticleKey) -> HTMLResponse:
 async def share(request: Request, article_id: ArticleKey) -> Response:
     """The page's share button (works without JavaScript): count it, then back to the article."""
     counters = await request.app.state.portal.write(contexts.share, article_id)
+    request.app.state.article_pages.forget(counters.id)
     return RedirectResponse(article_path(counters.id) + "?shared=1", status_code=303)
 
 
