@@ -473,3 +473,31 @@ def test_ttl_cache_keeps_values_for_its_lifetime_only():
             cache.get("k", lambda: calls.append(cache) or len(calls))
     assert calls.count(kept) == 1 and calls.count(expired) == 3
     assert kept.peek("k") == 1 and expired.peek("k") is None
+
+
+def test_ttl_cache_serves_the_old_value_while_one_thread_refreshes_it():
+    import threading
+
+    from zixun.web.cache import TTLCache
+
+    cache, started, release = TTLCache(0.2), threading.Event(), threading.Event()
+
+    def slow_refresh():
+        started.set()
+        release.wait(10)
+        return "new"
+
+    def no_reader_computes():
+        raise AssertionError("a reader waited for the value")
+    assert cache.get("k", lambda: "old") == "old"
+    time.sleep(0.25)  # expired, but less than one lifetime ago
+    assert cache.get("k", no_reader_computes, slow_refresh) == "old"
+    assert started.wait(10)
+    assert cache.get("k", no_reader_computes, slow_refresh) == "old"  # one refresh at a time
+    release.set()
+    deadline = time.monotonic() + 10
+    while cache.peek("k") != "new" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.get("k", no_reader_computes) == "new"
+    time.sleep(0.45)  # expired more than one lifetime ago: too old to show, the reader computes
+    assert cache.get("k", lambda: "newest", slow_refresh) == "newest"

@@ -95,16 +95,18 @@ def related_of(connection: sa.Connection, article_id: str, limit: int) -> list[t
 
 
 _shown = articles.alias("shown")
-# built once: every article page request runs it (one indexed lookup, plus one per related item)
+# built once: every article page request runs it; by id it reads only ix_articles_page_state (migration
+# 0004) and related
 _PAGE_STATE = (
     sa.select(articles.c.id, articles.c.updated_at, articles.c.published_at, articles.c.views,
               articles.c.comments, articles.c.shares, related.c.related_id, related.c.score,
               _shown.c.updated_at.label("shown_updated_at"))
     .outerjoin(related, sa.and_(related.c.article_id == articles.c.id, related.c.rank < sa.bindparam("limit")))
     .outerjoin(_shown, _shown.c.id == related.c.related_id)
-    .where(sa.or_(articles.c.id == sa.bindparam("key"), articles.c.guid == sa.bindparam("key")))
     .order_by(related.c.rank)
 )
+_BY_ID = _PAGE_STATE.where(articles.c.id == sa.bindparam("key"))
+_BY_GUID = _PAGE_STATE.where(articles.c.guid == sa.bindparam("key"))
 
 
 def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row, tuple] | None:
@@ -113,7 +115,8 @@ def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row,
     (row of id, updated_at, published_at, views, comments, shares; version of its first `limit` related
     items as ((id, score, updated_at), ...)), or None when there is no such article.
     """
-    rows = connection.execute(_PAGE_STATE, {"key": key, "limit": limit}).all()
+    params = {"key": key, "limit": limit}
+    rows = connection.execute(_BY_ID, params).all() or connection.execute(_BY_GUID, params).all()
     if not rows:
         return None
     return rows[0], tuple((r.related_id, r.score, r.shown_updated_at) for r in rows if r.related_id is not None)

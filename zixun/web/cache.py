@@ -1,11 +1,14 @@
 """In-memory caches: entries that expire after a few seconds (hot lists, category lists), and a bounded LRU."""
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 class TTLCache:
@@ -14,19 +17,43 @@ class TTLCache:
     def __init__(self, seconds: float, max_entries: int = 512):
         self.seconds, self.max_entries = seconds, max_entries
         self._entries: dict[Hashable, tuple[float, Any]] = {}
+        self._refreshing: set[Hashable] = set()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        """The cached value of key, or compute() stored under key when missing or expired."""
+    def get(self, key: Hashable, compute: Callable[[], Any], refresh: Callable[[], Any] | None = None) -> Any:
+        """The cached value of key, or compute() stored under key when missing or expired.
+
+        With refresh, a value expired less than one lifetime ago is returned as it is while refresh()
+        computes its successor in a background thread (one per key at a time), so no reader waits for it.
+        """
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and entry[0] > now:
             return entry[1]
+        if refresh is not None and entry is not None and entry[0] + self.seconds > now:
+            self._refresh_later(key, refresh)
+            return entry[1]
         # computed outside the lock: two threads may both compute an expired entry, which is harmless
         value = compute()
         self.put(key, value)
         return value
+
+    def _refresh_later(self, key: Hashable, refresh: Callable[[], Any]) -> None:
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def run() -> None:
+            try:
+                self.put(key, refresh())
+            except Exception:  # noqa: BLE001 - the stale value stays until it is too old, then readers compute
+                log.exception("refreshing the cached %r failed", key)
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+        threading.Thread(target=run, name="zixun-refresh", daemon=True).start()
 
     def peek(self, key: Hashable) -> Any | None:
         """The cached value of key, or None when missing or expired (nothing is computed)."""

@@ -95,12 +95,12 @@ def hot_page(portal: Portal, connection: sa.Connection, window: str, category: s
 
 def home_page(portal: Portal, connection: sa.Connection) -> HomePage:
     """The home page: the hot list, then the newest articles of each category."""
-    def sections() -> list[CategorySection]:
+    def sections(on: sa.Connection) -> list[CategorySection]:
         return [CategorySection(name=name, url=category_path(name), count=count,
-                                items=[ArticleItem.of(a) for a in articles.recent(connection, SECTION_LIMIT, category=name)])
-                for name, count in portal.categories(connection)]
+                                items=[ArticleItem.of(a) for a in articles.recent(on, SECTION_LIMIT, category=name)])
+                for name, count in portal.categories(on)]
     window, hot = hot_list(portal, connection)
-    return HomePage(hot_window=window, hot=hot, sections=portal.shared.get(("sections",), sections))
+    return HomePage(hot_window=window, hot=hot, sections=portal.cached(connection, ("sections",), sections))
 
 
 def _list_title(where: dict[str, str]) -> str:

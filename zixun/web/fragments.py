@@ -13,6 +13,7 @@ their first readers do not wait for rendering.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ class ArticlePages:
         self.page_seconds = timedelta(seconds=page_seconds)
         self.warming = False
         self._stop = threading.Event()
+        self._shared_html: dict[str, tuple[Any, Markup]] = {}
 
     async def page(self, portal: Portal, key: str) -> tuple[str, bytes]:
         """(article id, page as UTF-8 HTML) for an id or guid: the assembled page while it is fresh, else render()."""
@@ -120,6 +122,8 @@ class ArticlePages:
             log.exception("warming article pages failed")
         finally:
             self.warming = False
+        # the cached parts live long: keep the cyclic collector from re-scanning them on every full pass
+        gc.freeze()
 
     def _current(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[sa.Row, Parts]:
         """The article's changing state, and its parts rendered for the current version (cached)."""
@@ -143,12 +147,16 @@ class ArticlePages:
                      fragment("partials/related.html", related=related))
 
     def _nav(self, portal: Portal, connection: sa.Connection) -> Markup:
-        def menu() -> Markup:
-            return self.renderer.fragment("partials/nav.html", nav=portal.categories(connection))
-        return portal.shared.get(("nav html",), menu)
+        return self._rendered("nav", portal.categories(connection), "partials/nav.html", "nav")
 
     def _hot(self, portal: Portal, connection: sa.Connection) -> HotPanel:
-        def panel() -> HotPanel:
-            window, entries = contexts.hot_list(portal, connection)
-            return HotPanel(window, self.renderer.fragment("partials/hot.html", entries=entries, title_width=40))
-        return portal.shared.get(("hot panel",), panel)
+        window, entries = contexts.hot_list(portal, connection)
+        return HotPanel(window, self._rendered("hot", entries, "partials/hot.html", "entries", title_width=40))
+
+    def _rendered(self, name: str, value: Any, template: str, as_name: str, **extra) -> Markup:
+        # a shared list (menu, hot list) is rendered again only when the portal's cache holds a new one
+        last = self._shared_html.get(name)
+        if last is None or last[0] is not value:
+            last = (value, self.renderer.fragment(template, **{as_name: value}, **extra))
+            self._shared_html[name] = last
+        return last[1]

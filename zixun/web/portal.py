@@ -66,14 +66,22 @@ class Portal:
         with writing(self.engine) as connection:
             return change(self, connection, *args)
 
+    def cached(self, connection: sa.Connection, key: tuple, build: Callable[[sa.Connection], T]) -> T:
+        """build(connection), kept hot_cache_seconds; for as long again after that, readers get the old
+        value while a background thread rebuilds it (on its own connection), so none waits for it."""
+        def rebuild() -> T:
+            with self.engine.connect() as fresh:
+                return build(fresh)
+        return self.shared.get(key, lambda: build(connection), rebuild)
+
     def hot(self, connection: sa.Connection, window: str, category: str | None, limit: int) -> list[HotEntry]:
         """The hot list, ranked at most once per hot_cache_seconds for each window, category and length."""
-        def rank() -> list[HotEntry]:
-            found = hot_articles(connection, window=window, category=category, limit=limit, now=self.clock())
+        def rank(on: sa.Connection) -> list[HotEntry]:
+            found = hot_articles(on, window=window, category=category, limit=limit, now=self.clock())
             return [HotEntry(rank=i, article=ArticleItem.of(h.article), score=h.score, views=h.views,
                              comments=h.comments, shares=h.shares, age_hours=h.age_hours,
                              explanation=h.explanation) for i, h in enumerate(found, start=1)]
-        return self.shared.get(("hot", window, category, limit), rank)
+        return self.cached(connection, ("hot", window, category, limit), rank)
 
     def related(self, connection: sa.Connection, article: Article, limit: int) -> list[RelatedEntry]:
         """The article's related list, precomputed by rank (the article page caches it rendered)."""
@@ -82,11 +90,11 @@ class Portal:
 
     def categories(self, connection: sa.Connection) -> list[tuple[str, int]]:
         """(category, count) of the stored articles, largest first (cached like the hot list)."""
-        return self.shared.get(("categories",), lambda: facets.categories(connection))
+        return self.cached(connection, ("categories",), facets.categories)
 
     def sources(self, connection: sa.Connection) -> list[tuple[str, int]]:
         """(source, count) of the stored articles, largest first (cached like the hot list)."""
-        return self.shared.get(("sources",), lambda: facets.sources(connection))
+        return self.cached(connection, ("sources",), facets.sources)
 
     def close(self) -> None:
         """Write the queued page views and release the database connections."""
