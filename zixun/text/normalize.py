@@ -18,6 +18,12 @@ def fold(text: str) -> str:
     return _t2s().convert(unicodedata.normalize("NFKC", text).lower())
 
 
+@lru_cache(maxsize=4096)
+def char_width(ch: str) -> int:
+    """Columns one character takes on screen: 2 for wide (CJK) and full-width characters, else 1."""
+    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+
+
 def display_width(text: str) -> int:
     """Columns text takes on screen: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(map(char_width, text))

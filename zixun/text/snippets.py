@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from zixun.text.normalize import display_width
+from zixun.text.normalize import char_width, display_width
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 ELLIPSIS = "..."
@@ -34,12 +34,13 @@ def summarize(paragraphs: list[str], max_chars: int = 120) -> str:
 
 def truncate(text: str, width: int) -> str:
     """Cut text to at most width display columns, marking a cut with '...' as the seed page's lists do."""
-    if display_width(text) <= width:
+    # every character takes one or two columns: only the first width + 1 can decide
+    if 2 * len(text) <= width or display_width(text[:width + 1]) <= width:
         return text
     budget = width - len(ELLIPSIS)
     used, cut = 0, 0
     for i, ch in enumerate(text):
-        used += display_width(ch)
+        used += char_width(ch)
         if used > budget:
             break
         cut = i + 1
