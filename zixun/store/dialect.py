@@ -15,8 +15,9 @@ def tune_engine(engine: sa.Engine) -> None:
 
 
 # SQLite has no statistics until ANALYZE, and without them prefers a unique index over a covering one;
-# analysis_limit keeps ANALYZE to a sample (milliseconds, not seconds, on a large store)
-_STATISTICS = {"sqlite": ("PRAGMA analysis_limit=1000", "ANALYZE"), "postgresql": ("ANALYZE",)}
+# analysis_limit keeps ANALYZE to a sample (milliseconds, not seconds, on a large store). PostgreSQL's
+# autovacuum keeps its statistics current by itself.
+_STATISTICS = {"sqlite": ("PRAGMA analysis_limit=1000", "ANALYZE"), "postgresql": ()}
 
 
 def refresh_statistics(connection: sa.Connection) -> None:
@@ -35,6 +36,22 @@ def add_counts(connection: sa.Connection, table: sa.Table, key: str | list[str],
         index_elements=[table.c[k] for k in keys], set_={column: table.c[column] + insert.excluded[column]}
     )
     connection.execute(statement, rows)
+
+
+def add_counts_by_key(connection: sa.Connection, table: sa.Table, key: str, column: str, counts: dict[str, int]) -> None:
+    """add_counts for a table keyed by one text column, the {key: count} map sent as one JSON document.
+
+    The database unpacks it (json_each on both backends): one statement instead of a row each, 2-4x faster.
+    """
+    if not counts:
+        return
+    pairs = sa.func.json_each(sa.bindparam("counts", counts, type_=sa.JSON)).table_valued("key", "value")
+    count = sa.cast(sa.cast(pairs.c.value, sa.Text), sa.Integer)  # PostgreSQL's value is json, SQLite's a number
+    insert = _INSERTS[connection.dialect.name](table)
+    # SQLite needs the WHERE to read ON CONFLICT as the upsert, not as a join constraint
+    rows = sa.select(pairs.c.key, count).where(sa.true())
+    connection.execute(insert.from_select([key, column], rows).on_conflict_do_update(
+        index_elements=[table.c[key]], set_={column: table.c[column] + insert.excluded[column]}))
 
 
 def insert_new(connection: sa.Connection, table: sa.Table, keys: list[str], rows: list[dict]) -> list[sa.Row]:
