@@ -1,13 +1,19 @@
 """Search over the same tokens on SQLite FTS5 and PostgreSQL tsvector: same matches, sensible ranking."""
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 
+import zixun.store
 from zixun import pipeline
 from zixun.search.query import Filters, query_phrases, search
 from zixun.settings import Settings
-from zixun.store import open_store
+from zixun.store import migrate, open_store
+from zixun.store.schema import articles
 from zixun.text.segment import segmenter
 
 from conftest import postgres_schema_url
@@ -26,6 +32,24 @@ def loaded(engine, settings):
 def _search(engine, query, **kwargs):
     with engine.connect() as connection:
         return search(connection, segmenter(), query, **kwargs)
+
+
+def _pages(engine, query, size, **kwargs):
+    """Every hit of query, read page by page."""
+    hits, offset = [], 0
+    while page := _search(engine, query, limit=size, offset=offset, **kwargs).hits:
+        hits, offset = hits + page, offset + size
+    return hits
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def _stored_order(engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(sa.select(articles.c.guid, articles.c.n)).all())
 
 
 def test_two_character_words_are_found(loaded):
@@ -53,17 +77,74 @@ def test_filters_and_newest_sort(loaded):
     assert times == sorted(times, reverse=True)
 
 
+def test_date_range_keeps_exactly_the_matches_inside_it(loaded):
+    since, until = datetime(2018, 10, 25, tzinfo=timezone.utc), datetime(2018, 11, 5, tzinfo=timezone.utc)
+    everything = _search(loaded, "中国", limit=1000).hits
+    inside = _search(loaded, "中国", limit=1000, filters=Filters(since=since, until=until))
+    expected = {h.article.guid for h in everything if since <= h.article.published_at < until}
+    assert 0 < len(expected) < len(everything)
+    assert {h.article.guid for h in inside.hits} == expected and inside.total == len(expected)
+
+
+@pytest.mark.parametrize("titled_last", [False, True], ids=["titled-oldest", "titled-newest"])
+def test_every_match_is_on_one_page_exact_title_first_then_a_ranked_window(engine, settings, tmp_path, titled_last):
+    # an article titled with the query: stored first it is outside the window of the most recent, last inside
+    titled = _write_jsonl(tmp_path / "t.jsonl", [{"id": "t-1", "title": "中国", "body": "中国。", "category": "科技"}])
+    pipeline.ingest_paths(engine, [SAMPLE, titled] if titled_last else [titled, SAMPLE], settings)
+    everything = _search(engine, "中国", limit=1000)
+    hits = _pages(engine, "中国", 7, window=20)
+    guids = [h.article.guid for h in hits]
+    assert len(guids) == len(set(guids)) == everything.total > 40
+    assert set(guids) == {h.article.guid for h in everything.hits} and guids[0] == "t-1"
+    order = _stored_order(engine)
+    newest = sorted(guids, key=order.get)[-20:]
+    ranked = hits[1:21 - titled_last]
+    assert {h.article.guid for h in ranked} == set(newest) - {"t-1"}
+    assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
+    older = [order[g] for g in guids[21 - titled_last:]]
+    assert older == sorted(older, reverse=True) and max(older) < order[newest[0]]
+
+
+def test_filters_follow_updates_and_deletes(engine, settings, tmp_path):
+    record = {"id": "g-1", "title": "湖人队赢球", "body": "詹姆斯得到30分。", "category": "体育"}
+    pipeline.ingest_paths(engine, [_write_jsonl(tmp_path / "a.jsonl", [record])], settings)
+    assert _search(engine, "詹姆斯", filters=Filters(category="体育")).total == 1
+    moved = {**record, "body": "詹姆斯得到40分。", "category": "娱乐"}
+    pipeline.ingest_paths(engine, [_write_jsonl(tmp_path / "b.jsonl", [moved])], settings)
+    assert _search(engine, "詹姆斯", filters=Filters(category="体育")).total == 0
+    assert [h.article.guid for h in _search(engine, "詹姆斯", filters=Filters(category="娱乐")).hits] == ["g-1"]
+    with engine.begin() as connection:
+        connection.execute(articles.delete().where(articles.c.guid == "g-1"))
+    assert _search(engine, "詹姆斯", filters=Filters(category="娱乐")).total == 0
+    assert _search(engine, "詹姆斯").total == 0
+
+
+def test_search_index_migration_goes_down_and_up_on_a_filled_store(loaded):
+    def results():
+        return {q: [h.article.guid for h in _search(loaded, q, limit=1000, filters=Filters(category="科技")).hits]
+                for q in QUERIES}
+    before = results()
+    config = Config()
+    config.set_main_option("script_location", str(Path(zixun.store.__file__).with_name("migrations")))
+    with loaded.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    migrate(loaded)
+    assert results() == before and before["中国"]
+
+
 def test_nothing_to_search_for_returns_nothing(loaded):
     assert _search(loaded, "，。！").total == 0
 
 
 def test_both_backends_return_the_same_set(tmp_path):
-    results = []
+    results, paged = [], []
     with postgres_schema_url() as postgres:
         for url in (f"sqlite:///{tmp_path / 'a.db'}", postgres):
             engine = open_store(url)
             pipeline.ingest_paths(engine, [SAMPLE], Settings(database_url=url, ingest_workers=1))
             results.append({q: {h.article.guid for h in _search(engine, q, limit=1000).hits} for q in QUERIES})
+            paged.append({q: {h.article.guid for h in _pages(engine, q, 9, window=5)} for q in QUERIES})
             engine.dispose()
     assert all(results[0][q] for q in QUERIES[:4])
-    assert results[0] == results[1]
+    assert results[0] == results[1] == paged[0] == paged[1]

@@ -1,4 +1,12 @@
-"""Search queries: the query is cut by the same tokenizer as the index; multi-term words become phrases."""
+"""Search queries: the query is cut by the same tokenizer as the index; multi-term words become phrases.
+
+A search costs a pass or two over the index's row numbers, plus a lookup per match in the narrow
+search_facets when a filter or the date order needs one; it reads no article but the page's own, and
+scores a bounded window: relevance ranks the most recently stored matches (1,000 on SQLite, 300 on
+PostgreSQL, whose scoring costs more), the ones a news reader is after and the ones the index walks
+first; older matches follow, most recently stored first. Exact title matches lead either way. Every
+match is on exactly one page, so both backends return the same set.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.models import Article
-from zixun.search.backends import for_dialect
+from zixun.search.backends import Match, for_dialect, search_facets
 from zixun.store.articles import select_articles, to_article
 from zixun.store.schema import articles
 from zixun.text.segment import Segmenter
@@ -53,22 +61,34 @@ def query_phrases(segmenter: Segmenter, query: str) -> list[str]:
 
 def search(
     connection: sa.Connection, segmenter: Segmenter, query: str, *, limit: int = 10, offset: int = 0,
-    filters: Filters = Filters(), sort: str = "relevance",
+    filters: Filters = Filters(), sort: str = "relevance", window: int | None = None,
 ) -> SearchResult:
-    """Articles matching every phrase of query; an exact title match ranks first."""
+    """Articles matching every phrase of query: exact title matches first, then by relevance or newest first.
+
+    Relevance ranks the window most recently stored matches (the backend's own number when None).
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     phrases = query_phrases(segmenter, query)
     result = SearchResult(query=query, total=0, words=[w for p in phrases for w in p.split()])
     if not phrases:
         return result
-    matches = for_dialect(connection.dialect.name).matches(phrases).subquery()
-    base = select_articles().add_columns(matches.c.score).join(matches, matches.c.n == articles.c.n)
-    base = _filtered(base, filters)
-    result.total = connection.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
-    rows = connection.execute(base.order_by(*_order(sort, query, matches)).limit(limit).offset(offset))
-    for row in rows:
-        article = to_article(row)
+    # 1. the matches, filtered: through the index alone when no filter asks for a facet
+    backend = for_dialect(connection.dialect.name)
+    match = backend.matches(phrases)
+    source = match.faceted if filters != Filters() else match.source
+    found = _Found(match, source, [match.condition, *_filtered(filters)])
+    # 2. the page's row numbers in order (with scores where the ordering computed them), and the total
+    if sort == "newest":
+        page, result.total = _newest(connection, found, limit, offset)
+    else:
+        result.total = connection.execute(found.select(sa.func.count())).scalar_one()
+        exact = _exact_titles(connection, found, query)
+        page = _relevant(connection, found, exact, result.total, window or backend.window, limit, offset)
+    # 3. the page's articles, scores and snippets
+    for article, score in _articles(connection, match, page):
         snippet = snippet_around("\n".join(article.body), query.split() + result.words)
-        result.hits.append(Hit(article, float(row.score), snippet))
+        result.hits.append(Hit(article, score, snippet))
     return result
 
 
@@ -76,27 +96,97 @@ def more_like_this(connection: sa.Connection, terms: list[str], limit: int = 100
     """Store rows (n) matching any of terms, best first: candidates for related articles."""
     if not terms:
         return []
-    matches = for_dialect(connection.dialect.name).any_matches(terms).subquery()
-    query = sa.select(matches.c.n).order_by(matches.c.score.desc(), matches.c.n).limit(limit)
-    return list(connection.execute(query).scalars())
+    match = for_dialect(connection.dialect.name).any_matches(terms)
+    query = sa.select(match.n).select_from(match.source).where(match.condition)
+    return list(connection.execute(query.order_by(match.score.desc(), match.n).limit(limit)).scalars())
 
 
-def _filtered(query: sa.Select, filters: Filters) -> sa.Select:
+@dataclass(frozen=True)
+class _Found:
+    """The filtered matches of a search: the match, the FROM clause it is read through, the conditions."""
+
+    match: Match
+    source: sa.FromClause
+    where: list
+
+    def select(self, *columns, where=()) -> sa.Select:
+        """SELECT columns of the filtered matches that also meet where."""
+        return sa.select(*columns).select_from(self.source).where(*self.where, *where)
+
+
+def _filtered(filters: Filters) -> list:
+    conditions = []
     if filters.category is not None:
-        query = query.where(articles.c.category == filters.category)
+        conditions.append(search_facets.c.category == filters.category)
     if filters.source is not None:
-        query = query.where(articles.c.source == filters.source)
+        conditions.append(search_facets.c.source == filters.source)
     if filters.since is not None:
-        query = query.where(articles.c.published_at >= filters.since)
+        conditions.append(search_facets.c.published_at >= filters.since)
     if filters.until is not None:
-        query = query.where(articles.c.published_at < filters.until)
-    return query
+        conditions.append(search_facets.c.published_at < filters.until)
+    return conditions
 
 
-def _order(sort: str, query: str, matches) -> tuple:
-    if sort not in SORTS:
-        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    exact_title = sa.case((articles.c.title == query.strip(), 1), else_=0).desc()
-    if sort == "newest":
-        return articles.c.published_at.desc().nulls_last(), articles.c.n.desc()
-    return exact_title, matches.c.score.desc(), articles.c.n
+def _newest(connection: sa.Connection, found: _Found, limit: int, offset: int) -> tuple[list[tuple], int]:
+    """A page newest first, and the total: counted in the same pass when it reads search_facets anyway."""
+    n, one_pass = found.match.n, found.source is found.match.faceted
+    columns = (n, sa.null(), sa.func.count().over()) if one_pass else (n, sa.null())
+    query = sa.select(*columns).select_from(found.match.faceted).where(*found.where)
+    order = search_facets.c.published_at.desc().nulls_last(), found.match.key.desc()
+    rows = connection.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+    if one_pass and rows:
+        total = rows[0][2]
+    else:
+        total = connection.execute(found.select(sa.func.count())).scalar_one() if rows or offset else 0
+    return [row[:2] for row in rows], total
+
+
+def _exact_titles(connection: sa.Connection, found: _Found, query: str) -> list[tuple]:
+    """The (n, score) of matches whose title is the query itself (found through the title index), best first."""
+    titled = connection.execute(sa.select(articles.c.n).where(articles.c.title == query.strip())).scalars().all()
+    if not titled:
+        return []
+    match = found.match
+    ranked = found.select(match.n, match.score, where=[match.among(titled)])
+    return connection.execute(ranked.order_by(match.score.desc(), match.n)).all()
+
+
+def _relevant(connection: sa.Connection, found: _Found, exact: list[tuple], total: int, window: int, limit: int,
+              offset: int) -> list[tuple]:
+    """A page of: exact title matches, the window most recently stored matches by score, older ones newest first."""
+    match, n = found.match, found.match.n
+    page, skip = exact[offset:offset + limit], max(0, offset - len(exact))
+    if len(page) == limit or total == len(exact):
+        return page
+    newest = match.window(found.select(n.label("n")), window)
+    ranked = sa.select(newest.c.n, newest.c.score).where(*_other_than(newest.c.n, exact))
+    page += _some(connection, ranked.order_by(newest.c.score.desc(), newest.c.n), skip, limit - len(page))
+    if len(page) < limit and total > window:
+        cutoff = connection.execute(found.select(n).order_by(match.key.desc()).offset(window - 1).limit(1)).scalar_one()
+        skip = max(0, skip - (window - sum(1 for row in exact if row[0] >= cutoff)))
+        older = found.select(n, sa.null(), where=[*_other_than(n, exact), n < cutoff])
+        page += _some(connection, older.order_by(match.key.desc()), skip, limit - len(page))
+    return page
+
+
+def _other_than(n: sa.ColumnElement, rows: list[tuple]) -> list:
+    return [n.not_in([row[0] for row in rows])] if rows else []
+
+
+def _some(connection: sa.Connection, query: sa.Select, offset: int, limit: int) -> list[tuple]:
+    return connection.execute(query.offset(offset).limit(limit)).all() if limit > 0 else []
+
+
+def _articles(connection: sa.Connection, match: Match, page: list[tuple]) -> list[tuple[Article, float]]:
+    """The articles of page's (n, score) rows, in its order, with the scores still missing computed."""
+    if not page:
+        return []
+    scores = {n: score for n, score in page if score is not None}
+    unscored = [n for n, score in page if score is None]
+    if unscored:
+        scored = sa.select(match.n, match.score).select_from(match.source)
+        scores.update(connection.execute(scored.where(match.condition, match.among(unscored))).all())
+    ns = [n for n, _ in page]
+    rows = connection.execute(select_articles().add_columns(articles.c.n).where(articles.c.n.in_(ns)))
+    by_n = {row.n: to_article(row) for row in rows}
+    return [(by_n[n], float(scores[n])) for n in ns]

@@ -14,18 +14,6 @@ def tune_engine(engine: sa.Engine) -> None:
         engine.dialect.use_insertmanyvalues_wo_returning = True
 
 
-# SQLite has no statistics until ANALYZE, and without them prefers a unique index over a covering one;
-# analysis_limit keeps ANALYZE to a sample (milliseconds, not seconds, on a large store). PostgreSQL's
-# autovacuum keeps its statistics current by itself.
-_STATISTICS = {"sqlite": ("PRAGMA analysis_limit=1000", "ANALYZE"), "postgresql": ()}
-
-
-def refresh_statistics(connection: sa.Connection) -> None:
-    """Update the query planner's statistics (after an ingest changed the tables' shape)."""
-    for statement in _STATISTICS[connection.dialect.name]:
-        connection.exec_driver_sql(statement)
-
-
 def add_counts(connection: sa.Connection, table: sa.Table, key: str | list[str], column: str, rows: list[dict]) -> None:
     """Upsert rows that add to a counter column: INSERT ... ON CONFLICT (key) DO UPDATE col = col + new."""
     if not rows:

@@ -95,8 +95,7 @@ def related_of(connection: sa.Connection, article_id: str, limit: int) -> list[t
 
 
 _shown = articles.alias("shown")
-# built once: every article page request runs it; by id it reads only ix_articles_page_state (migration
-# 0004) and related
+# built once: an article page runs it when its assembled page has expired
 _PAGE_STATE = (
     sa.select(articles.c.id, articles.c.updated_at, articles.c.published_at, articles.c.views,
               articles.c.comments, articles.c.shares, related.c.related_id, related.c.score,
