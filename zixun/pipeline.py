@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +20,7 @@ from zixun.ingest.files import extract_file, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
 from zixun.store import articles as stored
+from zixun.store import related as related_lists
 from zixun.store import terms, writing
 from zixun.text.analysis import Analysis, analyze
 from zixun.text.keywords import top_keywords
@@ -77,31 +78,44 @@ def ingest_paths(
     """Ingest files and folders; a bad file is reported in the summary and stores nothing."""
     progress = progress or Progress()
     summary = IngestSummary()
-    # 1. find and extract every input; a file fails whole, before anything of it is stored
-    extracted = list(_extract_all(list(find_inputs(paths)), settings, summary, progress))
-    # 2. segment and analyse (in worker processes when there is enough text), 3. store in batches
-    progress.start("store", len(extracted))
-    frequencies = terms.FrequencyCache()
-    with analyzer(settings, len(extracted)) as analyze_all:
-        analyses = analyze_all(extracted)
-        for batch in _batches(extracted, settings.ingest_batch):
-            done = list(islice(analyses, len(batch)))
-            _store_batch(engine, batch, done, frequencies, settings, summary, (clock or _utcnow)())
-            progress.advance("store", len(batch))
-    # 4. related lists of the new articles (and older lists they enter), their counters as engagement
-    rank.refresh(engine, settings)
+    files = list(find_inputs(paths))
+    with BatchWriter(engine, settings, summary) as writer:
+        with analyzer(settings, _total_bytes(files) >= POOL_BYTES) as analyze_all:
+            # 1. extract each input (a file fails whole, before anything of it is stored), and 2. hand its
+            #    articles to the analysis (worker processes for a large input) while the next file is read
+            extracted: list[Extracted] = []
+            analyses = []
+            for articles in _extract_each(files, settings, summary, progress):
+                extracted.extend(articles)
+                analyses.append(analyze_all(articles))
+            # 3. store in batches
+            progress.start("store", len(extracted))
+            analysed = chain.from_iterable(analyses)
+            for batch in _batches(extracted, settings.ingest_batch):
+                writer.store(batch, list(islice(analysed, len(batch))), (clock or _utcnow)())
+                progress.advance("store", len(batch))
+        # 4. related lists of the new articles (and older lists they enter), computed while the last
+        #    batches are written when there are many; 5. their counters as engagement
+        planned = rank.plan(engine, writer.ingested()) if summary.new + summary.updated else None
+    rank.refresh(engine, settings, planned)
     return summary
 
 
-def _extract_all(files: list[Path], settings: Settings, summary: IngestSummary, progress: Progress) -> Iterator[Extracted]:
+def _extract_each(
+    files: list[Path], settings: Settings, summary: IngestSummary, progress: Progress,
+) -> Iterator[list[Extracted]]:
     progress.start("read", len(files))
     for path in files:
         summary.files += 1
         try:
-            yield from extract_file(path, settings.max_file_bytes)
+            yield extract_file(path, settings.max_file_bytes)
         except IngestError as error:
             summary.failed.append(error)
         progress.advance("read")
+
+
+def _total_bytes(files: list[Path]) -> int:
+    return sum(path.stat().st_size for path in files if path.is_file())
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -109,25 +123,36 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
+POOL_BYTES = 1_000_000  # inputs worth starting worker processes (~0.3 s) for: some 250 articles as JSON lines
+POOL_ARTICLES = 200  # the same, counted in stored articles (reindex)
+
+
 @contextmanager
-def analyzer(settings: Settings, volume: int) -> Iterator[Callable[[list[Extracted]], Iterator[Analysis]]]:
-    """A function from articles to their analyses, in order: one worker process per core for volume.
+def analyzer(settings: Settings, large: bool) -> Iterator[Callable[[list[Extracted]], Iterator[Analysis]]]:
+    """A function from articles to their analyses, in order: one worker process per core when the work is large.
 
     The pool lives for the whole run, so workers build their dictionary once and segment the
     next batches while the main process writes the current one to the store.
     """
     workers = settings.ingest_workers or os.cpu_count() or 1
-    if workers <= 1 or volume < 200:
+    if workers <= 1 or not large:
         yield lambda items: (_analyze_job((a.title, a.body), settings) for a in items)
         return
     with ProcessPoolExecutor(workers, initializer=_warm_worker, initargs=(settings,)) as pool:
-        yield lambda items: pool.map(
-            _analyze_job, [(a.title, a.body) for a in items], [settings] * len(items), chunksize=16
-        )
+        yield lambda items: pool.map(_analyze_in_worker, [(a.title, a.body) for a in items], chunksize=16)
+
+
+_worker_settings: Settings | None = None  # a worker process's settings, sent once by its initializer
 
 
 def _warm_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
     segmenter(settings.user_dict)
+
+
+def _analyze_in_worker(job: tuple[str, list[str]]) -> Analysis:
+    return _analyze_job(job, _worker_settings)
 
 
 def _analyze_job(job: tuple[str, list[str]], settings: Settings) -> Analysis:
@@ -158,37 +183,117 @@ def _row(article: Extracted, analysis: Analysis, guid: str, now: datetime) -> di
     }
 
 
-def _store_batch(engine, batch, analyses, frequencies, settings, summary, now) -> None:
-    rows: dict[str, dict] = {}
-    for article, analysis in zip(batch, analyses):
-        guid = guid_of(article)
-        summary.skipped += guid in rows  # the same guid twice in one batch: the later one wins
-        rows[guid] = _row(article, analysis, guid, now)
-    with writing(engine) as connection:
-        old = stored.existing(connection, list(rows))
+_RELATED_FIELDS = ("id", "title", "candidates", "entities", "published_at", "updated_at")  # rank.Ingested
+
+
+class BatchWriter:
+    """Stage 3: each batch is sorted into new, changed and unchanged articles and given its keywords
+    here, then written in one transaction by a background thread.
+
+    The databases build their full-text index without holding the GIL, so batches are written while
+    the next ones are prepared (and, at the end, while related lists are computed). Reads for a batch
+    see every batch written before it; the articles of batches not yet written come from memory.
+    """
+
+    AHEAD = 8  # batches prepared but not yet written, at most (bounds the rows held in memory)
+
+    def __init__(self, engine: sa.Engine, settings: Settings, summary: IngestSummary):
+        self._engine, self._settings, self._summary = engine, settings, summary
+        self._frequencies = terms.FrequencyCache()
+        self._stored: int | None = None  # articles in the store, counting those written by this run
+        self._newest_before = 0
+        self._written: list[dict] = []  # this run's new and changed articles, in order
+        self._unwritten: dict[str, tuple[str, dict]] = {}  # guid → (content_hash, candidates)
+        self._writes: deque[tuple[Future, dict[str, tuple]]] = deque()  # and the versions they write
+        self._failed = False  # a batch failed to write: the later ones are not written either
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="zixun-writer")
+
+    def __enter__(self) -> "BatchWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._thread.shutdown(wait=True, cancel_futures=exc_info[0] is not None)
+        if exc_info[0] is None:
+            self._wait(0)
+
+    def store(self, batch: list[Extracted], analyses: list[Analysis], now: datetime) -> None:
+        """Sort the batch, score its keywords, and queue it for writing."""
+        rows: dict[str, dict] = {}
+        for article, analysis in zip(batch, analyses):
+            guid = guid_of(article)
+            self._summary.skipped += guid in rows  # the same guid twice in one batch: the later one wins
+            rows[guid] = _row(article, analysis, guid, now)
+        self._wait(self.AHEAD - 1)
+        with self._engine.connect() as connection:
+            new, changed, delta = self._sort(rows, self._stored_versions(connection, list(rows)))
+            wanted = {t for row in new + changed for t in row["candidates"]}
+            df = self._frequencies.update(connection, delta, wanted)
+        self._stored += len(new)
+        _fill_keywords(new + changed, df, self._stored, self._settings)
+        versions = {row["guid"]: (row["content_hash"], row["candidates"]) for row in new + changed}
+        self._unwritten.update(versions)
+        self._writes.append((self._thread.submit(self._write, new, changed, delta), versions))
+        self._written.extend({key: row[key] for key in _RELATED_FIELDS} for row in new + changed)
+        self._summary.new += len(new)
+        self._summary.updated += len(changed)
+
+    def ingested(self) -> rank.Ingested:
+        """What this run stores (or is still writing), for computing related lists early."""
+        return rank.Ingested(self._written, self._frequencies.counted(), self._stored or 0, self._newest_before,
+                             self._frequencies.complete())
+
+    def _sort(self, rows: dict[str, dict], old: dict[str, tuple[str, dict]]) -> tuple[list, list, Counter]:
+        """(new rows, changed rows, their df delta); unchanged ones are counted as skipped."""
         new, changed, delta = [], [], Counter()
         for guid, row in rows.items():
-            if guid in old and old[guid].content_hash == row["content_hash"]:
-                summary.skipped += 1
+            if guid in old and old[guid][0] == row["content_hash"]:
+                self._summary.skipped += 1
                 continue
             if guid in old:
-                delta.subtract(Counter(old[guid].candidates.keys()))
+                delta.subtract(Counter(old[guid][1].keys()))
             delta.update(row["candidates"].keys())
             (changed if guid in old else new).append(row)
-        frequencies.add(connection, delta)
-        wanted = {t for row in new + changed for t in row["candidates"]}
-        df = frequencies.get_many(connection, wanted)
-        _fill_keywords(new + changed, df, stored.count(connection) + len(new), settings)
+        return new, changed, delta
+
+    def _stored_versions(self, connection: sa.Connection, guids: list[str]) -> dict[str, tuple[str, dict]]:
+        if self._stored is None:
+            self._stored = stored.count(connection)
+            self._newest_before = related_lists.newest_n(connection)
+        found = stored.existing(connection, [g for g in guids if g not in self._unwritten])
+        versions = {guid: (row.content_hash, row.candidates) for guid, row in found.items()}
+        versions.update((g, self._unwritten[g]) for g in guids if g in self._unwritten)
+        return versions
+
+    def _wait(self, ahead: int) -> None:
+        """Wait until at most ahead batches are unwritten; a writer's error is raised here."""
+        while len(self._writes) > ahead or (self._writes and self._writes[0][0].done()):
+            done, versions = self._writes.popleft()
+            done.result()
+            for guid, version in versions.items():
+                if self._unwritten.get(guid) is version:  # not replaced by a later, unwritten batch
+                    del self._unwritten[guid]
+
+    def _write(self, new: list[dict], changed: list[dict], delta: Counter) -> None:
+        if self._failed:
+            raise RuntimeError("not written: an earlier batch failed")
+        try:
+            _write_batch(self._engine, new, changed, delta)
+        except BaseException:
+            self._failed = True
+            raise
+
+
+def _write_batch(engine: sa.Engine, new: list[dict], changed: list[dict], delta: Counter) -> None:
+    with writing(engine) as connection:
         stored.insert_many(connection, new)
         for row in changed:
             stored.replace(connection, row["guid"], row)
-    summary.new += len(new)
-    summary.updated += len(changed)
+        terms.add_document_frequencies(connection, delta)
 
 
 def _fill_keywords(rows: list[dict], df: dict[str, int], n_docs: int, settings: Settings) -> None:
     for row in rows:
-        row["keywords"] = top_keywords(Counter(row["candidates"]), df, n_docs, settings.keywords_per_article)
+        row["keywords"] = top_keywords(row["candidates"], df, n_docs, settings.keywords_per_article)
 
 
 def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = None) -> int:
@@ -199,7 +304,7 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
     progress.start("reindex", len(ids))
     df: Counter = Counter()
     # 1. new terms and candidates for every article, 2. df from the whole corpus, 3. keywords
-    with writing(engine) as connection, analyzer(settings, len(ids)) as analyze_all:
+    with writing(engine) as connection, analyzer(settings, len(ids) >= POOL_ARTICLES) as analyze_all:
         for batch in _batches(ids, settings.ingest_batch):
             found = [stored.get(connection, key) for key in batch]
             jobs = [Extracted(path="", title=a.title, body=a.body) for a in found]

@@ -8,12 +8,18 @@ new article beats get them updated.
 from __future__ import annotations
 
 import time
+from collections import deque
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
 
 from zixun.models import Article
+from zixun.rank import Ingested
 from zixun.rank import similarity as sim
 from zixun.search.query import more_like_this
 from zixun.settings import Settings
@@ -27,6 +33,7 @@ QUERY_TERMS = 12  # an article's strongest terms sent to the search index for ca
 CANDIDATES = 100  # search hits scored per new article
 INDEX_PATH_SHARE = 0.05  # fewer new articles than this share of the store: ask the index, not all rows
 SAME_EVENT_SCORE = 0.5
+SCORING = 2  # threads computing score chunks (one per core of the small servers zixun targets)
 
 
 @dataclass
@@ -77,36 +84,99 @@ def reasons(article: Article, other: Article, score: float, entities: dict[str, 
     return out or ["内容相近"]
 
 
-def refresh(engine: sa.Engine, settings: Settings | None = None) -> RefreshSummary:
-    """Compute the lists of new and changed articles, and update older lists they now belong to."""
+@dataclass
+class Planned:
+    """Lists computed ahead of saving: {id: [(related id, score)]}, and the article versions they are for."""
+
+    lists: dict[str, list[tuple[str, float]]]
+    versions: dict[str, datetime]
+    computed: int
+    updated: int
+
+
+def refresh(engine: sa.Engine, settings: Settings | None = None, planned: Planned | None = None) -> RefreshSummary:
+    """Compute the lists of new and changed articles, and update older lists they now belong to.
+
+    planned (from plan(), computed while an ingest was still writing) is saved as it is.
+    """
     started = time.perf_counter()
-    with writing(engine) as connection:
-        todo = lists.pending(connection)
-        summary = RefreshSummary(computed=len(todo))
-        if todo:
-            summary.updated = _refresh(connection, todo)
+    if planned is None:
+        with engine.connect() as connection:
+            todo = lists.pending(connection)
+            planned = _compute(connection, todo, _stored_rows(connection, todo)) if todo else None
+    if planned is not None:
+        with writing(engine) as connection:
+            lists.save_lists(connection, planned.lists, planned.versions)
+    summary = RefreshSummary(planned.computed, planned.updated) if planned else RefreshSummary()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _refresh(connection: sa.Connection, todo: list[str]) -> int:
-    # 1. the features of the new articles and of the corpus they are compared with
+def plan(engine: sa.Engine, ingested: Ingested) -> Planned | None:
+    """The lists refresh() would compute once an ingest's writes are committed, computed from the
+    ingest's own view while its last batches are still being written.
+
+    None when the new articles are few: their candidates come from the search index, which must hold them.
+    """
+    with engine.connect() as connection:
+        todo = set(lists.pending(connection)).union(a["id"] for a in ingested.articles)
+        if not todo or len(todo) < INDEX_PATH_SHARE * ingested.total:
+            return None
+        # the store as it will be: older articles as committed, this run's as it wrote them
+        mine = {a["id"]: _feature_row(a) for a in ingested.articles}
+        corpus = [mine.pop(r.id, r) for r in lists.feature_rows(connection, up_to=ingested.before)]
+        corpus.extend(mine.values())
+        df = ingested.df if ingested.complete else {**lists.all_document_frequencies(connection), **ingested.df}
+        return _compute(connection, todo, _Rows(corpus, df, ingested.total))
+
+
+class FeatureRow(NamedTuple):
+    """What related lists read of an article (the columns of lists.feature_rows)."""
+
+    n: int
+    id: str
+    title: str
+    candidates: dict[str, int]
+    entities: dict[str, list[str]]
+    published_at: datetime | None
+    updated_at: datetime
+
+
+def _feature_row(article: dict) -> FeatureRow:
+    # n is not known before the row is stored, and scoring does not use it
+    return FeatureRow(0, article["id"], article["title"], article["candidates"], article["entities"],
+                      article["published_at"], article["updated_at"])
+
+
+@dataclass
+class _Rows:
+    """The articles to compare (in store order), the df of their terms, and the store's article count."""
+
+    corpus: list
+    df: dict[str, int]
+    total: int
+
+
+def _stored_rows(connection: sa.Connection, todo: list[str]) -> _Rows:
     total = stored.count(connection)
-    use_index = len(todo) < INDEX_PATH_SHARE * total
-    corpus = _candidate_rows(connection, todo, total) if use_index else lists.feature_rows(connection)
-    # 2. vectors with the current document frequencies, one vocabulary for both sides
-    df = (document_frequencies(connection, {t for r in corpus for t in r.candidates}) if use_index
-          else lists.all_document_frequencies(connection))
+    if len(todo) < INDEX_PATH_SHARE * total:  # few new articles: the search index finds their candidates
+        corpus = _candidate_rows(connection, todo, total)
+        return _Rows(corpus, document_frequencies(connection, {t for r in corpus for t in r.candidates}), total)
+    return _Rows(lists.feature_rows(connection), lists.all_document_frequencies(connection), total)
+
+
+def _compute(connection: sa.Connection, todo: Iterable[str], rows: _Rows) -> Planned:
+    # 1. vectors with the current document frequencies, one vocabulary for both sides
     vocabulary: dict[str, int] = {}
-    corpus_vectors = sim.vectorize([_features(r) for r in corpus], df, total, vocabulary)
+    corpus_vectors = sim.vectorize([_features(r) for r in rows.corpus], rows.df, rows.total, vocabulary)
     new_ids = set(todo)
-    query_vectors = _select(corpus_vectors, [i for i, r in enumerate(corpus) if r.id in new_ids])
-    # 3. the new lists, then the older lists the new articles enter
+    query_vectors = _select(corpus_vectors, [i for i, r in enumerate(rows.corpus) if r.id in new_ids])
+    # 2. the new lists, then the older lists the new articles enter
     fresh = _best_lists(query_vectors, corpus_vectors, len(vocabulary))
-    older = _select(corpus_vectors, [i for i, r in enumerate(corpus) if r.id not in new_ids])
+    older = _select(corpus_vectors, [i for i, r in enumerate(rows.corpus) if r.id not in new_ids])
     merged = _merge_older(connection, older, query_vectors, len(vocabulary))
-    lists.save_lists(connection, {**merged, **fresh}, {r.id: r.updated_at for r in corpus if r.id in new_ids})
-    return len(merged)
+    versions = {r.id: r.updated_at for r in rows.corpus if r.id in new_ids}
+    return Planned({**merged, **fresh}, versions, len(new_ids), len(merged))
 
 
 def _features(row: sa.Row) -> sim.Features:
@@ -131,13 +201,19 @@ def _candidate_rows(connection: sa.Connection, todo: list[str], total: int) -> l
 def _best_lists(queries: sim.Vectors, corpus: sim.Vectors, width: int) -> dict[str, list[tuple[str, float]]]:
     """{id: [(related id, score)]} of each query row, scored against the corpus in row chunks."""
     out: dict[str, list[tuple[str, float]]] = {}
-    chunk = max(100, 20_000_000 // max(corpus.matrix.shape[0], 1))  # bounds the scores held at once
-    for start in range(0, queries.matrix.shape[0], chunk):
-        part = _rows(queries, start, start + chunk)
-        scores = sim.score_rows(part, corpus, width)
-        for row, item in enumerate(part.items):
-            found = sim.best_matches(scores, row, part, corpus, KEEP)
-            out[item.id] = [(corpus.items[c].id, s) for c, s in found]
+    chunk = max(100, 10_000_000 // max(corpus.matrix.shape[0], 1))  # bounds the scores held at once
+    parts = [_rows(queries, start, start + chunk) for start in range(0, queries.matrix.shape[0], chunk)]
+    # scipy's sparse product runs without the GIL: two threads score the next chunks while this one
+    # picks the matches of the current chunk (at most SCORING chunks held at once)
+    columns = sim.term_columns(corpus, width)
+    with ThreadPoolExecutor(SCORING) as pool:
+        pending = deque(pool.submit(sim.score_rows, part, columns) for part in parts[:SCORING])
+        for index, part in enumerate(parts):
+            scores = pending.popleft().result()
+            if index + SCORING < len(parts):
+                pending.append(pool.submit(sim.score_rows, parts[index + SCORING], columns))
+            for item, found in zip(part.items, sim.best_lists(scores, part, corpus, KEEP)):
+                out[item.id] = [(corpus.items[c].id, s) for c, s in found]
     return out
 
 
@@ -160,7 +236,7 @@ def _merge_older(connection: sa.Connection, olds: sim.Vectors, new: sim.Vectors,
         incoming = {rid for rid, _ in found}
         kept = [(rid, s) for rid, s in current.get(article_id, []) if rid not in incoming]
         ranked = sorted(kept + found, key=lambda p: -p[1])
-        # the first may be weak, the others must be strong (the rule of similarity.best_matches)
+        # the first may be weak, the others must be strong (the rule of similarity.best_lists)
         ranked = ranked[:1] + [p for p in ranked[1:] if p[1] >= sim.MORE_SCORE]
         if ranked[:KEEP] != current.get(article_id, []):
             merged[article_id] = ranked[:KEEP]

@@ -106,42 +106,72 @@ def resize(vectors: Vectors, width: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))
 
 
-def score_rows(queries: Vectors, corpus: Vectors, width: int) -> sparse.csr_matrix:
+def term_columns(corpus: Vectors, width: int) -> sparse.csr_matrix:
+    """The corpus transposed (a row per term), as score_rows takes it: built once for many query chunks."""
+    return resize(corpus, width).T.tocsr()
+
+
+def score_rows(queries: Vectors, columns: sparse.csr_matrix) -> sparse.csr_matrix:
     """Cosine of each query row with each corpus row (only pairs sharing a term are stored)."""
-    return (resize(queries, width) @ resize(corpus, width).T).tocsr()
+    return (resize(queries, columns.shape[0]) @ columns).tocsr()
 
 
-def time_factor(days_a: float, days_b: np.ndarray) -> np.ndarray:
-    """The time-proximity multiplier of one article against many (1 when a date is unknown)."""
+def time_factor(days_a: np.ndarray | float, days_b: np.ndarray) -> np.ndarray:
+    """The time-proximity multiplier of pairs of articles (1 when a date is unknown)."""
     gap = np.abs(days_b - days_a)
     factor = 1.0 - TIME_WEIGHT * (1.0 - np.exp(-gap / TIME_DAYS))
     return np.where(np.isnan(factor), 1.0, factor)
 
 
-def best_matches(scores: sparse.csr_matrix, row: int, queries: Vectors, corpus: Vectors, keep: int) -> list[tuple[int, float]]:
-    """The keep best (corpus index, score) of one query row: itself, copies and weak pairs left out."""
-    start, end = scores.indptr[row], scores.indptr[row + 1]
-    strong = scores.data[start:end] >= FIRST_SCORE  # the time factor only lowers a score
-    columns, cosines = scores.indices[start:end][strong], scores.data[start:end][strong]
-    query = queries.items[row]
-    final = cosines * time_factor(queries.days[row], corpus.days[columns])
-    order = np.argsort(-final, kind="stable")
-    found: list[tuple[int, float]] = []
-    for index in order:
-        column = int(columns[index])
-        if final[index] < (MORE_SCORE if found else FIRST_SCORE) or len(found) >= keep:
-            break
-        if is_copy(query, corpus.items[column], float(cosines[index])):
-            continue
-        if _shared_terms(queries.matrix, row, corpus.matrix, column) >= MIN_SHARED:
-            found.append((column, float(final[index])))
+def best_lists(
+    scores: sparse.csr_matrix, queries: Vectors, corpus: Vectors, keep: int,
+) -> list[list[tuple[int, float]]]:
+    """The keep best (corpus index, score) of each query row: itself, copies and weak pairs left out."""
+    # 1. the pairs that can make a list, whole rows at once: the time factor only lowers a score
+    at = np.flatnonzero(scores.data >= FIRST_SCORE)
+    rows = np.searchsorted(scores.indptr, at, side="right") - 1
+    columns, cosines = scores.indices[at], scores.data[at]
+    final = cosines * time_factor(queries.days[rows], corpus.days[columns])
+    strong = final >= FIRST_SCORE
+    rows, columns, cosines, final = rows[strong], columns[strong], cosines[strong], final[strong]
+    # 2. best first within each row; equal scores keep the order the product left them in
+    order = np.lexsort((-final, rows))
+    bounds = np.searchsorted(rows[order], np.arange(len(queries.items) + 1)).tolist()
+    columns, cosines, final = columns[order].tolist(), cosines[order].tolist(), final[order].tolist()
+    # 3. the first match may be weak, the next ones must reach MORE_SCORE; each shares MIN_SHARED terms
+    shared = _SharedTerms(queries.matrix, corpus.matrix)
+    found: list[list[tuple[int, float]]] = [[] for _ in queries.items]
+    for row in np.flatnonzero(np.diff(bounds)).tolist():
+        query, matches = queries.items[row], found[row]
+        for k in range(bounds[row], bounds[row + 1]):
+            if len(matches) >= keep or (matches and final[k] < MORE_SCORE):
+                break
+            column = columns[k]
+            if not is_copy(query, corpus.items[column], cosines[k]) and shared.count(row, column) >= MIN_SHARED:
+                matches.append((column, final[k]))
     return found
 
 
-def _shared_terms(a: sparse.csr_matrix, row: int, b: sparse.csr_matrix, column: int) -> int:
-    terms_a = a.indices[a.indptr[row]:a.indptr[row + 1]]
-    terms_b = b.indices[b.indptr[column]:b.indptr[column + 1]]
-    return len(np.intersect1d(terms_a, terms_b, assume_unique=True))
+class _SharedTerms:
+    """How many terms a query row and a corpus row have in common; each row's terms read once."""
+
+    def __init__(self, queries: sparse.csr_matrix, corpus: sparse.csr_matrix):
+        self._queries, self._corpus = queries, corpus
+        self._row, self._row_terms = -1, set()
+        self._columns: dict[int, list[int]] = {}
+
+    def count(self, row: int, column: int) -> int:
+        """len(terms of query row ∩ terms of corpus row)."""
+        if row != self._row:
+            self._row, self._row_terms = row, set(_terms(self._queries, row))
+        terms = self._columns.get(column)
+        if terms is None:
+            terms = self._columns[column] = _terms(self._corpus, column)
+        return len(self._row_terms.intersection(terms))
+
+
+def _terms(matrix: sparse.csr_matrix, row: int) -> list[int]:
+    return matrix.indices[matrix.indptr[row]:matrix.indptr[row + 1]].tolist()
 
 
 def is_copy(a: Features, b: Features, cosine: float) -> bool:

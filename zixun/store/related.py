@@ -35,9 +35,13 @@ def pending(connection: sa.Connection) -> list[str]:
     return list(connection.execute(query).scalars())
 
 
-def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: list[int] | None = None) -> list[sa.Row]:
-    """(n, id, title, candidates, entities, published_at, updated_at) of these articles, or of all."""
+def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: list[int] | None = None,
+                 up_to: int | None = None) -> list[sa.Row]:
+    """(n, id, title, candidates, entities, published_at, updated_at) of these articles, of those with
+    n <= up_to, or of all."""
     query = sa.select(*_FEATURE_COLUMNS).order_by(articles.c.n)
+    if up_to is not None:
+        query = query.where(articles.c.n <= up_to)
     if ids is None and ns is None:
         return connection.execute(query).all()
     column, keys = (articles.c.id, ids) if ids is not None else (articles.c.n, ns)
@@ -45,6 +49,11 @@ def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: li
     for start in range(0, len(keys), _CHUNK):
         rows.extend(connection.execute(query.where(column.in_(keys[start:start + _CHUNK]))))
     return rows
+
+
+def newest_n(connection: sa.Connection) -> int:
+    """n of the newest article, 0 in an empty store (articles stored later have a greater n)."""
+    return connection.execute(sa.select(sa.func.coalesce(sa.func.max(articles.c.n), 0))).scalar_one()
 
 
 def all_document_frequencies(connection: sa.Connection) -> dict[str, int]:

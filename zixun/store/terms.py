@@ -5,7 +5,7 @@ from collections import Counter
 
 import sqlalchemy as sa
 
-from zixun.store.dialect import add_counts
+from zixun.store.dialect import add_counts_by_key
 from zixun.store.schema import term_df
 
 
@@ -22,8 +22,7 @@ def document_frequencies(connection: sa.Connection, terms: set[str]) -> dict[str
 
 def add_document_frequencies(connection: sa.Connection, delta: Counter) -> None:
     """Add delta[term] to each term's df (negative to take an updated article's old terms back)."""
-    rows = [{"term": t, "df": d} for t, d in sorted(delta.items()) if d]
-    add_counts(connection, term_df, "term", "df", rows)
+    add_counts_by_key(connection, term_df, "term", "df", {t: d for t, d in sorted(delta.items()) if d})
 
 
 def clear_document_frequencies(connection: sa.Connection) -> None:
@@ -31,23 +30,36 @@ def clear_document_frequencies(connection: sa.Connection) -> None:
     connection.execute(term_df.delete())
 
 
+def has_document_frequencies(connection: sa.Connection) -> bool:
+    """Whether any term has a df (a fresh store has none)."""
+    return connection.execute(sa.select(term_df.c.term).limit(1)).first() is not None
+
+
 class FrequencyCache:
-    """df lookups for one ingest run: each term is read from the store once, then kept up to date here."""
+    """df for one ingest run: each term is read from the store once, then kept up to date here."""
 
     def __init__(self) -> None:
         self._df: dict[str, int] = {}
+        self._complete: bool | None = None  # True when the store had no df: every unseen term has 0
 
-    def get_many(self, connection: sa.Connection, wanted: set[str]) -> dict[str, int]:
-        """df of the wanted terms (0 for unknown ones), reading only the terms not seen before."""
-        missing = wanted.difference(self._df)
-        if missing:
-            found = document_frequencies(connection, missing)
-            self._df.update((term, found.get(term, 0)) for term in missing)
+    def update(self, connection: sa.Connection, delta: Counter, wanted: set[str]) -> dict[str, int]:
+        """Count delta in; the df of the wanted terms and of delta's, delta included (the store is not written).
+
+        The caller writes delta with add_document_frequencies; terms read later are never in an unwritten delta.
+        """
+        if self._complete is None:
+            self._complete = not has_document_frequencies(connection)
+        missing = wanted.union(delta).difference(self._df)
+        found = {} if self._complete else document_frequencies(connection, missing)
+        self._df.update((term, found.get(term, 0)) for term in missing)
+        for term, change in delta.items():
+            self._df[term] += change
         return self._df
 
-    def add(self, connection: sa.Connection, delta: Counter) -> None:
-        """Write delta to the store and to the cache."""
-        add_document_frequencies(connection, delta)
-        for term, change in delta.items():
-            if term in self._df:
-                self._df[term] += change
+    def counted(self) -> dict[str, int]:
+        """The df of every term this cache has counted (all that its updates touched)."""
+        return self._df
+
+    def complete(self) -> bool:
+        """Whether counted() holds every term's df (the store had none when this run began)."""
+        return bool(self._complete)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 from zixun.text.entities import named_entities
 from zixun.text.keywords import keyword_candidates
@@ -26,14 +27,13 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
     # 1. one cut of the title and one of the body
     title_cut = segmenter.segment(title)
     body_cut = segmenter.segment("\n".join(paragraphs))
-    tokens = title_cut.tokens + body_cut.tokens
     # 2. the title counts twice for keywords and names: it says what the story is about
-    candidates = keyword_candidates(tokens) + keyword_candidates(title_cut.tokens)
+    tokens = (title_cut.tokens, body_cut.tokens, title_cut.tokens)
     return Analysis(
         title_terms=" ".join(title_cut.terms),
         body_terms=" ".join(body_cut.terms),
         sub_terms=" ".join(title_cut.subterms + body_cut.subterms),
-        candidates=dict(candidates),
-        entities=named_entities(tokens + title_cut.tokens),
+        candidates=dict(keyword_candidates(chain(*tokens))),
+        entities=named_entities(chain(*tokens)),
         summary=summarize(paragraphs, summary_chars),
     )

@@ -1,6 +1,7 @@
 """Keywords by TF-IDF, with document frequencies taken from the corpus itself."""
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
@@ -21,11 +22,22 @@ _STOPWORDS = frozenset(
 
 def keyword_candidates(tokens: Iterable[Token]) -> Counter:
     """Term counts of the tokens that can be keywords (nouns and names, no numbers or stop words)."""
-    return Counter(
-        word for word, pos in tokens
-        if pos in _KEYWORD_POS and len(word) >= 2 and word not in _STOPWORDS
-        and _WORD.match(word) and not _NUMERIC.match(word)
-    )
+    # count by tag first (one cheap test per token), then judge each distinct word once per process
+    counts = Counter(word for word, pos in tokens if pos in _KEYWORD_POS)
+    unjudged = set(counts).difference(_JUDGED)
+    if len(_JUDGED) + len(unjudged) > _JUDGED_LIMIT:
+        _JUDGED.clear()
+        unjudged = counts.keys()
+    _JUDGED.update((word, _can_be_keyword(word)) for word in unjudged)
+    return Counter({word: count for word, count in counts.items() if _JUDGED[word]})
+
+
+_JUDGED: dict[str, bool] = {}  # word → _can_be_keyword(word)
+_JUDGED_LIMIT = 1_000_000  # news vocabulary repeats; bound the memory
+
+
+def _can_be_keyword(word: str) -> bool:
+    return len(word) >= 2 and word not in _STOPWORDS and bool(_WORD.match(word)) and not _NUMERIC.match(word)
 
 
 def idf(df: int, n_docs: int) -> float:
@@ -33,8 +45,9 @@ def idf(df: int, n_docs: int) -> float:
     return math.log((n_docs + 1) / (df + 1)) + 1.0
 
 
-def top_keywords(counts: Counter, df: Mapping[str, int], n_docs: int, limit: int = 8) -> list[str]:
+def top_keywords(counts: Mapping[str, int], df: Mapping[str, int], n_docs: int, limit: int = 8) -> list[str]:
     """The limit highest TF-IDF terms of one document, ties broken by the term itself for stability."""
     total = sum(counts.values()) or 1
-    scored = ((tf / total * idf(df.get(term, 0), n_docs), term) for term, tf in counts.items())
-    return [term for _, term in sorted(scored, key=lambda s: (-s[0], s[1]))[:limit]]
+    # (-score, term) tuples order as the ranking does: highest score first, then by term
+    scored = [(-(tf / total * idf(df.get(term, 0), n_docs)), term) for term, tf in counts.items()]
+    return [term for _, term in heapq.nsmallest(limit, scored)]

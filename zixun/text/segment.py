@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import rjieba
@@ -22,7 +23,10 @@ Token = tuple[str, str]
 
 @dataclass(frozen=True)
 class Segmented:
-    """Text cut into words: tagged tokens for analysis, folded terms for the search index."""
+    """Text cut into words: tagged tokens for analysis, folded terms for the search index.
+
+    tokens are rjieba's as they come, whitespace included (tagged x: never a keyword or a name).
+    """
 
     tokens: list[Token]
     terms: list[str]
@@ -49,8 +53,8 @@ class Segmenter:
 
     def segment(self, text: str) -> Segmented:
         """Tag text once and derive the index terms and sub-word terms from the same cut."""
-        tokens = self.tag(text)
-        terms = index_terms(word for word, _ in tokens)
+        tokens = self._jieba.tag(fold(text))
+        terms = index_terms(map(itemgetter(0), tokens))
         return Segmented(tokens, terms, self._subterms(terms))
 
     def _subterms(self, terms: list[str]) -> list[str]:
