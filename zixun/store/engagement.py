@@ -5,6 +5,7 @@ counters (views, comments, shares) go up with them.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -40,7 +41,13 @@ engagement_hourly = sa.Table(
 
 def is_bot(user_agent: str | None) -> bool:
     """Whether a user agent is a crawler, a script or empty."""
-    return bool(BOT_AGENTS.search((user_agent or "").strip()))
+    return _is_bot_agent(user_agent or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_bot_agent(user_agent: str) -> bool:
+    # a page view asks this of every request, and readers send few distinct agents: remember the answers
+    return bool(BOT_AGENTS.search(user_agent.strip()))
 
 
 def record_view(connection: sa.Connection, article_id: str, client: str, user_agent: str, at: datetime) -> bool:

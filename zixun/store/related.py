@@ -104,29 +104,43 @@ def related_of(connection: sa.Connection, article_id: str, limit: int) -> list[t
 
 
 _shown = articles.alias("shown")
-# built once: an article page runs it when its assembled page has expired
+# built once: an article page runs it when its assembled page has expired. The update times only tell
+# versions apart, so they are compared as the driver returns them (parsing them costs more than the query)
 _PAGE_STATE = (
-    sa.select(articles.c.id, articles.c.updated_at, articles.c.published_at, articles.c.views,
-              articles.c.comments, articles.c.shares, related.c.related_id, related.c.score,
-              _shown.c.updated_at.label("shown_updated_at"))
+    sa.select(articles.c.id, sa.type_coerce(articles.c.updated_at, sa.String).label("updated_at"),
+              articles.c.published_at, articles.c.views, articles.c.comments, articles.c.shares,
+              related.c.related_id, related.c.score,
+              sa.type_coerce(_shown.c.updated_at, sa.String).label("shown_updated_at"))
     .outerjoin(related, sa.and_(related.c.article_id == articles.c.id, related.c.rank < sa.bindparam("limit")))
     .outerjoin(_shown, _shown.c.id == related.c.related_id)
     .order_by(related.c.rank)
 )
 _BY_ID = _PAGE_STATE.where(articles.c.id == sa.bindparam("key"))
 _BY_GUID = _PAGE_STATE.where(articles.c.guid == sa.bindparam("key"))
+_BY_IDS = _PAGE_STATE.where(articles.c.id.in_(sa.bindparam("keys", expanding=True)))
 
 
 def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row, tuple] | None:
     """What an article page shows that can change, for the article whose id or guid is key.
 
     (row of id, updated_at, published_at, views, comments, shares; version of its first `limit` related
-    items as ((id, score, updated_at), ...)), or None when there is no such article.
+    items as ((id, score, updated_at), ...)), or None when there is no such article. The update times are
+    the driver's values (text on SQLite), for comparing versions only.
     """
     params = {"key": key, "limit": limit}
     rows = connection.execute(_BY_ID, params).all() or connection.execute(_BY_GUID, params).all()
-    if not rows:
-        return None
+    return _state_of(rows) if rows else None
+
+
+def page_states(connection: sa.Connection, ids: list[str], limit: int) -> dict[str, tuple[sa.Row, tuple]]:
+    """page_state() of many article ids in one query: {id: (row, related version)}; unknown ids are left out."""
+    grouped: dict[str, list[sa.Row]] = {}
+    for row in connection.execute(_BY_IDS, {"keys": ids, "limit": limit}):
+        grouped.setdefault(row.id, []).append(row)
+    return {article_id: _state_of(rows) for article_id, rows in grouped.items()}
+
+
+def _state_of(rows: list[sa.Row]) -> tuple[sa.Row, tuple]:
     return rows[0], tuple((r.related_id, r.score, r.shown_updated_at) for r in rows if r.related_id is not None)
 
 

@@ -27,7 +27,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         if settings.warm_pages:
             app.state.article_pages.start_warming(portal)
         yield
-        app.state.article_pages.stop_warming()
+        app.state.article_pages.stop()
         portal.close()
 
     # /docs is our own page (docs.py): FastAPI's Swagger UI and ReDoc load their scripts from a CDN

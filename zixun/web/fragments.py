@@ -5,15 +5,20 @@ An article page is four parts that change at different rates:
 - 相关内容 changes when its related list, or an article on it, does (rank's refresh);
 - 热门资讯 changes every hot_cache_seconds, and is the same on every page;
 - the counters (阅读, 评论, 分享) and the 本文发布于 note change all the time.
-A page once assembled is sent as it is for hot_cache_seconds (like the hot list it shows), so its
-counters lag by at most that much. Then one indexed query reads the article's version, counters and
-related-list version; the rendered parts are reused while those versions hold, and the counters are
-filled in again. When a worker starts, a background thread assembles the newest articles' pages, so
+A page once assembled is sent as it is for hot_cache_seconds (like the hot list it shows). For as
+long again after that, it is still sent while a background thread reassembles it (stale while
+revalidate): one query reads the version, counters and related-list version of every page that fell
+due, the rendered parts are reused while those versions hold, and the counters are filled in again.
+So counters lag by at most twice hot_cache_seconds, and no reader waits for a reassembly; a page
+older than that is reassembled for its reader. A share or comment drops the page, so its counters
+show at once. When a worker starts, a background thread assembles the newest articles' pages, so
 their first readers do not wait for rendering.
 """
 from __future__ import annotations
 
+import asyncio
 import gc
+import itertools
 import logging
 import threading
 from dataclasses import dataclass
@@ -33,6 +38,8 @@ from zixun.web.schemas import ArticleDetail
 
 log = logging.getLogger(__name__)
 _WARM_BATCH = 100
+_REFRESH_BATCH = 32  # expired pages reassembled per query (a few milliseconds of the event loop)
+_REFRESH_GATHER_SECONDS = 0.02  # how long the refresher lets expired pages gather before one query
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,11 @@ class Assembled:
     article_id: str
     html: bytes
     expires: datetime
+    shows: tuple  # what the page was assembled from: parts, counters, age note, hot list, menu
+
+    def still_shows(self, shows: tuple) -> bool:
+        """Whether assembling shows again would give this page (rendered parts compare by identity)."""
+        return all(a is b or a == b for a, b in zip(self.shows, shows, strict=True))
 
 
 @dataclass(frozen=True)
@@ -74,38 +86,105 @@ class ArticlePages:
         self.warming = False
         self._stop = threading.Event()
         self._shared_html: dict[str, tuple[Any, Markup]] = {}
+        # expired pages waiting for the refresher (ordered, no repeats), and pages forgotten meanwhile
+        self._due: dict[str, None] = {}
+        self._refresher: asyncio.Task | None = None
+        self._lock = threading.Lock()  # forget() against a reassembly in a thread (network databases)
+        self._forgets = 0
+        self._forgotten: dict[str, int] = {}
 
     async def page(self, portal: Portal, key: str) -> tuple[str, bytes]:
-        """(article id, page as UTF-8 HTML) for an id or guid: the assembled page while it is fresh, else render()."""
+        """(article id, page as UTF-8 HTML) for an id or guid: the assembled page while it is fresh or
+        being reassembled in the background, else render()."""
         ready = self.pages.get(key)
-        if ready is not None and ready.expires > portal.clock():
-            return ready.article_id, ready.html
+        if ready is not None:
+            now = portal.clock()
+            if ready.expires > now:
+                return ready.article_id, ready.html
+            if ready.expires + self.page_seconds > now:
+                self._refresh_later(portal, key)
+                return ready.article_id, ready.html
         return await portal.read_quick(self.render, key)
 
     def render(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[str, bytes]:
         """Assemble the page of the article whose id or guid is key with its current counters; NotFound if none."""
-        state, parts = self._current(portal, connection, key)
-        now = portal.clock()
-        note = contexts.age_note(state.published_at, now, portal.settings.old_article_days)
-        html = self.renderer.env.get_template("article.html").render(
-            title=parts.title, parts=parts, counters=state, age_note=note, hot=self._hot(portal, connection),
-            nav_html=self._nav(portal, connection)).encode("utf-8")
-        self.pages.put(key, Assembled(state.id, html, now + self.page_seconds))
-        return state.id, html
+        found = lists.page_state(connection, key, contexts.RELATED_LIMIT)
+        if found is None:
+            raise contexts.NotFound(f"没有 id 为 {key!r} 的文章")
+        assembled = self._assemble(portal, connection, found, self.pages.get(key))
+        self.pages.put(key, assembled)
+        return assembled.article_id, assembled.html
 
     def forget(self, key: str) -> None:
         """Drop the assembled page of key (after a share or comment, so its counters show at once)."""
+        with self._lock:
+            self._forgets += 1
+            self._forgotten[key] = self._forgets  # a reassembly that read the counters before now is not kept
         self.pages.pop(key)
+
+    def stop(self) -> None:
+        """Stop the warm-up and the refresher."""
+        self._stop.set()
+        if self._refresher is not None:
+            self._refresher.cancel()
+
+    def _refresh_later(self, portal: Portal, key: str) -> None:
+        self._due[key] = None
+        if self._refresher is None or self._refresher.done():
+            self._refresher = asyncio.get_running_loop().create_task(self._refresh(portal))
+
+    async def _refresh(self, portal: Portal) -> None:
+        """Reassemble the pages that fell due, a small batch per query, on the event loop between requests:
+        a background thread would hold the GIL in turns of 5 ms, and every request would wait for it."""
+        await asyncio.sleep(_REFRESH_GATHER_SECONDS)
+        while self._due and not self._stop.is_set():
+            keys = list(itertools.islice(self._due, _REFRESH_BATCH))
+            read_after = self._forgets
+            try:
+                await portal.read_quick(self._reassemble, keys, read_after)
+            except Exception:  # noqa: BLE001 - the pages are reassembled for their readers once too old
+                log.exception("reassembling %d article pages failed", len(keys))
+            for key in keys:
+                self._due.pop(key, None)
+            with self._lock:
+                self._forgotten = {k: n for k, n in self._forgotten.items() if n > read_after}
+            await asyncio.sleep(0)  # requests that arrived meanwhile go first
+
+    def _reassemble(self, portal: Portal, connection: sa.Connection, keys: list[str], read_after: int) -> None:
+        states = lists.page_states(connection, keys, contexts.RELATED_LIMIT)
+        for key in keys:
+            found = states.get(key)
+            if found is None:  # a guid, or an article since deleted
+                found = lists.page_state(connection, key, contexts.RELATED_LIMIT)
+            if found is None:
+                self.pages.pop(key)
+                continue
+            assembled = self._assemble(portal, connection, found, self.pages.get(key))
+            with self._lock:
+                if self._forgotten.get(key, 0) <= read_after:
+                    self.pages.put(key, assembled)
+
+    def _assemble(self, portal: Portal, connection: sa.Connection, found: tuple[sa.Row, tuple],
+                  last: Assembled | None) -> Assembled:
+        """The whole page of an article's current state: its parts (rendered again only for a new version),
+        the current counters, the hot list and the menu; last's bytes again if nothing it shows changed."""
+        state, parts = self._current(portal, connection, found)
+        now = portal.clock()
+        note = contexts.age_note(state.published_at, now, portal.settings.old_article_days)
+        hot, nav = self._hot(portal, connection), self._nav(portal, connection)
+        shows = (parts, state.views, state.comments, state.shares, note, hot.window, hot.html, nav)
+        if last is not None and last.article_id == state.id and last.still_shows(shows):
+            html = last.html
+        else:
+            html = self.renderer.env.get_template("article.html").render(
+                title=parts.title, parts=parts, counters=state, age_note=note, hot=hot, nav_html=nav).encode("utf-8")
+        return Assembled(state.id, html, now + self.page_seconds, shows)
 
     def start_warming(self, portal: Portal) -> None:
         """Render the parts of the newest articles (as many as the cache keeps) in a background thread."""
         if self.parts.max_entries > 0:
             self.warming = True
             threading.Thread(target=self._warm, args=(portal,), name="zixun-warm-pages", daemon=True).start()
-
-    def stop_warming(self) -> None:
-        """Stop a warm-up that is still running."""
-        self._stop.set()
 
     def _warm(self, portal: Portal) -> None:
         try:
@@ -125,11 +204,8 @@ class ArticlePages:
         # the cached parts live long: keep the cyclic collector from re-scanning them on every full pass
         gc.freeze()
 
-    def _current(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[sa.Row, Parts]:
+    def _current(self, portal: Portal, connection: sa.Connection, found: tuple[sa.Row, tuple]) -> tuple[sa.Row, Parts]:
         """The article's changing state, and its parts rendered for the current version (cached)."""
-        found = lists.page_state(connection, key, contexts.RELATED_LIMIT)
-        if found is None:
-            raise contexts.NotFound(f"没有 id 为 {key!r} 的文章")
         state, shown = found
         version = (state.updated_at, shown)
         parts = self.parts.get(state.id)

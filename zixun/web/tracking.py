@@ -10,10 +10,12 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.store import engagement, writing
+from zixun.web.cache import LRUCache
 
 log = logging.getLogger(__name__)
 _STOP = object()
 _MAX_BATCH = 2000
+_REMEMBERED_VIEWS = 100_000  # counted (article, client) pairs a worker remembers, to drop their repeats early
 
 
 def client_key(ip: str | None, user_agent: str) -> str:
@@ -28,6 +30,8 @@ class ViewRecorder:
         self.engine, self.flush_seconds = engine, flush_seconds
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        # (article, client) -> time of a view this worker saw counted: the store refuses repeats within the hour
+        self._counted = LRUCache(_REMEMBERED_VIEWS)
 
     def start(self) -> None:
         """Start the writer thread."""
@@ -38,6 +42,9 @@ class ViewRecorder:
         """Queue one page view (counted or not by engagement.record_views when it is written)."""
         if engagement.is_bot(user_agent):
             return  # never counted: not worth a place in the queue
+        counted_at = self._counted.get((article_id, client))
+        if counted_at is not None and at - counted_at < engagement.REPEAT_WINDOW:
+            return  # the store would refuse it too: the client's last counted view is at least this recent
         self._queue.put((article_id, client, user_agent, at))
 
     def stop(self) -> None:
@@ -70,6 +77,10 @@ class ViewRecorder:
     def _write(self, views: list[tuple]) -> None:
         try:
             with writing(self.engine) as connection:
-                engagement.record_views(connection, views)
+                counted = engagement.record_views(connection, views)
         except Exception:  # noqa: BLE001 - a lost batch of views must not stop the writer
             log.exception("could not record %d page views", len(views))
+            return
+        for (article_id, client, _agent, at), ok in zip(views, counted, strict=True):
+            if ok:
+                self._counted.put((article_id, client), at)
