@@ -37,8 +37,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.state.renderer = Renderer(portal.zone, settings.demo_note)
     app.state.article_pages = ArticlePages(app.state.renderer, settings.page_cache_entries, settings.hot_cache_seconds)
     app.mount("/static", StaticFiles(directory=_STATIC), name="static")
-    app.include_router(api.router)
+    # pages first: a request is matched against the routes in order, and article pages are most requests
     app.include_router(pages.router)
+    app.include_router(api.router)
     docs.install(app)
     errors.install(app)
     return app

@@ -38,7 +38,7 @@ from zixun.web.schemas import ArticleDetail
 
 log = logging.getLogger(__name__)
 _WARM_BATCH = 100
-_REFRESH_BATCH = 32  # expired pages reassembled per query (a few milliseconds of the event loop)
+_REFRESH_BATCH = 8  # expired pages reassembled per query (about 2 ms of the event loop)
 _REFRESH_GATHER_SECONDS = 0.02  # how long the refresher lets expired pages gather before one query
 
 
