@@ -62,20 +62,19 @@ def hot_articles(connection: sa.Connection, *, window: str = "24h", category: st
     if window not in WINDOWS:
         raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
     now = now or datetime.now(timezone.utc)
-    totals = window_totals(connection, now - WINDOWS[window], now, category, POOL)
-    items, found = [], stored.many(connection, [row.id for row in totals], body=False)
-    for row in totals:
-        article = found[row.id]
-        published = article.published_at or article.ingested_at
-        if published > now:
+    scored = []
+    for row in window_totals(connection, now - WINDOWS[window], now, category, POOL):
+        if row.published > now:
             continue  # not yet published at the time asked about
-        age = (now - published).total_seconds() / 3600.0
+        age = (now - row.published).total_seconds() / 3600.0
         views, comments, shares = int(row.views), int(row.comments), int(row.shares)
-        score = hot_score(views, comments, shares, age, window)
-        items.append(HotItem(article, round(score, 6), views, comments, shares, round(age, 2),
-                             explain(window, views, comments, shares, age)))
-    items.sort(key=lambda item: (-item.score, item.article.id))
-    return items[:limit]
+        scored.append((round(hot_score(views, comments, shares, age, window), 6), row.id, views, comments, shares, age))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    top = scored[:limit]
+    found = stored.many(connection, [item[1] for item in top], body=False)  # only the shown articles are read
+    return [HotItem(found[article_id], score, views, comments, shares, round(age, 2),
+                    explain(window, views, comments, shares, age))
+            for score, article_id, views, comments, shares, age in top]
 
 
 def explain(window: str, views: int, comments: int, shares: int, age_hours: float) -> str:

@@ -156,14 +156,19 @@ def seed_from_counters(connection: sa.Connection) -> int:
 
 def window_totals(connection: sa.Connection, since: datetime, until: datetime, category: str | None,
                   pool: int) -> list[sa.Row]:
-    """(id, views, comments, shares) summed over [since, until] per article, the pool most engaged."""
+    """(id, views, comments, shares, published) summed over [since, until] per article, the pool most
+    engaged; published is the article's publish time, or its ingest time when it has none."""
     e = engagement_hourly.c
     views, comments, shares = sa.func.sum(e.views), sa.func.sum(e.comments), sa.func.sum(e.shares)
-    query = (sa.select(e.article_id.label("id"), views.label("views"), comments.label("comments"),
-                       shares.label("shares"))
-             .join(articles, articles.c.id == e.article_id)
-             .where(e.hour >= since, e.hour <= until).group_by(e.article_id)
-             .order_by((views + 10 * comments + 20 * shares).desc(), e.article_id).limit(pool))
+    engaged = (sa.select(e.article_id.label("id"), views.label("views"), comments.label("comments"),
+                         shares.label("shares"))
+               .join(articles, articles.c.id == e.article_id)
+               .where(e.hour >= since, e.hour <= until).group_by(e.article_id)
+               .order_by((views + 10 * comments + 20 * shares).desc(), e.article_id).limit(pool))
     if category is not None:
-        query = query.where(articles.c.category == category)
+        engaged = engaged.where(articles.c.category == category)
+    top = engaged.subquery()
+    # publish times are read for the pool only (each is a lookup of the article's row)
+    published = sa.func.coalesce(articles.c.published_at, articles.c.ingested_at, type_=UTCDateTime())
+    query = sa.select(top, published.label("published")).join(articles, articles.c.id == top.c.id)
     return connection.execute(query).all()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
+import re
 import logging
 import threading
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from zixun.store import articles
 from zixun.store import related as lists
@@ -40,17 +41,18 @@ log = logging.getLogger(__name__)
 _WARM_BATCH = 100
 _REFRESH_BATCH = 8  # expired pages reassembled per query (about 2 ms of the event loop)
 _REFRESH_GATHER_SECONDS = 0.02  # how long the refresher lets expired pages gather before one query
+_SLOT = re.compile(r"\x00(\w+)\x00")  # a slot marker in the rendered shell
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The rendered fragments of one version of an article page."""
+    """The rendered fragments of one version of an article page, as UTF-8 HTML."""
 
     version: Any
-    title: str
-    top: Markup
-    body: Markup
-    related: Markup
+    title: bytes
+    top: bytes
+    body: bytes
+    related: bytes
 
 
 @dataclass(frozen=True)
@@ -60,19 +62,34 @@ class Assembled:
     article_id: str
     html: bytes
     expires: datetime
-    shows: tuple  # what the page was assembled from: parts, counters, age note, hot list, menu
+    shows: tuple  # what the page was assembled from: parts, counters and age note, hot list, menu
 
     def still_shows(self, shows: tuple) -> bool:
         """Whether assembling shows again would give this page (rendered parts compare by identity)."""
         return all(a is b or a == b for a, b in zip(self.shows, shows, strict=True))
 
 
-@dataclass(frozen=True)
-class HotPanel:
-    """The rendered hot list shared by every article page until it expires."""
+class Shell:
+    """article.html rendered once around slot markers and cut into UTF-8 runs: a page is the runs joined
+    with its slots' fragments, so assembling one renders no template but its counters."""
 
-    window: str
-    html: Markup
+    SLOTS = ("title", "nav_html", "top", "counts", "body", "related", "hot")
+
+    def __init__(self, renderer: Renderer):
+        marked = renderer.env.get_template("article.html").render(
+            **{slot: Markup(f"\x00{slot}\x00") for slot in self.SLOTS})
+        pieces = _SLOT.split(marked)
+        self.runs = [piece.encode("utf-8") for piece in pieces[0::2]]
+        self.slots = pieces[1::2]
+        if sorted(self.slots) != sorted(self.SLOTS):
+            raise ValueError(f"article.html must show each of {self.SLOTS} once, not {self.slots}")
+
+    def fill(self, fragments: dict[str, bytes]) -> bytes:
+        """The page with each slot's fragment in place."""
+        out = [self.runs[0]]
+        for slot, run in zip(self.slots, self.runs[1:], strict=True):
+            out += (fragments[slot], run)
+        return b"".join(out)
 
 
 class ArticlePages:
@@ -85,7 +102,8 @@ class ArticlePages:
         self.page_seconds = timedelta(seconds=page_seconds)
         self.warming = False
         self._stop = threading.Event()
-        self._shared_html: dict[str, tuple[Any, Markup]] = {}
+        self._shared_html: dict[str, tuple[tuple, bytes]] = {}
+        self.shell = Shell(renderer)
         # expired pages waiting for the refresher (ordered, no repeats), and pages forgotten meanwhile
         self._due: dict[str, None] = {}
         self._refresher: asyncio.Task | None = None
@@ -172,12 +190,14 @@ class ArticlePages:
         now = portal.clock()
         note = contexts.age_note(state.published_at, now, portal.settings.old_article_days)
         hot, nav = self._hot(portal, connection), self._nav(portal, connection)
-        shows = (parts, state.views, state.comments, state.shares, note, hot.window, hot.html, nav)
+        shows = (parts, state.views, state.comments, state.shares, note, hot, nav)
         if last is not None and last.article_id == state.id and last.still_shows(shows):
             html = last.html
         else:
-            html = self.renderer.env.get_template("article.html").render(
-                title=parts.title, parts=parts, counters=state, age_note=note, hot=hot, nav_html=nav).encode("utf-8")
+            counts = self.renderer.fragment("partials/article_counts.html", counters=state, age_note=note)
+            html = self.shell.fill({"title": parts.title, "nav_html": nav, "top": parts.top,
+                                    "counts": counts.encode("utf-8"), "body": parts.body,
+                                    "related": parts.related, "hot": hot})
         return Assembled(state.id, html, now + self.page_seconds, shows)
 
     def start_warming(self, portal: Portal) -> None:
@@ -217,22 +237,26 @@ class ArticlePages:
     def _render_parts(self, portal: Portal, connection: sa.Connection, article_id: str, version: Any) -> Parts:
         article = articles.get(connection, article_id)
         related = portal.related(connection, article, contexts.RELATED_LIMIT)
-        detail, fragment = ArticleDetail.of(article), self.renderer.fragment
-        return Parts(version, article.title, fragment("partials/article_top.html", a=detail),
+        detail = ArticleDetail.of(article)
+
+        def fragment(template: str, **context) -> bytes:
+            return self.renderer.fragment(template, **context).encode("utf-8")
+        return Parts(version, str(escape(article.title)).encode("utf-8"), fragment("partials/article_top.html", a=detail),
                      fragment("partials/article_body.html", a=detail),
                      fragment("partials/related.html", related=related))
 
-    def _nav(self, portal: Portal, connection: sa.Connection) -> Markup:
-        return self._rendered("nav", portal.categories(connection), "partials/nav.html", "nav")
+    def _nav(self, portal: Portal, connection: sa.Connection) -> bytes:
+        categories = portal.categories(connection)
+        return self._rendered("nav", (categories,), "partials/nav.html", nav=categories)
 
-    def _hot(self, portal: Portal, connection: sa.Connection) -> HotPanel:
+    def _hot(self, portal: Portal, connection: sa.Connection) -> bytes:
         window, entries = contexts.hot_list(portal, connection)
-        return HotPanel(window, self._rendered("hot", entries, "partials/hot.html", "entries", title_width=40))
+        return self._rendered("hot", (window, entries), "partials/hot_panel.html", window=window, entries=entries)
 
-    def _rendered(self, name: str, value: Any, template: str, as_name: str, **extra) -> Markup:
+    def _rendered(self, name: str, shown: tuple, template: str, **context) -> bytes:
         # a shared list (menu, hot list) is rendered again only when the portal's cache holds a new one
         last = self._shared_html.get(name)
-        if last is None or last[0] is not value:
-            last = (value, self.renderer.fragment(template, **{as_name: value}, **extra))
+        if last is None or not all(a is b or a == b for a, b in zip(last[0], shown, strict=True)):
+            last = (shown, self.renderer.fragment(template, **context).encode("utf-8"))
             self._shared_html[name] = last
         return last[1]
