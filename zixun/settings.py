@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     display_timezone: str = Field("Asia/Shanghai", description="IANA time zone the portal shows times in.")
     page_size: int = Field(20, description="Articles per page in the portal's lists and search results.")
     hot_cache_seconds: float = Field(
-        30.0, description="How long the portal keeps a hot list, the category lists and assembled article pages in memory."
+        30.0, description="How long the portal keeps a hot list, the category lists and assembled article pages in memory "
+        "(an expired one is still served, for as long again, while it is rebuilt in the background)."
     )
     page_cache_entries: int = Field(
         20_000, description="Article pages whose rendered parts each web worker keeps in memory (0: none)."
