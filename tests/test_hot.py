@@ -1,5 +1,6 @@
 """Hot ranking with a fake clock: decay, 24 h / 7 d windows, bot and repeat-view filtering, categories."""
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -7,8 +8,6 @@ import sqlalchemy as sa
 
 from zixun import pipeline
 from zixun.rank.hot import hot_articles, hot_score
-import threading
-
 from zixun.store import writing
 from zixun.store.engagement import record_comment, record_share, record_view, record_views
 
@@ -154,4 +153,4 @@ def test_ingested_counters_count_at_publish_time(engine, settings, tmp_path):
     pipeline.ingest_paths(engine, [path], settings)  # a second run must not count them again
     (item,) = _hot(engine)
     assert (item.views, item.comments) == (900, 12)
-    assert _hot(engine, window="24h") and not hot_articles(engine.connect(), now=NOW + timedelta(days=2))
+    assert _hot(engine, window="24h") and not _hot(engine, now_at=NOW + timedelta(days=2))

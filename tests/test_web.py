@@ -513,3 +513,25 @@ def test_ttl_cache_serves_the_old_value_while_one_thread_refreshes_it():
     assert cache.get("k", no_reader_computes) == "new"
     time.sleep(0.45)  # expired more than one lifetime ago: too old to show, the reader computes
     assert cache.get("k", lambda: "newest", slow_refresh) == "newest"
+
+
+def test_the_article_shell_is_cut_at_each_slot_once_and_fills_them_in_order():
+    from zoneinfo import ZoneInfo
+
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from zixun.web.fragments import Shell
+    from zixun.web.render import Renderer
+
+    renderer = Renderer(ZoneInfo("Asia/Shanghai"), demo_note=False)
+    shell = Shell(renderer)
+    fragments = {slot: f"<i>{slot}</i>".encode() for slot in Shell.SLOTS}
+    page = shell.fill(fragments).decode("utf-8")
+    assert page.startswith("<!doctype html>") and "\x00" not in page
+    assert [page.index(f"<i>{slot}</i>") for slot in ("title", "nav_html", "top", "counts", "body", "related", "hot")] \
+        == sorted(page.index(f"<i>{slot}</i>") for slot in Shell.SLOTS)
+    # a shell that drops a slot (say, an edited template without the hot list) is refused at start-up
+    renderer.env.loader = ChoiceLoader([DictLoader({"article.html": "{{ title }}{{ top }}"}), renderer.env.loader])
+    renderer.env.cache.clear()
+    with pytest.raises(ValueError, match="article.html must show each of"):
+        Shell(renderer)
