@@ -7,15 +7,16 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.models import Article
-from zixun.store.schema import articles
+from zixun.store.schema import COUNTERS, article_counters, articles
 
-# the columns an Article is built from (the index terms stay in the store)
+# the columns an Article is built from (the index terms stay in the store), and where they are read
 _ARTICLE_COLUMNS = [
     articles.c[name] for name in (
         "id", "guid", "url", "title", "author", "source", "published_at", "declared_original", "category",
-        "body", "summary", "keywords", "views", "comments", "shares", "ingested_at", "updated_at",
+        "body", "summary", "keywords", "ingested_at", "updated_at",
     )
-]
+] + [article_counters.c[name] for name in COUNTERS]
+_WITH_COUNTERS = articles.join(article_counters, article_counters.c.article_id == articles.c.id)
 
 
 def to_article(row: sa.Row) -> Article:
@@ -31,8 +32,9 @@ def select_articles(body: bool = True) -> sa.Select:
     body=False reads an empty body instead (lists show titles and summaries, not the text).
     """
     if body:
-        return sa.select(*_ARTICLE_COLUMNS)
-    return sa.select(*(sa.literal("").label("body") if c.name == "body" else c for c in _ARTICLE_COLUMNS))
+        return sa.select(*_ARTICLE_COLUMNS).select_from(_WITH_COUNTERS)
+    return sa.select(*(sa.literal("").label("body") if c.name == "body" else c for c in _ARTICLE_COLUMNS)
+                     ).select_from(_WITH_COUNTERS)
 
 
 # built once: the article page runs this on every request
@@ -48,14 +50,16 @@ def existing(connection: sa.Connection, guids: list[str]) -> dict[str, sa.Row]:
 
 
 def insert_many(connection: sa.Connection, rows: list[dict]) -> None:
-    """Insert new article rows."""
+    """Insert new article rows, each with its counters (views, comments, shares; 0 when missing)."""
     if rows:
-        connection.execute(articles.insert(), rows)
+        connection.execute(articles.insert(), [{k: v for k, v in row.items() if k not in COUNTERS} for row in rows])
+        connection.execute(article_counters.insert(),
+                           [{"article_id": row["id"], **{name: row.get(name) or 0 for name in COUNTERS}} for row in rows])
 
 
 def replace(connection: sa.Connection, guid: str, row: dict) -> None:
     """Overwrite the stored article with this guid (its id, counters and ingested_at stay)."""
-    keep = {"id", "guid", "ingested_at", "views", "comments", "shares"}
+    keep = {"id", "guid", "ingested_at", *COUNTERS}
     values = {k: v for k, v in row.items() if k not in keep}
     connection.execute(articles.update().where(articles.c.guid == guid).values(**values))
 

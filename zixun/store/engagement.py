@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from zixun.store.dialect import add_counts, insert_new
-from zixun.store.schema import UTCDateTime, articles, metadata
+from zixun.store.schema import UTCDateTime, article_counters, articles, metadata
 
 REPEAT_WINDOW = timedelta(hours=1)
 # crawlers, link previews, scripts and headless browsers announce themselves in the user agent
@@ -131,8 +131,9 @@ def _count_many(connection: sa.Connection, column: str, events: list[tuple[str, 
     add_counts(connection, engagement_hourly, ["article_id", "hour"], column, rows)
     totals = Counter(article_id for article_id, _ in events)
     if totals:
-        connection.execute(articles.update().where(articles.c.id == sa.bindparam("key_id"))
-                           .values({column: articles.c[column] + sa.bindparam("added")}),
+        counters = article_counters.c
+        connection.execute(article_counters.update().where(counters.article_id == sa.bindparam("key_id"))
+                           .values({column: counters[column] + sa.bindparam("added")}),
                            [{"key_id": a, "added": n} for a, n in sorted(totals.items())])
 
 
@@ -146,10 +147,11 @@ def seed_from_counters(connection: sa.Connection) -> int:
     Only for dated articles with no engagement recorded yet, so it runs once per article.
     """
     seen = sa.select(engagement_hourly.c.article_id).where(engagement_hourly.c.article_id == articles.c.id)
-    source = sa.select(articles.c.id, articles.c.published_at, articles.c.views, articles.c.comments,
-                       articles.c.shares).where(
-        articles.c.published_at.is_not(None), articles.c.views + articles.c.comments + articles.c.shares > 0,
-        ~seen.exists())
+    counters = article_counters.c
+    source = (sa.select(articles.c.id, articles.c.published_at, counters.views, counters.comments, counters.shares)
+              .join(article_counters, counters.article_id == articles.c.id)
+              .where(articles.c.published_at.is_not(None), counters.views + counters.comments + counters.shares > 0,
+                     ~seen.exists()))
     columns = ["article_id", "hour", "views", "comments", "shares"]
     return connection.execute(engagement_hourly.insert().from_select(columns, source)).rowcount
 

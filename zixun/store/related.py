@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from zixun.store.articles import select_articles, to_article
-from zixun.store.schema import UTCDateTime, articles, metadata, term_df
+from zixun.store.schema import UTCDateTime, article_counters, articles, metadata, term_df
 from zixun.models import Article
 
 related = sa.Table(
@@ -108,9 +108,10 @@ _shown = articles.alias("shown")
 # versions apart, so they are compared as the driver returns them (parsing them costs more than the query)
 _PAGE_STATE = (
     sa.select(articles.c.id, sa.type_coerce(articles.c.updated_at, sa.String).label("updated_at"),
-              articles.c.published_at, articles.c.views, articles.c.comments, articles.c.shares,
-              related.c.related_id, related.c.score,
+              articles.c.published_at, article_counters.c.views, article_counters.c.comments,
+              article_counters.c.shares, related.c.related_id, related.c.score,
               sa.type_coerce(_shown.c.updated_at, sa.String).label("shown_updated_at"))
+    .join(article_counters, article_counters.c.article_id == articles.c.id)
     .outerjoin(related, sa.and_(related.c.article_id == articles.c.id, related.c.rank < sa.bindparam("limit")))
     .outerjoin(_shown, _shown.c.id == related.c.related_id)
     .order_by(related.c.rank)

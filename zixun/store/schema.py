@@ -47,12 +47,21 @@ articles = sa.Table(
     sa.Column("sub_terms", sa.Text, nullable=False),
     sa.Column("candidates", sa.JSON, nullable=False),  # keyword-candidate counts, so df can be undone
     sa.Column("content_hash", sa.String(40), nullable=False),
-    sa.Column("views", sa.Integer, nullable=False, default=0),
-    sa.Column("comments", sa.Integer, nullable=False, default=0),
-    sa.Column("shares", sa.Integer, nullable=False, default=0),
     sa.Column("ingested_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# what readers add to an article, one narrow row per article (written with it): counting a view
+# does not rewrite the article's text
+article_counters = sa.Table(
+    "article_counters",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),  # articles.id
+    sa.Column("views", sa.Integer, nullable=False, default=0),
+    sa.Column("comments", sa.Integer, nullable=False, default=0),
+    sa.Column("shares", sa.Integer, nullable=False, default=0),
+)
+COUNTERS = ("views", "comments", "shares")
 
 # document frequency of each keyword candidate, for TF-IDF with IDF from the corpus itself
 term_df = sa.Table(
