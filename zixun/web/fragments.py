@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 _WARM_BATCH = 100
 _REFRESH_BATCH = 8  # expired pages reassembled per query (about 2 ms of the event loop)
 _REFRESH_GATHER_SECONDS = 0.02  # how long the refresher lets expired pages gather before one query
+_REFRESH_PAUSE_SECONDS = 0.002  # between steps: a wave of expired pages is spread out, not served back to back
 _SLOT = re.compile(r"\x00(\w+)\x00")  # a slot marker in the rendered shell
 
 
@@ -166,7 +167,7 @@ class ArticlePages:
                 self._due.pop(key, None)
             with self._lock:
                 self._forgotten = {k: n for k, n in self._forgotten.items() if n > read_after}
-            await asyncio.sleep(0)  # requests that arrived meanwhile go first
+            await asyncio.sleep(_REFRESH_PAUSE_SECONDS)  # requests that arrived meanwhile go first
 
     def _reassemble(self, portal: Portal, connection: sa.Connection, keys: list[str], read_after: int) -> None:
         states = lists.page_states(connection, keys, contexts.RELATED_LIMIT)
