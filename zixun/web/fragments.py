@@ -5,14 +5,15 @@ An article page is four parts that change at different rates:
 - 相关内容 changes when its related list, or an article on it, does (rank's refresh);
 - 热门资讯 changes every hot_cache_seconds, and is the same on every page;
 - the counters (阅读, 评论, 分享) and the 本文发布于 note change all the time.
+A page is article.html cut once into byte runs around its slots (Shell), filled with those parts.
 A page once assembled is sent as it is for hot_cache_seconds (like the hot list it shows). For as
-long again after that, it is still sent while a background thread reassembles it (stale while
-revalidate): one query reads the version, counters and related-list version of every page that fell
-due, the rendered parts are reused while those versions hold, and the counters are filled in again.
-So counters lag by at most twice hot_cache_seconds, and no reader waits for a reassembly; a page
-older than that is reassembled for its reader. A share or comment drops the page, so its counters
-show at once. When a worker starts, a background thread assembles the newest articles' pages, so
-their first readers do not wait for rendering.
+long again after that, it is still sent while the event loop reassembles it between requests (stale
+while revalidate): one query reads the version, counters and related-list version of a few pages
+that fell due, the rendered parts are reused while those versions hold, and only the counters are
+rendered again (a page whose figures did not change keeps its bytes). So counters lag by at most
+twice hot_cache_seconds and no reader waits for a reassembly; a page older than that is reassembled
+for its reader. A share or comment drops the page, so its counters show at once. When a worker
+starts, a background thread assembles the newest articles' pages, so their first readers do not wait.
 """
 from __future__ import annotations
 
