@@ -20,8 +20,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
-import re
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -67,8 +67,14 @@ class Assembled:
     shows: tuple  # what the page was assembled from: parts, counters and age note, hot list, menu
 
     def still_shows(self, shows: tuple) -> bool:
-        """Whether assembling shows again would give this page (rendered parts compare by identity)."""
-        return all(a is b or a == b for a, b in zip(self.shows, shows, strict=True))
+        """Whether assembling shows again would give this page."""
+        return _same(self.shows, shows)
+
+
+def _same(old: tuple, new: tuple) -> bool:
+    """Whether two tuples of what a fragment was made from are equal: cached objects (rendered parts,
+    lists from the portal's cache) compare by identity first, so an unchanged one costs no comparison."""
+    return all(a is b or a == b for a, b in zip(old, new, strict=True))
 
 
 class Shell:
@@ -258,7 +264,7 @@ class ArticlePages:
     def _rendered(self, name: str, shown: tuple, template: str, **context) -> bytes:
         # a shared list (menu, hot list) is rendered again only when the portal's cache holds a new one
         last = self._shared_html.get(name)
-        if last is None or not all(a is b or a == b for a, b in zip(last[0], shown, strict=True)):
+        if last is None or not _same(last[0], shown):
             last = (shown, self.renderer.fragment(template, **context).encode("utf-8"))
             self._shared_html[name] = last
         return last[1]
