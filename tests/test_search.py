@@ -1,6 +1,6 @@
 """Search over the same tokens on SQLite FTS5 and PostgreSQL tsvector: same matches, sensible ranking."""
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,8 @@ from alembic.config import Config
 
 import zixun.store
 from zixun import pipeline
-from zixun.search.query import Filters, query_phrases, search
+from zixun.search.backends import facet_word
+from zixun.search.query import Filters, _walk_pays, query_phrases, search
 from zixun.settings import Settings
 from zixun.store import migrate, open_store
 from zixun.store.schema import articles
@@ -86,6 +87,55 @@ def test_date_range_keeps_exactly_the_matches_inside_it(loaded):
     assert {h.article.guid for h in inside.hits} == expected and inside.total == len(expected)
 
 
+FILTERS = [
+    Filters(category="科技"),
+    Filters(category="体育", since=datetime(2018, 10, 28, 12, tzinfo=timezone.utc)),  # a range across months
+    Filters(until=datetime(2018, 11, 1, 3, tzinfo=timezone(timedelta(hours=8)))),  # open start, another zone
+    Filters(since=datetime(2018, 10, 29, 16, tzinfo=timezone.utc), until=datetime(2018, 11, 3, tzinfo=timezone.utc)),
+    Filters(since=datetime(2000, 1, 1, tzinfo=timezone.utc), until=datetime(2030, 1, 1, tzinfo=timezone.utc)),
+    Filters(category="不存在的分类"),
+]
+
+
+def _keeps(filters: Filters, article) -> bool:
+    return ((filters.category is None or article.category == filters.category)
+            and (filters.source is None or article.source == filters.source)
+            and (filters.since is None or article.published_at >= filters.since)
+            and (filters.until is None or article.published_at < filters.until))
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_filtered_pages_hold_exactly_the_matches_that_pass_the_filters(loaded, sort):
+    # checked against the unfiltered search with the filters applied here; "中国" is common enough in the
+    # sample for the newest-first order to walk the publish-time index on SQLite, "詹姆斯" rare enough not to
+    order, kept = _stored_order(loaded), {}
+    source = next(r["source"] for r in RECORDS if r.get("source"))
+    for query in ("中国", "詹姆斯", "学生 考试"):
+        everything = _search(loaded, query, limit=1000).hits
+        for filters in [*FILTERS, Filters(source=source)]:
+            expected = [h.article for h in everything if _keeps(filters, h.article)]
+            kept[filters] = kept.get(filters, 0) + len(expected)
+            hits = _pages(loaded, query, 7, filters=filters, sort=sort)
+            assert sorted(h.article.guid for h in hits) == sorted(a.guid for a in expected), (query, filters)
+            assert _search(loaded, query, filters=filters, sort=sort).total == len(expected)
+            if sort == "newest":
+                assert [h.article.guid for h in hits] == [a.guid for a in sorted(
+                    expected, key=lambda a: (a.published_at, order[a.guid]), reverse=True)], (query, filters)
+    assert [filters for filters, count in kept.items() if not count] == [Filters(category="不存在的分类")]
+
+
+def test_both_newest_first_plans_are_exercised(loaded):
+    with loaded.connect() as connection:
+        common, rare = (_search(loaded, q).total for q in ("中国", "詹姆斯"))
+        assert _walk_pays(connection, common, 7) and not _walk_pays(connection, rare, 7)
+
+
+def test_the_index_words_of_filters_cannot_be_searched_for(loaded):
+    word = facet_word("c", "科技")
+    assert "~" in word and _search(loaded, word).total == 0
+    assert _search(loaded, "科技", filters=Filters(category="科技")).total > 0
+
+
 @pytest.mark.parametrize("titled_last", [False, True], ids=["titled-oldest", "titled-newest"])
 def test_every_match_is_on_one_page_exact_title_first_then_a_ranked_window(engine, settings, tmp_path, titled_last):
     # an article titled with the query: stored first it is outside the window of the most recent, last inside
@@ -113,6 +163,12 @@ def test_filters_follow_updates_and_deletes(engine, settings, tmp_path):
     pipeline.ingest_paths(engine, [_write_jsonl(tmp_path / "b.jsonl", [moved])], settings)
     assert _search(engine, "詹姆斯", filters=Filters(category="体育")).total == 0
     assert [h.article.guid for h in _search(engine, "詹姆斯", filters=Filters(category="娱乐")).hits] == ["g-1"]
+    october = Filters(since=datetime(2018, 10, 1, tzinfo=timezone.utc), until=datetime(2018, 11, 1, tzinfo=timezone.utc))
+    assert _search(engine, "詹姆斯", filters=october).total == 0
+    with engine.begin() as connection:
+        connection.execute(articles.update().where(articles.c.guid == "g-1")
+                           .values(published_at=datetime(2018, 10, 9, tzinfo=timezone.utc)))
+    assert [h.article.guid for h in _search(engine, "詹姆斯", filters=october, sort="newest").hits] == ["g-1"]
     with engine.begin() as connection:
         connection.execute(articles.delete().where(articles.c.guid == "g-1"))
     assert _search(engine, "詹姆斯", filters=Filters(category="娱乐")).total == 0

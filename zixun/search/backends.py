@@ -29,25 +29,33 @@ search_facets = sa.Table(
 # migration 0001: the full-text index ------------------------------------------------------------
 
 _FTS5_COLUMNS = "title_terms, body_terms, sub_terms"
-_FTS5_NEW = "new.n, new.title_terms, new.body_terms, new.sub_terms"
-_FTS5_OLD = "'delete', old.n, old.title_terms, old.body_terms, old.sub_terms"
 
-SQLITE_CREATE = (
-    # unicode61 over pre-segmented terms: the trigram tokenizer would miss 2-character words
-    f"CREATE VIRTUAL TABLE articles_fts USING fts5({_FTS5_COLUMNS}, content='articles', "
-    "content_rowid='n', tokenize='unicode61 remove_diacritics 2')",
-    f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
-    f"INSERT INTO articles_fts(rowid, {_FTS5_COLUMNS}) VALUES ({_FTS5_NEW}); END",
-    f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
-    f"INSERT INTO articles_fts(articles_fts, rowid, {_FTS5_COLUMNS}) VALUES ({_FTS5_OLD}); END",
-    f"CREATE TRIGGER articles_fts_au AFTER UPDATE OF {_FTS5_COLUMNS} ON articles BEGIN "
-    f"INSERT INTO articles_fts(articles_fts, rowid, {_FTS5_COLUMNS}) VALUES ({_FTS5_OLD}); "
-    f"INSERT INTO articles_fts(rowid, {_FTS5_COLUMNS}) VALUES ({_FTS5_NEW}); END",
-)
-SQLITE_DROP = (
+
+def _fts5_create(columns: str, update_of: str, tokenize: str) -> tuple[str, ...]:
+    """The external-content FTS5 table over these articles columns, and the triggers that keep it current."""
+    names = columns.split(", ")
+    new = ", ".join(["new.n", *(f"new.{c}" for c in names)])
+    old = ", ".join(["'delete'", "old.n", *(f"old.{c}" for c in names)])
+    return (
+        f"CREATE VIRTUAL TABLE articles_fts USING fts5({columns}, content='articles', "
+        f"content_rowid='n', tokenize={tokenize})",
+        f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
+        f"INSERT INTO articles_fts(rowid, {columns}) VALUES ({new}); END",
+        f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
+        f"INSERT INTO articles_fts(articles_fts, rowid, {columns}) VALUES ({old}); END",
+        f"CREATE TRIGGER articles_fts_au AFTER UPDATE OF {update_of} ON articles BEGIN "
+        f"INSERT INTO articles_fts(articles_fts, rowid, {columns}) VALUES ({old}); "
+        f"INSERT INTO articles_fts(rowid, {columns}) VALUES ({new}); END",
+    )
+
+
+_FTS5_DROP = (
     "DROP TRIGGER articles_fts_au", "DROP TRIGGER articles_fts_ad", "DROP TRIGGER articles_fts_ai",
     "DROP TABLE articles_fts",
 )
+# unicode61 over pre-segmented terms: the trigram tokenizer would miss 2-character words
+SQLITE_CREATE = _fts5_create(_FTS5_COLUMNS, _FTS5_COLUMNS, "'unicode61 remove_diacritics 2'")
+SQLITE_DROP = _FTS5_DROP
 _TSVECTOR = ("setweight(to_tsvector('simple', {0}title_terms), 'A') || "
              "setweight(to_tsvector('simple', {0}body_terms), 'B') || "
              "setweight(to_tsvector('simple', {0}sub_terms), 'C')")
@@ -100,6 +108,45 @@ POSTGRES_FACETS_DROP = (
     "DROP FUNCTION search_facets_sync()", *POSTGRES_CREATE, "DROP TABLE search_facets",
 )
 
+# migration 0006 (SQLite): filters as words of the index, and an index for the newest-first order ----
+# A category or source filter checked in search_facets costs a lookup per match (10 ms for a common word
+# over 100,000 articles); as a word of the index it is one more list FTS5 intersects (about 1 ms). Each
+# article's facet_terms, a virtual generated column (computed on read: nothing to write or keep in sync),
+# holds c~<its category>, s~<its source> (UTF-8 in hex) and m~<year and month of its publish time, UTC>.
+# '~' is a word character of this index alone: text and query terms are \w+, so no word a reader types
+# can match a facet word.
+FACET_COLUMN = "facet_terms"
+_FACET_TERMS = ("'c~' || hex(coalesce(category, '')) || ' s~' || hex(coalesce(source, '')) || "
+                "' m~' || coalesce(strftime('%Y%m', published_at), '')")
+PUBLISHED_INDEX = "ix_search_facets_published"
+SQLITE_FACET_WORDS_CREATE = (
+    *_FTS5_DROP,
+    f"ALTER TABLE articles ADD COLUMN {FACET_COLUMN} TEXT GENERATED ALWAYS AS ({_FACET_TERMS}) VIRTUAL",
+    *_fts5_create(f"{_FTS5_COLUMNS}, {FACET_COLUMN}", f"{_FTS5_COLUMNS}, {_FACETS}",
+                  "'unicode61 remove_diacritics 2 tokenchars ''~'''"),
+    "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+    # walked newest first, it finds a common word's newest matches without sorting all of them
+    f"CREATE INDEX {PUBLISHED_INDEX} ON search_facets (published_at)",
+)
+SQLITE_FACET_WORDS_DROP = (
+    f"DROP INDEX {PUBLISHED_INDEX}", *_FTS5_DROP, f"ALTER TABLE articles DROP COLUMN {FACET_COLUMN}",
+    *SQLITE_CREATE, "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+)
+
+
+def facet_word(kind: str, value: str) -> str:
+    """The index word of a category ("c"), a source ("s") or a UTC month ("m", value YYYYMM)."""
+    return f"{kind}~{value if kind == 'm' else value.encode('utf-8').hex()}"
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Filters a backend checks inside its index: category, source, and the UTC months (YYYYMM) of a range."""
+
+    category: str | None = None
+    source: str | None = None
+    months: tuple[str, ...] = ()
+
 
 @dataclass(frozen=True)
 class Match:
@@ -123,14 +170,18 @@ class Backend:
     drop_index_sql: tuple[str, ...]
     create_facets_sql: tuple[str, ...]
     drop_facets_sql: tuple[str, ...]
-    matches: Callable[[list[str]], Match]
+    create_facet_words_sql: tuple[str, ...]
+    drop_facet_words_sql: tuple[str, ...]
+    matches: Callable[[list[str], Facets], Match]  # the facets it cannot check are left to search_facets
     any_matches: Callable[[list[str]], Match]
     window: int  # how many matches a search ranks: scoring them is most of what it costs
+    facet_words: bool  # whether matches checks Facets (category, source exactly; months as a first cut)
+    walks_newest: bool  # whether the newest-first order may walk search_facets' publish-time index
 
 
 def _fts5_match(query: str) -> Match:
     fts = sa.table("articles_fts", sa.column("rowid"))
-    score = -sa.func.bm25(sa.literal_column("articles_fts"), TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT)
+    score = -sa.func.bm25(sa.literal_column("articles_fts"), TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT, 0.0)
     return Match(
         source=fts, faceted=fts.join(search_facets, search_facets.c.n == fts.c.rowid),
         condition=sa.literal_column("articles_fts").op("MATCH")(query), n=fts.c.rowid, key=fts.c.rowid,
@@ -144,9 +195,16 @@ def _fts5_match(query: str) -> Match:
     )
 
 
-def _fts5_matches(phrases: list[str]) -> Match:
-    # each phrase is quoted: terms are \w+ only, so they hold no quote to escape
-    return _fts5_match(" ".join(f'"{p}"' for p in phrases))
+def _fts5_matches(phrases: list[str], facets: Facets) -> Match:
+    # each phrase is quoted: terms are \w+ only, so they hold no quote to escape; a facet word adds nothing
+    # to bm25, its column weighing 0
+    words = [f'"{p}"' for p in phrases]
+    for kind, value in (("c", facets.category), ("s", facets.source)):
+        if value is not None:
+            words.append(f'{FACET_COLUMN}:"{facet_word(kind, value)}"')
+    if facets.months:
+        words.append(f"{FACET_COLUMN}:(" + " OR ".join(f'"{facet_word("m", m)}"' for m in facets.months) + ")")
+    return _fts5_match(" AND ".join(words))
 
 
 def _fts5_any_matches(terms: list[str]) -> Match:
@@ -173,7 +231,7 @@ def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
                  key=key, score=rank(weights, tsv, query, 1), among=search_facets.c.n.in_, window=window)
 
 
-def _tsvector_matches(phrases: list[str]) -> Match:
+def _tsvector_matches(phrases: list[str], _facets: Facets) -> Match:
     query = sa.func.phraseto_tsquery("simple", phrases[0])
     for phrase in phrases[1:]:
         query = query.op("&&")(sa.func.phraseto_tsquery("simple", phrase))
@@ -188,10 +246,13 @@ def _tsvector_any_matches(terms: list[str]) -> Match:
 _BACKENDS = {
     # bm25 costs about 1 µs a match
     "sqlite": Backend(SQLITE_CREATE, SQLITE_DROP, SQLITE_FACETS_CREATE, SQLITE_FACETS_DROP,
-                      _fts5_matches, _fts5_any_matches, window=1000),
+                      SQLITE_FACET_WORDS_CREATE, SQLITE_FACET_WORDS_DROP, _fts5_matches, _fts5_any_matches,
+                      window=1000, facet_words=True, walks_newest=True),
     # ts_rank_cd about 6 µs, most of it reading the tsvector from TOAST
-    "postgresql": Backend(POSTGRES_CREATE, POSTGRES_DROP, POSTGRES_FACETS_CREATE, POSTGRES_FACETS_DROP,
-                          _tsvector_matches, _tsvector_any_matches, window=300),
+    # filters join search_facets, which holds the tsvector: no table but the one is read either way
+    "postgresql": Backend(POSTGRES_CREATE, POSTGRES_DROP, POSTGRES_FACETS_CREATE, POSTGRES_FACETS_DROP, (), (),
+                          _tsvector_matches, _tsvector_any_matches, window=300, facet_words=False,
+                          walks_newest=False),
 }
 
 
