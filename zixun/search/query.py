@@ -1,9 +1,10 @@
 """Search queries: the query is cut by the same tokenizer as the index; multi-term words become phrases.
 
 A search costs a pass or two over the index's row numbers, plus a lookup per match in the narrow
-search_facets when a filter or the date order needs one (on SQLite category and source are words of the
-index, a date range's months cut the matches first, and a common word's newest matches are found by
-walking the publish-time index); it reads no article but the page's own, and scores a bounded window: relevance ranks the most recently stored matches (1,000 on SQLite, 300 on
+search_facets when a filter or the date order needs one. On SQLite category and source are words of
+the index, a date range's month words cut the matches before the lookups, and a common word's newest
+matches are found by walking the publish-time index instead. It reads no article but the page's own,
+and scores a bounded window: relevance ranks the most recently stored matches (1,000 on SQLite, 300 on
 PostgreSQL, whose scoring costs more), the ones a news reader is after and the ones the index walks
 first; older matches follow, most recently stored first. Exact title matches lead either way. Every
 match is on exactly one page, so both backends return the same set.
