@@ -130,6 +130,21 @@ def test_both_newest_first_plans_are_exercised(loaded):
         assert _walk_pays(connection, common, 7) and not _walk_pays(connection, rare, 7)
 
 
+@pytest.mark.parametrize("others", [0, 300], ids=["walk", "sort"])
+def test_newest_first_breaks_ties_by_storage_order_on_both_plans(engine, settings, tmp_path, others):
+    # twelve articles published at the same minute: the most recently stored comes first, whether the
+    # matches are dense (the publish-time index is walked) or sparse among the others (they are sorted)
+    same = [{"id": f"tie-{i}", "title": f"同一时刻的消息{i}", "body": f"蝴蝶兰第{i}次开花。", "category": "健康",
+             "published_at": "2018-11-01T08:00:00+08:00"} for i in range(12)]
+    paths = [SAMPLE] if others else []
+    pipeline.ingest_paths(engine, [*paths, _write_jsonl(tmp_path / "tie.jsonl", same)], settings)
+    hits = _pages(engine, "蝴蝶兰", 5, sort="newest")
+    with engine.connect() as connection:
+        assert _walk_pays(connection, len(hits), 5) == (not others)
+    order = _stored_order(engine)
+    assert [h.article.guid for h in hits] == sorted((r["id"] for r in same), key=order.get, reverse=True)
+
+
 def test_the_index_words_of_filters_cannot_be_searched_for(loaded):
     word = facet_word("c", "科技")
     assert "~" in word and _search(loaded, word).total == 0
