@@ -49,13 +49,12 @@ def _fts5_create(columns: str, update_of: str, tokenize: str) -> tuple[str, ...]
     )
 
 
-_FTS5_DROP = (
+# unicode61 over pre-segmented terms: the trigram tokenizer would miss 2-character words
+SQLITE_CREATE = _fts5_create(_FTS5_COLUMNS, _FTS5_COLUMNS, "'unicode61 remove_diacritics 2'")
+SQLITE_DROP = (
     "DROP TRIGGER articles_fts_au", "DROP TRIGGER articles_fts_ad", "DROP TRIGGER articles_fts_ai",
     "DROP TABLE articles_fts",
 )
-# unicode61 over pre-segmented terms: the trigram tokenizer would miss 2-character words
-SQLITE_CREATE = _fts5_create(_FTS5_COLUMNS, _FTS5_COLUMNS, "'unicode61 remove_diacritics 2'")
-SQLITE_DROP = _FTS5_DROP
 _TSVECTOR = ("setweight(to_tsvector('simple', {0}title_terms), 'A') || "
              "setweight(to_tsvector('simple', {0}body_terms), 'B') || "
              "setweight(to_tsvector('simple', {0}sub_terms), 'C')")
@@ -120,7 +119,7 @@ _FACET_TERMS = ("'c~' || hex(coalesce(category, '')) || ' s~' || hex(coalesce(so
                 "' m~' || coalesce(strftime('%Y%m', published_at), '')")
 PUBLISHED_INDEX = "ix_search_facets_published"
 SQLITE_FACET_WORDS_CREATE = (
-    *_FTS5_DROP,
+    *SQLITE_DROP,
     f"ALTER TABLE articles ADD COLUMN {FACET_COLUMN} TEXT GENERATED ALWAYS AS ({_FACET_TERMS}) VIRTUAL",
     *_fts5_create(f"{_FTS5_COLUMNS}, {FACET_COLUMN}", f"{_FTS5_COLUMNS}, {_FACETS}",
                   "'unicode61 remove_diacritics 2 tokenchars ''~'''"),
@@ -129,7 +128,7 @@ SQLITE_FACET_WORDS_CREATE = (
     f"CREATE INDEX {PUBLISHED_INDEX} ON search_facets (published_at)",
 )
 SQLITE_FACET_WORDS_DROP = (
-    f"DROP INDEX {PUBLISHED_INDEX}", *_FTS5_DROP, f"ALTER TABLE articles DROP COLUMN {FACET_COLUMN}",
+    f"DROP INDEX {PUBLISHED_INDEX}", *SQLITE_DROP, f"ALTER TABLE articles DROP COLUMN {FACET_COLUMN}",
     *SQLITE_CREATE, "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
 )
 
