@@ -37,9 +37,11 @@ def select_articles(body: bool = True) -> sa.Select:
                      ).select_from(_WITH_COUNTERS)
 
 
-# built once: the article page runs this on every request
-_BY_KEY = select_articles().where(
-    sa.or_(articles.c.id == sa.bindparam("key"), articles.c.guid == sa.bindparam("key"))).limit(1)
+# built once: the article page runs these on every request. An id is looked up before a guid, in two
+# queries: a source may set any guid, even one that equals another article's id, and must not take over
+# that article's page (one query with `id = :key OR guid = :key` returns either row, by the plan's whim)
+_BY_ID = select_articles().where(articles.c.id == sa.bindparam("key"))
+_BY_GUID = select_articles().where(articles.c.guid == sa.bindparam("key"))
 
 
 def existing(connection: sa.Connection, guids: list[str]) -> dict[str, sa.Row]:
@@ -65,8 +67,8 @@ def replace(connection: sa.Connection, guid: str, row: dict) -> None:
 
 
 def get(connection: sa.Connection, key: str) -> Article | None:
-    """The article whose id or guid is key, or None."""
-    row = connection.execute(_BY_KEY, {"key": key}).first()
+    """The article whose id is key, else the one whose guid is key, else None."""
+    row = connection.execute(_BY_ID, {"key": key}).first() or connection.execute(_BY_GUID, {"key": key}).first()
     return to_article(row) if row else None
 
 
