@@ -26,111 +26,13 @@ search_facets = sa.Table(
     sa.Column("source", sa.Text),
 )
 
-# migration 0001: the full-text index ------------------------------------------------------------
-
-_FTS5_COLUMNS = "title_terms, body_terms, sub_terms"
-
-
-def _fts5_create(columns: str, update_of: str, tokenize: str) -> tuple[str, ...]:
-    """The external-content FTS5 table over these articles columns, and the triggers that keep it current."""
-    names = columns.split(", ")
-    new = ", ".join(["new.n", *(f"new.{c}" for c in names)])
-    old = ", ".join(["'delete'", "old.n", *(f"old.{c}" for c in names)])
-    return (
-        f"CREATE VIRTUAL TABLE articles_fts USING fts5({columns}, content='articles', "
-        f"content_rowid='n', tokenize={tokenize})",
-        f"CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
-        f"INSERT INTO articles_fts(rowid, {columns}) VALUES ({new}); END",
-        f"CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
-        f"INSERT INTO articles_fts(articles_fts, rowid, {columns}) VALUES ({old}); END",
-        f"CREATE TRIGGER articles_fts_au AFTER UPDATE OF {update_of} ON articles BEGIN "
-        f"INSERT INTO articles_fts(articles_fts, rowid, {columns}) VALUES ({old}); "
-        f"INSERT INTO articles_fts(rowid, {columns}) VALUES ({new}); END",
-    )
-
-
-# unicode61 over pre-segmented terms: the trigram tokenizer would miss 2-character words
-SQLITE_CREATE = _fts5_create(_FTS5_COLUMNS, _FTS5_COLUMNS, "'unicode61 remove_diacritics 2'")
-SQLITE_DROP = (
-    "DROP TRIGGER articles_fts_au", "DROP TRIGGER articles_fts_ad", "DROP TRIGGER articles_fts_ai",
-    "DROP TABLE articles_fts",
-)
-_TSVECTOR = ("setweight(to_tsvector('simple', {0}title_terms), 'A') || "
-             "setweight(to_tsvector('simple', {0}body_terms), 'B') || "
-             "setweight(to_tsvector('simple', {0}sub_terms), 'C')")
-POSTGRES_CREATE = (
-    f"ALTER TABLE articles ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_TSVECTOR.format('')}) STORED",
-    "CREATE INDEX ix_articles_tsv ON articles USING GIN (tsv)",
-)
-POSTGRES_DROP = ("DROP INDEX ix_articles_tsv", "ALTER TABLE articles DROP COLUMN tsv")
-
-# migration 0003: search_facets, and an index for the exact-title lookup -------------------------
-
-_FACETS = "published_at, category, source"
-SQLITE_FACETS_CREATE = (
-    "CREATE TABLE search_facets (n INTEGER PRIMARY KEY, published_at DATETIME, category TEXT, source TEXT)",
-    f"INSERT INTO search_facets (n, {_FACETS}) SELECT n, {_FACETS} FROM articles",
-    f"CREATE TRIGGER search_facets_ai AFTER INSERT ON articles BEGIN INSERT INTO search_facets (n, {_FACETS}) "
-    "VALUES (new.n, new.published_at, new.category, new.source); END",
-    "CREATE TRIGGER search_facets_ad AFTER DELETE ON articles BEGIN DELETE FROM search_facets WHERE n = old.n; END",
-    f"CREATE TRIGGER search_facets_au AFTER UPDATE OF {_FACETS} ON articles BEGIN UPDATE search_facets SET "
-    "published_at = new.published_at, category = new.category, source = new.source WHERE n = new.n; END",
-    "CREATE INDEX ix_articles_title ON articles (title)",
-)
-SQLITE_FACETS_DROP = (
-    "DROP INDEX ix_articles_title", "DROP TRIGGER search_facets_au", "DROP TRIGGER search_facets_ad",
-    "DROP TRIGGER search_facets_ai", "DROP TABLE search_facets",
-)
-POSTGRES_FACETS_CREATE = (
-    "CREATE TABLE search_facets (n integer PRIMARY KEY, published_at timestamptz, category text, source text, "
-    "tsv tsvector NOT NULL)",
-    f"INSERT INTO search_facets (n, {_FACETS}, tsv) SELECT n, {_FACETS}, tsv FROM articles",
-    "CREATE INDEX ix_search_facets_tsv ON search_facets USING GIN (tsv)",
-    # without statistics the planner takes every term for rare and always reaches for the GIN index; with
-    # them it scans the table for a common term, reading each row's tsvector from TOAST (~10 µs a row, where
-    # it assumes a hundredth of that): 35 ms turned into 400
-    "ALTER TABLE search_facets ALTER COLUMN tsv SET STATISTICS 0",
-    "ANALYZE search_facets",
-    *POSTGRES_DROP,
-    "CREATE FUNCTION search_facets_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "IF TG_OP = 'DELETE' THEN DELETE FROM search_facets WHERE n = OLD.n; RETURN NULL; END IF; "
-    f"INSERT INTO search_facets (n, {_FACETS}, tsv) VALUES (NEW.n, NEW.published_at, NEW.category, NEW.source, "
-    f"{_TSVECTOR.format('NEW.')}) ON CONFLICT (n) DO UPDATE SET published_at = excluded.published_at, "
-    "category = excluded.category, source = excluded.source, tsv = excluded.tsv; RETURN NULL; END $$",
-    f"CREATE TRIGGER search_facets_sync AFTER INSERT OR DELETE OR UPDATE OF {_FACETS}, {_FTS5_COLUMNS} "
-    "ON articles FOR EACH ROW EXECUTE FUNCTION search_facets_sync()",
-    # hash, not btree: a btree entry is limited to about 2.7 kB and a title has no length limit
-    "CREATE INDEX ix_articles_title ON articles USING hash (title)",
-)
-POSTGRES_FACETS_DROP = (
-    "DROP INDEX ix_articles_title", "DROP TRIGGER search_facets_sync ON articles",
-    "DROP FUNCTION search_facets_sync()", *POSTGRES_CREATE, "DROP TABLE search_facets",
-)
-
-# migration 0006 (SQLite): filters as words of the index, and an index for the newest-first order ----
-# A category or source filter checked in search_facets costs a lookup per match (10 ms for a common word
-# over 100,000 articles); as a word of the index it is one more list FTS5 intersects (about 1 ms). Each
-# article's facet_terms, a virtual generated column (computed on read: nothing to write or keep in sync),
-# holds c~<its category>, s~<its source> (UTF-8 in hex) and m~<year and month of its publish time, UTC>.
-# '~' is a word character of this index alone: text and query terms are \w+, so no word a reader types
-# can match a facet word.
+# SQLite: filters as words of the index. Migration 0006 gave the FTS5 index a fourth column, facet_terms, a
+# virtual generated column of each article's c~<its category>, s~<its source> (UTF-8 in hex) and m~<year and
+# month of its publish time, UTC>. A category or source filter checked in search_facets costs a lookup per
+# match (10 ms for a common word over 100,000 articles); as a word of the index it is one more list FTS5
+# intersects (about 1 ms). '~' is a word character of this index alone: text and query terms are \w+, so no
+# word a reader types can match a facet word. The DDL of both backends is spelled out in the migrations.
 FACET_COLUMN = "facet_terms"
-_FACET_TERMS = ("'c~' || hex(coalesce(category, '')) || ' s~' || hex(coalesce(source, '')) || "
-                "' m~' || coalesce(strftime('%Y%m', published_at), '')")
-PUBLISHED_INDEX = "ix_search_facets_published"
-SQLITE_FACET_WORDS_CREATE = (
-    *SQLITE_DROP,
-    f"ALTER TABLE articles ADD COLUMN {FACET_COLUMN} TEXT GENERATED ALWAYS AS ({_FACET_TERMS}) VIRTUAL",
-    *_fts5_create(f"{_FTS5_COLUMNS}, {FACET_COLUMN}", f"{_FTS5_COLUMNS}, {_FACETS}",
-                  "'unicode61 remove_diacritics 2 tokenchars ''~'''"),
-    "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
-    # walked newest first, it finds a common word's newest matches without sorting all of them
-    f"CREATE INDEX {PUBLISHED_INDEX} ON search_facets (published_at)",
-)
-SQLITE_FACET_WORDS_DROP = (
-    f"DROP INDEX {PUBLISHED_INDEX}", *SQLITE_DROP, f"ALTER TABLE articles DROP COLUMN {FACET_COLUMN}",
-    *SQLITE_CREATE, "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
-)
 
 
 def facet_word(kind: str, value: str) -> str:
@@ -163,14 +65,8 @@ class Match:
 
 @dataclass(frozen=True)
 class Backend:
-    """DDL of a backend's index per migration, and the matches of every phrase / of any term."""
+    """How a backend finds the matches of every phrase / of any term, and what its index can check."""
 
-    create_index_sql: tuple[str, ...]
-    drop_index_sql: tuple[str, ...]
-    create_facets_sql: tuple[str, ...]
-    drop_facets_sql: tuple[str, ...]
-    create_facet_words_sql: tuple[str, ...]
-    drop_facet_words_sql: tuple[str, ...]
     matches: Callable[[list[str], Facets], Match]  # the facets it cannot check are left to search_facets
     any_matches: Callable[[list[str]], Match]
     window: int  # how many matches a search ranks: scoring them is most of what it costs
@@ -244,13 +140,10 @@ def _tsvector_any_matches(terms: list[str]) -> Match:
 
 _BACKENDS = {
     # bm25 costs about 1 µs a match
-    "sqlite": Backend(SQLITE_CREATE, SQLITE_DROP, SQLITE_FACETS_CREATE, SQLITE_FACETS_DROP,
-                      SQLITE_FACET_WORDS_CREATE, SQLITE_FACET_WORDS_DROP, _fts5_matches, _fts5_any_matches,
-                      window=1000, facet_words=True, walks_newest=True),
+    "sqlite": Backend(_fts5_matches, _fts5_any_matches, window=1000, facet_words=True, walks_newest=True),
     # ts_rank_cd about 6 µs, most of it reading the tsvector from TOAST
     # filters join search_facets, which holds the tsvector: no table but the one is read either way
-    "postgresql": Backend(POSTGRES_CREATE, POSTGRES_DROP, POSTGRES_FACETS_CREATE, POSTGRES_FACETS_DROP, (), (),
-                          _tsvector_matches, _tsvector_any_matches, window=300, facet_words=False,
+    "postgresql": Backend(_tsvector_matches, _tsvector_any_matches, window=300, facet_words=False,
                           walks_newest=False),
 }
 
