@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from zixun import pipeline
+from zixun.ingest.checks import Limits
 from zixun.ingest.feeds import read_feed
 from zixun.ingest.files import extract_file
 from zixun.models import IngestError
@@ -16,7 +17,7 @@ from zixun.store import articles as stored
 
 FEEDS = Path(__file__).resolve().parent / "data" / "feeds"
 BAD = FEEDS / "bad"
-LIMIT = 20_000_000
+LIMIT = Limits()
 BEIJING = timezone(timedelta(hours=8))
 
 _SIMPLIFIED = """<?xml version="1.0"{declaration}?>
@@ -149,7 +150,7 @@ def test_xml_that_is_not_a_feed_and_feeds_over_the_limit_are_refused(tmp_path):
         extract_file(sitemap, LIMIT)
     size = (FEEDS / "huanqiu.xml").stat().st_size
     with pytest.raises(IngestError, match="over the .*-byte limit"):
-        extract_file(FEEDS / "huanqiu.xml", size - 1)
+        extract_file(FEEDS / "huanqiu.xml", Limits(file_bytes=size - 1))
 
 
 def test_feed_folder_is_stored_and_bad_feeds_fail_alone(engine, settings):

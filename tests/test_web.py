@@ -58,7 +58,9 @@ def clock():
 @pytest.fixture(scope="module")
 def web(store_url, clock):
     """An httpx client on the live portal (hot lists not cached, so the clock can move)."""
-    settings = Settings(database_url=store_url, hot_cache_seconds=0, view_flush_seconds=0.05, page_size=10)
+    # behind a "proxy" on 127.0.0.1, so tests can be readers at many addresses (X-Forwarded-For)
+    settings = Settings(database_url=store_url, hot_cache_seconds=0, view_flush_seconds=0.05, page_size=10,
+                        trusted_proxies=["127.0.0.1"])
     with live_server(settings, clock) as (_server, client):
         yield client
 
@@ -180,25 +182,27 @@ def _wait_for_views(web, article_id: str, expected: int) -> int:
 def test_page_views_are_counted_once_per_reader_and_not_for_bots(web, store):
     article_id = _by_title(store, ORPHAN_TITLE).id
     before = _views(web, article_id)
-    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " reader-a"})
+    reader_a, reader_b = {"x-forwarded-for": "198.51.100.1"}, {"x-forwarded-for": "198.51.100.2"}
+    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER, **reader_a})
     assert _wait_for_views(web, article_id, before + 1) == before + 1
-    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " reader-a"})  # within the hour
-    web.get(f"/articles/{article_id}", headers={"user-agent": BOT})
-    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " reader-b"})
+    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER + " other", **reader_a})  # within the hour
+    web.get(f"/articles/{article_id}", headers={"user-agent": BOT, "x-forwarded-for": "198.51.100.3"})
+    web.get(f"/articles/{article_id}", headers={"user-agent": BROWSER, **reader_b})
     # views are written in order, so once reader-b's is in, the repeat and the bot were refused
     assert _wait_for_views(web, article_id, before + 2) == before + 2
     time.sleep(0.3)
     assert _views(web, article_id) == before + 2
 
 
-def test_shares_and_comments_are_counted_through_the_api(web, store):
+def test_shares_are_counted_through_the_api_and_the_page_once_per_reader(web, store):
     article_id = _by_title(store, SEED_TITLE).id
     before = web.get(f"/api/articles/{article_id}").json()["article"]
     shared = web.post(f"/api/articles/{article_id}/share")
-    assert shared.status_code == 200 and shared.json()["shares"] == before["shares"] + 1
-    commented = web.post(f"/api/articles/{article_id}/comments")
-    assert commented.status_code == 200 and commented.json()["comments"] == before["comments"] + 1
-    form = web.post(f"/articles/{article_id}/share")  # the page's button, without JavaScript
+    assert shared.status_code == 200 and shared.json()["shares"] == before["shares"] + 1 and shared.json()["counted"]
+    again = web.post(f"/api/articles/{article_id}/share")
+    assert again.status_code == 200 and again.json()["shares"] == before["shares"] + 1 and not again.json()["counted"]
+    # the page's button, without JavaScript, by another reader
+    form = web.post(f"/articles/{article_id}/share", headers={"x-forwarded-for": "198.51.100.9"})
     assert form.status_code == 303 and form.headers["location"].startswith(f"/articles/{article_id}")
     assert web.get(f"/api/articles/{article_id}").json()["article"]["shares"] == before["shares"] + 2
     assert web.post("/api/articles/000000000000/share").status_code == 404
@@ -418,13 +422,16 @@ def test_article_pages_are_reassembled_after_their_lifetime_and_follow_changes(d
     with engine.connect() as connection:
         article = _by_title(connection, SEED_TITLE)
     clock = FakeClock(SAMPLE_END + timedelta(days=3))
-    settings = Settings(database_url=db_url, view_flush_seconds=0.05, hot_cache_seconds=30, warm_pages=False)
+    settings = Settings(database_url=db_url, view_flush_seconds=0.05, hot_cache_seconds=30, warm_pages=False,
+                        trusted_proxies=["127.0.0.1"])
     try:
         with live_server(settings, clock) as (server, client):
             path, cache = f"/articles/{article.id}", server.app.state.article_pages.parts
 
-            def page(reader: str) -> str:
-                return client.get(path, headers={"user-agent": f"{BROWSER} {reader}"}).text
+            addresses = {"one": "198.51.100.11", "two": "198.51.100.12", "four": "198.51.100.14"}
+
+            def page(reader: str) -> str:  # each reader at an address of its own
+                return client.get(path, headers={"user-agent": BROWSER, "x-forwarded-for": addresses[reader]}).text
             first = page("one")
             parts = cache.get(article.id)
             assert parts is not None and _shown_views(first) == article.views
@@ -535,3 +542,101 @@ def test_the_article_shell_is_cut_at_each_slot_once_and_fills_them_in_order():
     renderer.env.cache.clear()
     with pytest.raises(ValueError, match="article.html must show each of"):
         Shell(renderer)
+
+
+# --- one context, two renderings ----------------------------------------------------------------
+
+def _texts(doc, xpath: str) -> list[str]:
+    return [" ".join(str(t).split()) for t in doc.xpath(xpath)]
+
+
+def _one(doc, xpath: str) -> str | None:
+    found = doc.xpath(xpath)
+    return str(found[0]) if found else None
+
+
+def _count(doc, n: int) -> int:
+    return int(doc.xpath(f"string(//p[@class='counts']/span[{n}]/b)").replace(",", ""))
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+# where the article page shows each field of the API's article; a field added to ArticleDetail must be
+# added here (shown, and how to read it from the page) or to _API_ONLY, so the two cannot drift apart
+_PAGE_ARTICLE = {
+    "id": lambda doc: _one(doc, "//form[@class='share']/@action").split("/")[2],
+    "url": lambda doc: _one(doc, "//form[@class='share']/@action").removesuffix("/share"),
+    "title": lambda doc: "".join(doc.xpath("//article//h1/text()")),
+    "declared_original": lambda doc: bool(doc.xpath("//article//h1/span[@class='badge']")),
+    "author": lambda doc: _one(doc, "//p[@class='meta']/a[@class='author']/text()"),
+    "author_url": lambda doc: _one(doc, "//p[@class='meta']/a[@class='author']/@href"),
+    "published_at": lambda doc: _moment(_one(doc, "//p[@class='meta']/time/@datetime")),
+    "source": lambda doc: _one(doc, "//p[@class='meta']/span/a/text()"),
+    "source_url": lambda doc: _one(doc, "//p[@class='meta']/span/a/@href"),
+    "category": lambda doc: _one(doc, "//p[@class='meta']/a[@class='tag']/text()"),
+    "category_url": lambda doc: _one(doc, "//p[@class='meta']/a[@class='tag']/@href"),
+    "views": lambda doc: _count(doc, 1),
+    "comments": lambda doc: _count(doc, 2),
+    "shares": lambda doc: _count(doc, 3),
+    "body": lambda doc: doc.xpath("//div[@class='body']/p/text()"),
+    "keywords": lambda doc: doc.xpath("//p[@class='keywords']/a/text()"),
+}
+_API_ONLY = {"guid", "api_url", "summary", "original_url"}
+_HOT_WINDOWS = {"24 小时": "24h", "7 天": "7d"}
+# the same for the rest of the API's article page
+_PAGE = {
+    "article": lambda doc: {name: read(doc) for name, read in _PAGE_ARTICLE.items()},
+    "age_note": lambda doc: _one(doc, "//p[@class='age-note']/text()"),
+    "related": lambda doc: [(li.xpath("string(a/@href)").rsplit("/", 1)[1], li.xpath("string(a/@title)"),
+                             li.xpath("string(p/span[@class='reasons'])"))
+                            for li in doc.xpath("//ul[@class='related-list']/li")],
+    "hot_window": lambda doc: _HOT_WINDOWS[doc.xpath("string(//aside//h2/small)")],
+    "hot": lambda doc: list(zip(_texts(doc, "//aside//ol[@class='hot-list']/li/span/text()"),
+                                [h.rsplit("/", 1)[1] for h in doc.xpath("//aside//ol[@class='hot-list']/li//a/@href")],
+                                _texts(doc, "//aside//p[@class='why']/text()"))),
+}
+
+
+def _as_page_shows(api: dict) -> dict:
+    """What the article page should show of an API answer, in the shape _PAGE reads it."""
+    article = {name: api["article"][name] for name in _PAGE_ARTICLE}
+    article["published_at"] = _moment(article["published_at"])
+    note = api["age_note"] and f"{api['age_note']}，文中信息可能已有变化。"
+    related = [(r["article"]["id"], r["article"]["title"], " · ".join(r["reasons"])) for r in api["related"]]
+    hot = [(str(h["rank"]), h["article"]["id"], h["explanation"]) for h in api["hot"]]
+    return {"article": article, "age_note": note, "related": related, "hot_window": api["hot_window"], "hot": hot}
+
+
+def _page_and_api(web, key: str) -> tuple[dict, dict]:
+    """What the HTML page and the API show of key, read while no counter moved between them."""
+    for _ in range(5):
+        before = web.get(f"/api/articles/{quote(key, safe='')}").json()
+        doc = _page(web.get(f"/articles/{quote(key, safe='')}", headers={"user-agent": BOT}))  # no view counted
+        after = web.get(f"/api/articles/{quote(key, safe='')}").json()
+        if before == after:
+            break
+    assert doc.xpath("string(//title)") == f"{after['article']['title']} · 资讯"
+    return {name: read(doc) for name, read in _PAGE.items()}, after
+
+
+def test_article_page_and_api_show_the_same_facts_of_one_context(web, store, clock):
+    from zixun.web.schemas import ArticleDetail, ArticlePage
+
+    # every field of the API's article page is either read back from the HTML page or named API-only
+    assert set(ArticlePage.model_fields) == set(_PAGE)
+    assert set(ArticleDetail.model_fields) == set(_PAGE_ARTICLE) | _API_ONLY
+    seed, orphan = _by_title(store, SEED_TITLE), _by_title(store, ORPHAN_TITLE)
+    with_related = [a.id for a in articles.iterate(store) if related_articles(store, a.id, limit=1)][:4]
+    keys = [seed.id, seed.guid, orphan.id, *with_related]
+    try:
+        for moved in (timedelta(0), timedelta(days=100)):  # with the hot list, then with an age note
+            clock.now = SAMPLE_END + moved
+            for key in keys:
+                shown, api = _page_and_api(web, key)
+                assert shown == _as_page_shows(api), key
+                assert (api["age_note"] is not None) == (moved > timedelta(0) and key != seed.id and key != seed.guid)
+            assert api["hot"] or moved
+    finally:
+        clock.now = SAMPLE_END

@@ -14,6 +14,7 @@ from zixun import pipeline
 from zixun.settings import Settings
 from zixun.store import open_store
 from zixun.web.app import create_app
+from zixun.web.server import UVICORN_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "zixun" / "data" / "sample.jsonl"
@@ -48,7 +49,8 @@ class LiveServer:
 
     def __init__(self, settings: Settings, clock=None):
         self.app = create_app(settings, clock)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on",
+                                **UVICORN_OPTIONS)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = ""

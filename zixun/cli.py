@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
 from zixun import pipeline
-from zixun.ingest.files import extract_file, find_inputs
+from zixun.ingest.checks import Limits
+from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import IngestError, jsonable
 from zixun.search.query import SORTS, Filters, search
 from zixun.settings import Settings
@@ -63,15 +64,27 @@ def main(ctx: click.Context) -> None:
 @db_option
 @click.pass_obj
 def ingest(settings: Settings, paths: tuple[Path, ...], db: str | None) -> None:
-    """Store the articles in PATHS (files or folders, recursively): text page dumps, HTML, JSONL."""
+    """Store the articles in PATHS (files or folders, recursively): text page dumps, HTML, JSONL, feeds."""
     settings = settings.with_database(db)
-    engine = open_store(settings.database_url)
-    with progress_bar() as progress:
-        summary = pipeline.ingest_paths(engine, paths, settings, progress)
+    summary = pipeline.IngestSummary()
+    try:
+        engine = open_store(settings.database_url)
+        with progress_bar() as progress:
+            pipeline.ingest_paths(engine, paths, settings, progress, summary=summary)
+    except Exception as error:  # noqa: BLE001 - the last net: the summary so far and one line, no traceback
+        _report(summary)
+        click.echo(f"error: the run stopped: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+    _report(summary)
+    sys.exit(1 if summary.failed else 0)
+
+
+def _report(summary: pipeline.IngestSummary) -> None:
     for error in summary.failed:
         click.echo(f"failed: {error}", err=True)
+    for note in summary.notes:
+        click.echo(f"note: {note}", err=True)
     click.echo(summary.line())
-    sys.exit(1 if summary.failed else 0)
 
 
 @main.command()
@@ -81,16 +94,18 @@ def ingest(settings: Settings, paths: tuple[Path, ...], db: str | None) -> None:
 def extract(settings: Settings, paths: tuple[Path, ...], fmt: str) -> None:
     """Print what PATHS hold, one JSON object per article, without storing anything."""
     failed = 0
+    limits = Limits.of(settings)
     for path in find_inputs(paths):
-        try:
-            found = extract_file(path, settings.max_file_bytes)
-        except IngestError as error:
-            click.echo(f"failed: {error}", err=True)
-            failed += 1
-            continue
-        for article in found:
-            record = jsonable(article)
-            record["body"] = "\n".join(article.body)
+        for found in extract_records(path, limits):   # never raises: a bad input is an IngestError
+            if isinstance(found, IngestError):
+                click.echo(f"failed: {found}", err=True)
+                failed += 1
+                continue
+            for note in found.notes:
+                click.echo(f"note: {note}", err=True)
+            record = jsonable(found)
+            record["body"] = "\n".join(found.body)
+            del record["notes"]
             _echo_json(record)
     sys.exit(1 if failed else 0)
 

@@ -39,6 +39,7 @@ class Extracted:
     guid: str | None = None
     category: str | None = None
     discarded: list[Discarded] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # values the admission checks dropped, and why
 
 
 @dataclass

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from itertools import chain, islice
+from itertools import islice
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import Callable
 import sqlalchemy as sa
 
 from zixun import rank
-from zixun.ingest.files import extract_file, find_inputs
+from zixun.ingest.checks import Limits
+from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
 from zixun.store import articles as stored
@@ -31,25 +33,28 @@ Clock = Callable[[], datetime]
 
 @dataclass
 class IngestSummary:
-    """What an ingest run did: counts of articles, and the inputs that failed with their reasons."""
+    """What an ingest run did: counts of articles, the inputs and records that failed with their reasons,
+    and notes on values the admission checks dropped (an implausible publish time)."""
 
     new: int = 0
     updated: int = 0
     skipped: int = 0
     files: int = 0
     failed: list[IngestError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """One summary line for the terminal."""
+        notes = f", {len(self.notes)} notes" if self.notes else ""
         return (f"{self.files} files: {self.new} new, {self.updated} updated, {self.skipped} skipped "
-                f"(unchanged), {len(self.failed)} failed")
+                f"(unchanged), {len(self.failed)} failed{notes}")
 
 
 class Progress:
     """Progress callbacks; the CLI draws a bar with them, tests and benchmarks use this silent one."""
 
-    def start(self, phase: str, total: int) -> None:
-        """A phase of total steps begins."""
+    def start(self, phase: str, total: int | None) -> None:
+        """A phase of total steps (None: not known in advance) begins."""
 
     def advance(self, phase: str, steps: int = 1) -> None:
         """steps more of phase are done."""
@@ -73,27 +78,30 @@ def guid_of(article: Extracted) -> str:
 
 def ingest_paths(
     engine: sa.Engine, paths: Iterable[str | Path], settings: Settings,
-    progress: Progress | None = None, clock: Clock | None = None,
+    progress: Progress | None = None, clock: Clock | None = None, summary: IngestSummary | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders; a bad file is reported in the summary and stores nothing."""
+    """Ingest files and folders; a bad page, record or file is reported in the summary, the rest stored.
+
+    summary, when given, is filled in place (the CLI reports what was done even if the run breaks off).
+    """
     progress = progress or Progress()
-    summary = IngestSummary()
+    summary = summary if summary is not None else IngestSummary()
+    clock = clock or _utcnow
     files = list(find_inputs(paths))
+    limits = Limits.of(settings, clock())
     with BatchWriter(engine, settings, summary) as writer:
         with analyzer(settings, _total_bytes(files) >= POOL_BYTES) as analyze_all:
-            # 1. extract each input (a file fails whole, before anything of it is stored), and 2. hand its
-            #    articles to the analysis (worker processes for a large input) while the next file is read
-            extracted: list[Extracted] = []
-            analyses = []
-            for articles in _extract_each(files, settings, summary, progress):
-                extracted.extend(articles)
-                analyses.append(analyze_all(articles))
-            # 3. store in batches
-            progress.start("store", len(extracted))
-            analysed = chain.from_iterable(analyses)
-            for batch in _batches(extracted, settings.ingest_batch):
-                writer.store(batch, list(islice(analysed, len(batch))), (clock or _utcnow)())
-                progress.advance("store", len(batch))
+            # 1. extract each input, record by record (a bad page or record fails alone), in batches;
+            # 2. analyse a batch (worker processes for a large input) while the ones before it are stored;
+            # 3. store in batches. Streamed, so memory holds a few batches, not the whole input.
+            progress.start("store", None)
+            ahead: deque[tuple[list[Extracted], Iterator[Analysis]]] = deque()
+            for batch in _batches(_extract_each(files, limits, summary, progress), settings.ingest_batch):
+                ahead.append((batch, analyze_all(batch)))
+                if len(ahead) > ANALYSIS_AHEAD:
+                    _store_batch(writer, *ahead.popleft(), clock(), progress)
+            while ahead:
+                _store_batch(writer, *ahead.popleft(), clock(), progress)
         # 4. related lists of the new articles (and older lists they enter), computed while the last
         #    batches are written when there are many; 5. their counters as engagement
         planned = rank.plan(engine, writer.ingested()) if summary.new + summary.updated else None
@@ -101,28 +109,44 @@ def ingest_paths(
     return summary
 
 
-def _extract_each(
-    files: list[Path], settings: Settings, summary: IngestSummary, progress: Progress,
-) -> Iterator[list[Extracted]]:
+def _extract_each(files: list[Path], limits: Limits, summary: IngestSummary, progress: Progress) -> Iterator[Extracted]:
     progress.start("read", len(files))
     for path in files:
         summary.files += 1
-        try:
-            yield extract_file(path, settings.max_file_bytes)
-        except IngestError as error:
-            summary.failed.append(error)
+        for found in extract_records(path, limits):   # never raises: a bad input is an IngestError
+            if isinstance(found, IngestError):
+                summary.failed.append(found)
+            else:
+                summary.notes.extend(found.notes)
+                yield found
         progress.advance("read")
 
 
+def _store_batch(writer: "BatchWriter", batch: list[Extracted], analyses: Iterator[Analysis], now: datetime,
+                 progress: Progress) -> None:
+    writer.store(batch, list(islice(analyses, len(batch))), now)
+    progress.advance("store", len(batch))
+
+
 def _total_bytes(files: list[Path]) -> int:
-    return sum(path.stat().st_size for path in files if path.is_file())
+    return sum(_regular_size(path) for path in files)
 
 
-def _batches(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _regular_size(path: Path) -> int:
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return 0
+    return found.st_size if stat.S_ISREG(found.st_mode) else 0
 
 
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+ANALYSIS_AHEAD = 2  # batches analysed ahead of the one being stored (worker processes keep busy)
 POOL_BYTES = 1_000_000  # inputs worth starting worker processes (~0.3 s) for: some 250 articles as JSON lines
 POOL_ARTICLES = 200  # the same, counted in stored articles (reindex)
 

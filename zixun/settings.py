@@ -1,9 +1,11 @@
 """The one Settings object, read from ZIXUN_* environment variables; nothing else reads os.environ."""
 from __future__ import annotations
 
+import re
+from ipaddress import ip_network
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +30,12 @@ class Settings(BaseSettings):
     )
     keywords_per_article: int = Field(8, description="How many TF-IDF keywords each article keeps.")
     summary_chars: int = Field(120, description="Length budget of an article summary, in characters.")
+    max_article_chars: int = Field(
+        200_000, description="Articles whose title and body hold more characters than this are refused."
+    )
+    max_line_bytes: int = Field(
+        2_000_000, description="JSON lines longer than this many bytes are refused as bad records."
+    )
     # web portal (zixun serve / zixun demo)
     demo_note: bool = Field(
         False, description="Say in the page footer that publish times and counters are synthesized demo data."
@@ -50,6 +58,31 @@ class Settings(BaseSettings):
     view_flush_seconds: float = Field(
         0.5, description="Page views are queued and written in one transaction at most this often."
     )
+    trusted_proxies: tuple[str, ...] = Field(
+        (), description="Addresses or networks (JSON list, e.g. [\"127.0.0.1\", \"10.0.0.0/8\"]) of the reverse "
+        "proxies in front of the portal: only from these is X-Forwarded-For believed about who the client is."
+    )
+    site_url: str | None = Field(
+        None, description="The portal's public origin (https://news.example.com): form and API posts must come "
+        "from it; unset, from the host they were sent to."
+    )
+    max_header_bytes: int = Field(
+        16_384, description="Requests whose header names and values total more bytes than this are refused (431)."
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for network in value:
+            ip_network(network, strict=False)  # a typo fails at start-up, not as a silently untrusted proxy
+        return value
+
+    @field_validator("site_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"https?://[^/?#\s]+/?", value):
+            raise ValueError(f"{value!r} is not an origin such as https://news.example.com")
+        return value.rstrip("/") if value else None
 
     def with_database(self, url: str | None) -> "Settings":
         """A copy pointing at another database (the CLI's --db), or self when url is None."""

@@ -25,11 +25,11 @@ def find_datetime(text: str) -> datetime | None:
 
 
 def parse_datetime(text: str) -> datetime | None:
-    """Parse text that is (mostly) one timestamp, ISO 8601 included."""
+    """Parse text that is (mostly) one timestamp, ISO 8601 included; None when it is none (never raises)."""
     text = text.strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         return find_datetime(text)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
 
@@ -48,4 +48,6 @@ def _from_match(match: re.Match) -> datetime | None:
     sign = 1 if tz[0] == "+" else -1
     digits = tz[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    if offset >= timedelta(hours=24):   # +99:00 is no time zone; timezone() would raise
+        return None
     return value.replace(tzinfo=timezone(sign * offset))

@@ -3,7 +3,7 @@
 read_feed runs in stages: 1. decode the bytes once (encoding.py) and re-declare them as UTF-8, since
 expat, under both parsers below, reads no multi-byte legacy encoding (GBK, Big5); 2. prove the XML
 well-formed and free of DTDs with defusedxml, because feedparser alone falls back to its loose parser
-and expands entity bombs (0.1 MB → 100 MB); 3. read the feed with feedparser; 4. each entry → Extracted.
+and expands entity bombs (0.1 MB → 100 MB); 3. read the feed with feedparser; 4. each entry → Extracted, admitted by checks.py (a bad entry fails alone).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import ParseError, fromstring
 
+from zixun.ingest.checks import Limits, admit
 from zixun.ingest.dates import SHANGHAI, parse_datetime
 from zixun.ingest.encoding import decode_bytes
 from zixun.ingest.layout import parse_page
@@ -37,22 +38,25 @@ _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
 
 @dataclass
 class Feed:
-    """A parsed feed file: its title, one article per entry, and the skipped entries with the reason."""
+    """A parsed feed file: its title, one article per entry, the skipped entries with the reason, and the
+    entries refused by the admission checks."""
 
     title: str | None
     articles: list[Extracted] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    failed: list[IngestError] = field(default_factory=list)
 
 
-def extract_feed(data: bytes, path: str) -> list[Extracted]:
-    """The articles of a feed file; skipped entries are logged, IngestError refuses the whole file."""
-    feed = read_feed(data, path)
+def extract_feed(data: bytes, path: str, limits: Limits | None = None) -> list[Extracted | IngestError]:
+    """The articles of a feed file and its refused entries; skipped entries are logged, IngestError refuses
+    the whole file."""
+    feed = read_feed(data, path, limits)
     for reason in feed.skipped:
         log.warning("%s", reason)
-    return feed.articles
+    return [*feed.articles, *feed.failed]
 
 
-def read_feed(data: bytes, path: str) -> Feed:
+def read_feed(data: bytes, path: str, limits: Limits | None = None) -> Feed:
     """Parse a feed file's bytes; IngestError names the file when it is unsafe, malformed or not a feed."""
     xml = _as_utf8(data, path)                                   # 1. one decoding, declared as UTF-8
     _refuse_unsafe(xml, path)                                    # 2. no DTD, well-formed
@@ -60,13 +64,20 @@ def read_feed(data: bytes, path: str) -> Feed:
     if not parsed.entries:
         raise IngestError(path, "the feed has no entries (<item> or <entry>)")
     feed = Feed(_plain(parsed.feed.get("title_detail"), path) or None)
+    limits = limits or Limits()
     for number, entry in enumerate(parsed.entries, start=1):    # 4. entries → articles
         where = f"{path} entry {number}"
-        article = _article(entry, path, where, feed.title)
-        if article is None:
-            feed.skipped.append(f"{where}: skipped, no title and no body")
-        else:
-            feed.articles.append(article)
+        try:
+            article = _article(entry, path, where, feed.title)
+            if article is None:
+                feed.skipped.append(f"{where}: skipped, no title and no body")
+            else:
+                feed.articles.append(admit(article, where, limits))
+        except IngestError as error:
+            feed.failed.append(error)
+        except Exception as error:   # one odd entry fails alone, named; the file's other entries go on
+            log.debug("unexpected error in %s", where, exc_info=True)
+            feed.failed.append(IngestError(where, f"unexpected error: {type(error).__name__}: {error}"))
     return feed
 
 
@@ -179,10 +190,10 @@ def _published(entry) -> datetime | None:
 
 
 def _parse_date(raw: str) -> datetime | None:
-    """RFC 822 (RSS), else ISO 8601 (Atom) or a Chinese form (dates.py)."""
+    """RFC 822 (RSS), else ISO 8601 (Atom) or a Chinese form (dates.py); None when it is none (never raises)."""
     try:
         when = parsedate_to_datetime(_CST.sub(" +0800", raw))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return parse_datetime(raw)
     if when.tzinfo is None:   # "-0000" is UTC in RFC 822; no zone at all is a Chinese feed's local time
         return when.replace(tzinfo=timezone.utc if raw.endswith("-0000") else SHANGHAI)

@@ -55,7 +55,8 @@ def _read_header(lines: list[str], article: Extracted) -> int:
 def _read_header_line(line: str, article: Extracted) -> None:
     counter = _COUNTER.match(line)
     if counter:
-        value = int(counter.group("n").replace(",", ""))
+        digits = counter.group("n").replace(",", "")
+        value = int(digits) if len(digits) <= 40 else 10**40   # out of range either way (checks.py refuses it)
         if counter.group("label") in ("阅读", "浏览", "阅"):
             article.views = value
         else:

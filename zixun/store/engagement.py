@@ -1,7 +1,10 @@
-"""Engagement: page views (bots and a client's repeat views within an hour not counted), comments, shares.
+"""Engagement: page views, comments and shares, counted so that no one client can push an article up.
 
 Counts go to hourly buckets per article, so the hot list can sum any window; the article's total
-counters (views, comments, shares) go up with them.
+counters (views, comments, shares) go up with them. A client (a hash of its address, given by the web
+layer) counts one view of an article an hour and one share of it a day, and at most SHARE_BUDGET
+shares an hour over all articles; bots' views are not counted. The rows that remember the last
+counted view and share are pruned once their window has passed (prune_clients).
 """
 from __future__ import annotations
 
@@ -14,34 +17,24 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from zixun.store.dialect import add_counts, insert_new
-from zixun.store.schema import UTCDateTime, article_counters, articles, metadata
+from zixun.store.schema import UTCDateTime, article_counters, articles, engagement_hourly, share_clients, view_clients
 
-REPEAT_WINDOW = timedelta(hours=1)
+REPEAT_WINDOW = timedelta(hours=1)  # a client's views of one article count once per this window
+SHARE_WINDOW = timedelta(hours=24)  # ...and its shares once per this one
+SHARE_BUDGET, BUDGET_WINDOW = 20, timedelta(hours=1)  # counted shares of one client over all articles
 # crawlers, link previews, scripts and headless browsers announce themselves in the user agent
 BOT_AGENTS = re.compile(
     r"bot|crawl|spider|slurp|scrapy|curl|wget|python-requests|python-urllib|go-http-client|java/|libwww|"
     r"headless|phantomjs|facebookexternalhit|preview|monitor|^$", re.IGNORECASE,
 )
-
-view_clients = sa.Table(
-    "view_clients", metadata,
-    sa.Column("article_id", sa.String(16), primary_key=True),
-    sa.Column("client", sa.String(40), primary_key=True),
-    sa.Column("counted_at", UTCDateTime(), nullable=False),
-)
-engagement_hourly = sa.Table(
-    "engagement_hourly", metadata,
-    sa.Column("article_id", sa.String(16), primary_key=True),
-    sa.Column("hour", UTCDateTime(), primary_key=True),
-    sa.Column("views", sa.Integer, nullable=False),
-    sa.Column("comments", sa.Integer, nullable=False),
-    sa.Column("shares", sa.Integer, nullable=False),
-)
+# browsers' agents are a few hundred characters: only this much is looked at (and cached), so a
+# megabyte agent costs no more than a short one
+AGENT_CHARS = 512
 
 
 def is_bot(user_agent: str | None) -> bool:
     """Whether a user agent is a crawler, a script or empty."""
-    return _is_bot_agent(user_agent or "")
+    return _is_bot_agent((user_agent or "")[:AGENT_CHARS])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -63,8 +56,7 @@ def record_views(connection: sa.Connection, views: list[tuple[str, str, str, dat
     in time order, so a batch counts exactly what recording them one by one would.
     """
     known = _existing(connection, {view[0] for view in views})
-    # the client (address + agent, say) is kept only as a hash
-    keyed = [((aid, hashlib.sha1(client.encode("utf-8")).hexdigest()), at, i)
+    keyed = [((aid, _hashed(client)), at, i)
              for i, (aid, client, agent, at) in enumerate(views) if aid in known and not is_bot(agent)]
     keyed.sort(key=lambda view: (view[0], view[1]))
     counted = [False] * len(views)
@@ -73,7 +65,7 @@ def record_views(connection: sa.Connection, views: list[tuple[str, str, str, dat
         rounds.setdefault(key, []).append((at, i))
     for k in range(max((len(v) for v in rounds.values()), default=0)):
         batch = {key: seen[k] for key, seen in rounds.items() if len(seen) > k}
-        for key in _claim(connection, batch):
+        for key in _claim(connection, view_clients, REPEAT_WINDOW, batch):
             counted[batch[key][1]] = True
     _count_many(connection, "views", [(views[i][0], views[i][3]) for i, ok in enumerate(counted) if ok])
     return counted
@@ -84,28 +76,61 @@ def _existing(connection: sa.Connection, ids: set[str]) -> set[str]:
     return set(connection.execute(query).scalars())
 
 
-def _claim(connection: sa.Connection, batch: dict[tuple, tuple[datetime, int]]) -> list[tuple]:
-    """The (article, client) keys whose view at its time counts; their last counted view becomes that time."""
-    vc = view_clients.c
-    # rows locked until commit (PostgreSQL), so two writers cannot both count one client's repeat view
+def _hashed(client: str) -> str:
+    # the client is kept only as a hash
+    return hashlib.sha1(client.encode("utf-8")).hexdigest()
+
+
+def _claim(connection: sa.Connection, table: sa.Table, window: timedelta,
+           batch: dict[tuple, tuple[datetime, int]]) -> list[tuple]:
+    """The (article, client) keys of table whose event at its time counts (none counted within window
+    before it); their last counted event becomes that time."""
+    c = table.c
+    # rows locked until commit (PostgreSQL), so two writers cannot both count one client's repeat
     last = dict(((r.article_id, r.client), r.counted_at) for r in connection.execute(
-        sa.select(vc.article_id, vc.client, vc.counted_at)
-        .where(sa.tuple_(vc.article_id, vc.client).in_(list(batch))).with_for_update()))
-    due = [key for key in batch if key in last and last[key] <= batch[key][0] - REPEAT_WINDOW]
+        sa.select(c.article_id, c.client, c.counted_at)
+        .where(sa.tuple_(c.article_id, c.client).in_(list(batch))).with_for_update()))
+    due = [key for key in batch if key in last and last[key] <= batch[key][0] - window]
     if due:
-        connection.execute(view_clients.update()
-                           .where(vc.article_id == sa.bindparam("key_article"), vc.client == sa.bindparam("key_client"))
+        connection.execute(table.update()
+                           .where(c.article_id == sa.bindparam("key_article"), c.client == sa.bindparam("key_client"))
                            .values(counted_at=sa.bindparam("at")),
-                           [{"key_article": a, "key_client": c, "at": batch[(a, c)][0]} for a, c in due])
-    fresh = [{"article_id": a, "client": c, "counted_at": batch[(a, c)][0]} for a, c in batch if (a, c) not in last]
-    # a key another writer inserted meanwhile is a repeat view: DO NOTHING returns no row for it
-    return due + [tuple(row) for row in insert_new(connection, view_clients, ["article_id", "client"], fresh)]
+                           [{"key_article": a, "key_client": k, "at": batch[(a, k)][0]} for a, k in due])
+    fresh = [{"article_id": a, "client": k, "counted_at": batch[(a, k)][0]} for a, k in batch if (a, k) not in last]
+    # a key another writer inserted meanwhile is a repeat: DO NOTHING returns no row for it
+    return due + [tuple(row) for row in insert_new(connection, table, ["article_id", "client"], fresh)]
 
 
-def record_share(connection: sa.Connection, article_id: str, at: datetime) -> None:
-    """Count one share of the article."""
+def record_share(connection: sa.Connection, article_id: str, at: datetime, client: str | None = None) -> bool:
+    """Count one share of the article; False when not counted: client (None: a trusted source, always
+    counted) shared it within SHARE_WINDOW, or has used its SHARE_BUDGET of the last hour."""
     _require(connection, article_id)
+    if client is not None:
+        key = _hashed(client)
+        if _recent_shares(connection, key, at) >= SHARE_BUDGET:
+            return False
+        if not _claim(connection, share_clients, SHARE_WINDOW, {(article_id, key): (at, 0)}):
+            return False
     _count(connection, article_id, "shares", at)
+    return True
+
+
+def _recent_shares(connection: sa.Connection, key: str, at: datetime) -> int:
+    # an article's row is its last counted share, and within a day there is one per article: rows are shares
+    c = share_clients.c
+    query = sa.select(sa.func.count()).where(c.client == key, c.counted_at > at - BUDGET_WINDOW, c.counted_at <= at)
+    return connection.execute(query).scalar_one()
+
+
+def prune_clients(connection: sa.Connection, now: datetime, limit: int = 5000) -> int:
+    """Delete up to limit rows per table of view_clients and share_clients older than their window
+    before now (they no longer stop a repeat from counting); how many were deleted."""
+    deleted = 0
+    for table, window in ((view_clients, REPEAT_WINDOW), (share_clients, SHARE_WINDOW)):
+        c = table.c
+        old = sa.select(c.article_id, c.client).where(c.counted_at < now - window).limit(limit)
+        deleted += connection.execute(table.delete().where(sa.tuple_(c.article_id, c.client).in_(old))).rowcount
+    return deleted
 
 
 def record_comment(connection: sa.Connection, article_id: str, at: datetime) -> None:

@@ -122,11 +122,13 @@ _BY_IDS = _PAGE_STATE.where(articles.c.id.in_(sa.bindparam("keys", expanding=Tru
 
 
 def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row, tuple] | None:
-    """What an article page shows that can change, for the article whose id or guid is key.
+    """The state of an article page (web/contexts.ArticleState) whose article's id, else guid, is key.
 
     (row of id, updated_at, published_at, views, comments, shares; version of its first `limit` related
     items as ((id, score, updated_at), ...)), or None when there is no such article. The update times are
-    the driver's values (text on SQLite), for comparing versions only.
+    the driver's values (text on SQLite), for comparing versions only. It is read here, beside the
+    related lists, because most of the version is theirs (store/articles.py, which this module imports,
+    cannot join their table).
     """
     params = {"key": key, "limit": limit}
     rows = connection.execute(_BY_ID, params).all() or connection.execute(_BY_GUID, params).all()

@@ -70,3 +70,35 @@ term_df = sa.Table(
     sa.Column("term", sa.Text, primary_key=True),
     sa.Column("df", sa.Integer, nullable=False),
 )
+
+# engagement (store/engagement.py): counts in hourly buckets per article, so the hot list can sum any window
+engagement_hourly = sa.Table(
+    "engagement_hourly",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("hour", UTCDateTime(), primary_key=True),
+    sa.Column("views", sa.Integer, nullable=False),
+    sa.Column("comments", sa.Integer, nullable=False),
+    sa.Column("shares", sa.Integer, nullable=False),
+    sa.Index("ix_engagement_hourly_hour", "hour"),
+)
+
+# the last counted view and share of each client (a hash of its address) per article, for the repeat
+# rules; rows older than a rule's window say nothing and are pruned (engagement.prune_clients)
+view_clients = sa.Table(
+    "view_clients",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("client", sa.String(40), primary_key=True),
+    sa.Column("counted_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_view_clients_counted_at", "counted_at"),
+)
+share_clients = sa.Table(
+    "share_clients",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("client", sa.String(40), primary_key=True),
+    sa.Column("counted_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_share_clients_counted_at", "counted_at"),
+    sa.Index("ix_share_clients_client", "client", "counted_at"),  # a client's shares of the last hour
+)

@@ -11,6 +11,7 @@ from zixun.web.portal import Portal
 from zixun.web.schemas import (
     ArticlePage, Counters, ErrorMessage, HomePage, HotPage, ListPage, RelatedPage, SearchPage, StatusPage,
 )
+from zixun.web.tracking import request_client
 
 _ERRORS = {404: {"model": ErrorMessage, "description": "Not found"},
            422: {"model": ErrorMessage, "description": "A parameter is invalid; the message names it"}}
@@ -26,7 +27,8 @@ def _portal(request: Request) -> Portal:
 
 def _shown(request: Request, counters: Counters) -> Counters:
     # this worker's assembled page of the article would show the old counters until it expires
-    request.app.state.article_pages.forget(counters.id)
+    if counters.counted:
+        request.app.state.article_pages.forget(counters.id)
     return counters
 
 
@@ -56,16 +58,15 @@ async def related(request: Request, article_id: ArticleKey) -> RelatedPage:
     return await _portal(request).read(contexts.related_page, article_id)
 
 
-@router.post("/articles/{article_id}/share", response_model=Counters, summary="Count a share")
+_REFUSED = {403: {"model": ErrorMessage, "description": "Posted from another site (Origin, Sec-Fetch-Site)"}}
+
+
+@router.post("/articles/{article_id}/share", response_model=Counters, summary="Count a share", responses=_REFUSED)
 async def share(request: Request, article_id: ArticleKey) -> Counters:
-    """Record that the article was shared."""
-    return _shown(request, await _portal(request).write(contexts.share, article_id))
-
-
-@router.post("/articles/{article_id}/comments", response_model=Counters, summary="Count a comment")
-async def comment(request: Request, article_id: ArticleKey) -> Counters:
-    """Count one comment on the article (comment texts are not stored yet)."""
-    return _shown(request, await _portal(request).write(contexts.comment, article_id))
+    """Record that the article was shared: counted once a day per client and article (a repeat answers
+    the unchanged counters with counted false)."""
+    portal = _portal(request)
+    return _shown(request, await portal.write(contexts.share, article_id, request_client(request, portal.proxies)))
 
 
 async def _named(request: Request, kind: str, name: str, page: int, page_size: int) -> ListPage:

@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from zixun.settings import Settings
 from zixun.web import api, docs, errors, pages
+from zixun.web.guard import HeaderLimit, SameOrigin, SlashRedirect
 from zixun.web.fragments import ArticlePages
 from zixun.web.portal import Clock, Portal
 from zixun.web.render import Renderer
@@ -31,7 +32,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
         portal.close()
 
     # /docs is our own page (docs.py): FastAPI's Swagger UI and ReDoc load their scripts from a CDN
+    # redirect_slashes off: Starlette builds its redirect from the Host header; SlashRedirect's is relative
     app = FastAPI(title="zixun 资讯", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  redirect_slashes=False,
                   description="A Chinese news portal: articles, related content, hot news and search.")
     app.state.portal = portal
     app.state.renderer = Renderer(portal.zone, settings.demo_note)
@@ -42,6 +45,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.include_router(api.router)
     docs.install(app)
     errors.install(app)
+    # the last added runs first: oversized headers are refused before anything, cross-site posts next
+    app.add_middleware(SlashRedirect, routes=app.router.routes)
+    app.add_middleware(SameOrigin, site=settings.site_url)
+    app.add_middleware(HeaderLimit, max_bytes=settings.max_header_bytes)
     return app
 
 

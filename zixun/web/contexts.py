@@ -1,4 +1,7 @@
-"""Builders of the page contexts: each reads the store (and rank) once and returns one schema object."""
+"""Builders of the page contexts: each reads the store (and rank) once and returns one schema object.
+
+The article page is built from parts (ArticleState, ArticleContent, the hot list, the age note) that the
+API composes into an ArticlePage and web/fragments.py caches and renders as HTML."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,10 +12,11 @@ import sqlalchemy as sa
 
 from zixun.search.query import Filters, search
 from zixun.store import articles, engagement
+from zixun.store import related as lists
 from zixun.web.portal import Portal
 from zixun.web.schemas import (
-    ArticleDetail, ArticleItem, ArticlePage, CategorySection, Counters, HomePage, HotPage, ListPage, Pager,
-    PageCacheStatus, RelatedPage, SearchEntry, SearchPage, StatusPage, category_path,
+    ArticleDetail, ArticleItem, ArticlePage, CategorySection, Counters, HomePage, HotEntry, HotPage, ListPage, Pager,
+    PageCacheStatus, RelatedEntry, RelatedPage, SearchEntry, SearchPage, StatusPage, category_path,
 )
 
 RELATED_LIMIT, HOT_LIMIT, SECTION_LIMIT = 6, 10, 6
@@ -73,13 +77,88 @@ def _article(connection: sa.Connection, key: str):
     return article
 
 
+# An article page is made of parts that change at different rates, each read by one builder below:
+# its state (counters, and the version of the rest: one query, on every page view whose page expired),
+# its content (the article and 相关内容: read again only for a new version), the hot list and the age note.
+# article_page() composes them for the API; web/fragments.py caches the same parts and renders them.
+
+
+@dataclass(frozen=True)
+class ArticleState:
+    """What an article page shows that changes often (its counters), and the version of the rest."""
+
+    id: str
+    # the article's update time and its related list's (ids, scores, their update times); compared by
+    # the page cache to tell content versions apart, never shown
+    version: tuple = field(compare=False)
+    published_at: datetime | None
+    views: int
+    comments: int
+    shares: int
+
+    @classmethod
+    def of(cls, found: tuple[sa.Row, tuple]) -> "ArticleState":
+        """The state of a related.page_state() answer."""
+        row, related = found
+        return cls(id=row.id, version=(row.updated_at, related), published_at=row.published_at,
+                   views=row.views, comments=row.comments, shares=row.shares)
+
+
+@dataclass(frozen=True)
+class ArticleContent:
+    """What an article page shows of one version of the article: the article and its 相关内容."""
+
+    version: tuple
+    article: ArticleDetail
+    related: list[RelatedEntry]
+
+
+def article_state(connection: sa.Connection, key: str) -> ArticleState:
+    """The state of the article whose id (else guid) is key; NotFound if none."""
+    found = lists.page_state(connection, key, RELATED_LIMIT)
+    if found is None:
+        raise NotFound(f"没有 id 为 {key!r} 的文章")
+    return ArticleState.of(found)
+
+
+def article_states(connection: sa.Connection, keys: list[str]) -> dict[str, ArticleState]:
+    """article_state() of many ids or guids, ids in one query: {key: state}; unknown keys are left out."""
+    states = {key: ArticleState.of(found) for key, found in lists.page_states(connection, keys, RELATED_LIMIT).items()}
+    for key in keys:
+        if key not in states and (found := lists.page_state(connection, key, RELATED_LIMIT)) is not None:
+            states[key] = ArticleState.of(found)  # a guid, found after no id matched it
+    return states
+
+
+def article_content(portal: Portal, connection: sa.Connection, state: ArticleState) -> ArticleContent:
+    """The content of the article of state, at state's version; NotFound if it was deleted meanwhile."""
+    article = _article(connection, state.id)
+    return ArticleContent(version=state.version, article=ArticleDetail.of(article),
+                          related=portal.related(connection, article, RELATED_LIMIT))
+
+
+def article_age_note(portal: Portal, state: ArticleState, now: datetime) -> str | None:
+    """The 本文发布于 note of an article page shown at now."""
+    return age_note(state.published_at, now, portal.settings.old_article_days)
+
+
+def newest_article_ids(connection: sa.Connection, limit: int) -> list[str]:
+    """Ids of the newest articles, newest first (the pages a worker warms)."""
+    return articles.newest_ids(connection, limit)
+
+
+def article_page_of(portal: Portal, state: ArticleState, content: ArticleContent,
+                    hot: tuple[str, list[HotEntry]]) -> ArticlePage:
+    """The ArticlePage of an article's parts, its counters taken from state."""
+    counters = {"views": state.views, "comments": state.comments, "shares": state.shares}
+    return ArticlePage(article=content.article.model_copy(update=counters), related=content.related,
+                       age_note=article_age_note(portal, state, portal.clock()), hot_window=hot[0], hot=hot[1])
+
+
 def article_page(portal: Portal, connection: sa.Connection, key: str) -> ArticlePage:
     """The article page: the article, an old-article note, what is related, and the hot list."""
-    article = _article(connection, key)
-    window, hot = hot_list(portal, connection)
-    note = age_note(article.published_at, portal.clock(), portal.settings.old_article_days)
-    return ArticlePage(article=ArticleDetail.of(article), age_note=note,
-                       related=portal.related(connection, article, RELATED_LIMIT), hot_window=window, hot=hot)
+    state = article_state(connection, key)
+    return article_page_of(portal, state, article_content(portal, connection, state), hot_list(portal, connection))
 
 
 def related_page(portal: Portal, connection: sa.Connection, key: str) -> RelatedPage:
@@ -172,20 +251,11 @@ def status_page(portal: Portal, connection: sa.Connection, cache) -> StatusPage:
         entries=len(cache.parts), capacity=cache.parts.max_entries, warming=cache.warming))
 
 
-def _counters(connection: sa.Connection, article_id: str) -> Counters:
+def share(portal: Portal, connection: sa.Connection, key: str, client: str) -> Counters:
+    """Record a share of an article by client (counted once a day per client and article, within the
+    client's hourly budget: engagement.record_share); its counters after it, and whether it counted."""
+    article_id = _article(connection, key).id
+    counted = engagement.record_share(connection, article_id, portal.clock(), client)
     article = _article(connection, article_id)
-    return Counters(id=article.id, views=article.views, comments=article.comments, shares=article.shares)
-
-
-def share(portal: Portal, connection: sa.Connection, key: str) -> Counters:
-    """Record one share of an article; its counters after it."""
-    article_id = _article(connection, key).id
-    engagement.record_share(connection, article_id, portal.clock())
-    return _counters(connection, article_id)
-
-
-def comment(portal: Portal, connection: sa.Connection, key: str) -> Counters:
-    """Count one comment on an article (the text is not kept); its counters after it."""
-    article_id = _article(connection, key).id
-    engagement.record_comment(connection, article_id, portal.clock())
-    return _counters(connection, article_id)
+    return Counters(id=article.id, views=article.views, comments=article.comments, shares=article.shares,
+                    counted=counted)

@@ -13,7 +13,8 @@ from zixun.web.params import BadParameter
 from zixun.web.render import render_error
 
 log = logging.getLogger(__name__)
-_TITLES = {404: "找不到页面", 405: "不支持的请求方法", 422: "请求参数有误", 500: "服务器出错了"}
+_TITLES = {403: "请求被拒绝", 404: "找不到页面", 405: "不支持的请求方法", 422: "请求参数有误", 431: "请求头过大",
+           500: "服务器出错了"}
 
 
 def _where(loc: tuple) -> str:

@@ -1,19 +1,24 @@
-"""The article page from cached fragments: what changes rarely is rendered once, what changes often per request.
+"""The article page from cached parts: what changes rarely is rendered once, what changes often per request.
 
-An article page is four parts that change at different rates:
-- the title, byline and text change when the article is re-ingested (its updated_at);
-- 相关内容 changes when its related list, or an article on it, does (rank's refresh);
-- 热门资讯 changes every hot_cache_seconds, and is the same on every page;
-- the counters (阅读, 评论, 分享) and the 本文发布于 note change all the time.
-A page is article.html cut once into byte runs around its slots (Shell), filled with those parts.
+What an article page shows is defined once, in web/contexts.py, as parts that change at different rates:
+- its content (ArticleContent: the article, and 相关内容), new when the article is re-ingested or its
+  related list, or an article on it, changes (rank's refresh): the parts' version;
+- its state (ArticleState: the counters 阅读, 评论, 分享, and the version), and the 本文发布于 note,
+  which change all the time;
+- 热门资讯 and the category menu, which change every hot_cache_seconds and are the same on every page.
+The API returns the same parts composed (contexts.article_page); this module only keeps them rendered:
+each slot of CONTENT_SLOTS is its partial rendered from the ArticleContent once per version, the
+counters partial from the ArticleState per assembly. A page is article.html cut once into byte runs
+around its slots (Shell), filled with those parts. Showing a new field means adding it to its context
+part (and the schema) and to its partial: nothing here.
 A page once assembled is sent as it is for hot_cache_seconds (like the hot list it shows). For as
 long again after that, it is still sent while the event loop reassembles it between requests (stale
-while revalidate): one query reads the version, counters and related-list version of a few pages
-that fell due, the rendered parts are reused while those versions hold, and only the counters are
-rendered again (a page whose figures did not change keeps its bytes). So counters lag by at most
-twice hot_cache_seconds and no reader waits for a reassembly; a page older than that is reassembled
-for its reader. A share or comment drops the page, so its counters show at once. When a worker
-starts, a background thread assembles the newest articles' pages, so their first readers do not wait.
+while revalidate): one query reads the states of a few pages that fell due, the rendered parts are
+reused while their versions hold, and only the counters are rendered again (a page whose figures did
+not change keeps its bytes). So counters lag by at most twice hot_cache_seconds and no reader waits
+for a reassembly; a page older than that is reassembled for its reader. A counted share drops the
+page, so its counters show at once. When a worker starts, a background thread assembles the newest
+articles' pages, so their first readers do not wait.
 """
 from __future__ import annotations
 
@@ -28,15 +33,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from zixun.store import articles
-from zixun.store import related as lists
 from zixun.web import contexts
 from zixun.web.cache import LRUCache
+from zixun.web.contexts import ArticleContent, ArticleState
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
-from zixun.web.schemas import ArticleDetail
 
 log = logging.getLogger(__name__)
 _WARM_BATCH = 100
@@ -44,17 +47,17 @@ _REFRESH_BATCH = 8  # expired pages reassembled per query (about 2 ms of the eve
 _REFRESH_GATHER_SECONDS = 0.02  # how long the refresher lets expired pages gather before one query
 _REFRESH_PAUSE_SECONDS = 0.002  # between steps: a wave of expired pages is spread out, not served back to back
 _SLOT = re.compile(r"\x00(\w+)\x00")  # a slot marker in the rendered shell
+# the shell's slots that an article's content fills, each by a partial given the ArticleContent's fields
+CONTENT_SLOTS = {"title": "partials/article_title.html", "top": "partials/article_top.html",
+                 "body": "partials/article_body.html", "related": "partials/related.html"}
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The rendered fragments of one version of an article page, as UTF-8 HTML."""
+    """The CONTENT_SLOTS of one version of an article's content, rendered as UTF-8 HTML."""
 
     version: Any
-    title: bytes
-    top: bytes
-    body: bytes
-    related: bytes
+    slots: dict[str, bytes]
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class Assembled:
     article_id: str
     html: bytes
     expires: datetime
-    shows: tuple  # what the page was assembled from: parts, counters and age note, hot list, menu
+    shows: tuple  # what the page was assembled from: parts, state and age note, hot list, menu
 
     def still_shows(self, shows: tuple) -> bool:
         """Whether assembling shows again would give this page."""
@@ -134,15 +137,12 @@ class ArticlePages:
 
     def render(self, portal: Portal, connection: sa.Connection, key: str) -> tuple[str, bytes]:
         """Assemble the page of the article whose id or guid is key with its current counters; NotFound if none."""
-        found = lists.page_state(connection, key, contexts.RELATED_LIMIT)
-        if found is None:
-            raise contexts.NotFound(f"没有 id 为 {key!r} 的文章")
-        assembled = self._assemble(portal, connection, found, self.pages.get(key))
+        assembled = self._assemble(portal, connection, contexts.article_state(connection, key), self.pages.get(key))
         self.pages.put(key, assembled)
         return assembled.article_id, assembled.html
 
     def forget(self, key: str) -> None:
-        """Drop the assembled page of key (after a share or comment, so its counters show at once)."""
+        """Drop the assembled page of key (after a counted share, so its counters show at once)."""
         with self._lock:
             self._forgets += 1
             self._forgotten[key] = self._forgets  # a reassembly that read the counters before now is not kept
@@ -177,35 +177,31 @@ class ArticlePages:
             await asyncio.sleep(_REFRESH_PAUSE_SECONDS)  # requests that arrived meanwhile go first
 
     def _reassemble(self, portal: Portal, connection: sa.Connection, keys: list[str], read_after: int) -> None:
-        states = lists.page_states(connection, keys, contexts.RELATED_LIMIT)
+        states = contexts.article_states(connection, keys)
         for key in keys:
-            found = states.get(key)
-            if found is None:  # a guid, or an article since deleted
-                found = lists.page_state(connection, key, contexts.RELATED_LIMIT)
-            if found is None:
+            state = states.get(key)
+            if state is None:  # an article since deleted
                 self.pages.pop(key)
                 continue
-            assembled = self._assemble(portal, connection, found, self.pages.get(key))
+            assembled = self._assemble(portal, connection, state, self.pages.get(key))
             with self._lock:
                 if self._forgotten.get(key, 0) <= read_after:
                     self.pages.put(key, assembled)
 
-    def _assemble(self, portal: Portal, connection: sa.Connection, found: tuple[sa.Row, tuple],
+    def _assemble(self, portal: Portal, connection: sa.Connection, state: ArticleState,
                   last: Assembled | None) -> Assembled:
-        """The whole page of an article's current state: its parts (rendered again only for a new version),
-        the current counters, the hot list and the menu; last's bytes again if nothing it shows changed."""
-        state, parts = self._current(portal, connection, found)
+        """The whole page of an article's state: its content's parts (rendered again only for a new version),
+        the state's counters, the hot list and the menu; last's bytes again if nothing it shows changed."""
+        parts = self._parts(portal, connection, state)
         now = portal.clock()
-        note = contexts.age_note(state.published_at, now, portal.settings.old_article_days)
+        note = contexts.article_age_note(portal, state, now)
         hot, nav = self._hot(portal, connection), self._nav(portal, connection)
-        shows = (parts, state.views, state.comments, state.shares, note, hot, nav)
+        shows = (parts, state, note, hot, nav)
         if last is not None and last.article_id == state.id and last.still_shows(shows):
             html = last.html
         else:
             counts = self.renderer.fragment("partials/article_counts.html", counters=state, age_note=note)
-            html = self.shell.fill({"title": parts.title, "nav_html": nav, "top": parts.top,
-                                    "counts": counts.encode("utf-8"), "body": parts.body,
-                                    "related": parts.related, "hot": hot})
+            html = self.shell.fill({**parts.slots, "nav_html": nav, "counts": counts.encode("utf-8"), "hot": hot})
         return Assembled(state.id, html, now + self.page_seconds, shows)
 
     def start_warming(self, portal: Portal) -> None:
@@ -218,7 +214,7 @@ class ArticlePages:
         try:
             with portal.engine.connect() as connection:
                 # oldest first, so that the newest end up the most recently used
-                ids = articles.newest_ids(connection, self.parts.max_entries)[::-1]
+                ids = contexts.newest_article_ids(connection, self.parts.max_entries)[::-1]
             for start in range(0, len(ids), _WARM_BATCH):
                 if self._stop.is_set():
                     return
@@ -232,26 +228,19 @@ class ArticlePages:
         # the cached parts live long: keep the cyclic collector from re-scanning them on every full pass
         gc.freeze()
 
-    def _current(self, portal: Portal, connection: sa.Connection, found: tuple[sa.Row, tuple]) -> tuple[sa.Row, Parts]:
-        """The article's changing state, and its parts rendered for the current version (cached)."""
-        state, shown = found
-        version = (state.updated_at, shown)
+    def _parts(self, portal: Portal, connection: sa.Connection, state: ArticleState) -> Parts:
+        """The rendered content of the article at state's version (cached per article)."""
         parts = self.parts.get(state.id)
-        if parts is None or parts.version != version:
-            parts = self._render_parts(portal, connection, state.id, version)
+        if parts is None or parts.version != state.version:
+            parts = self._render_parts(contexts.article_content(portal, connection, state))
             self.parts.put(state.id, parts)
-        return state, parts
+        return parts
 
-    def _render_parts(self, portal: Portal, connection: sa.Connection, article_id: str, version: Any) -> Parts:
-        article = articles.get(connection, article_id)
-        related = portal.related(connection, article, contexts.RELATED_LIMIT)
-        detail = ArticleDetail.of(article)
-
-        def fragment(template: str, **context) -> bytes:
-            return self.renderer.fragment(template, **context).encode("utf-8")
-        return Parts(version, str(escape(article.title)).encode("utf-8"), fragment("partials/article_top.html", a=detail),
-                     fragment("partials/article_body.html", a=detail),
-                     fragment("partials/related.html", related=related))
+    def _render_parts(self, content: ArticleContent) -> Parts:
+        """Each of CONTENT_SLOTS rendered from content's fields."""
+        shown = vars(content)
+        return Parts(content.version, {slot: self.renderer.fragment(template, **shown).encode("utf-8")
+                                       for slot, template in CONTENT_SLOTS.items()})
 
     def _nav(self, portal: Portal, connection: sa.Connection) -> bytes:
         categories = portal.categories(connection)

@@ -12,7 +12,7 @@ from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, Window, form_day
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 from zixun.web.schemas import article_path
-from zixun.web.tracking import client_key
+from zixun.web.tracking import request_client
 
 router = APIRouter(include_in_schema=False)
 ArticleKey = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL)]
@@ -52,16 +52,18 @@ async def article(request: Request, article_id: ArticleKey) -> HTMLResponse:
     portal: Portal = request.app.state.portal
     found_id, html = await request.app.state.article_pages.page(portal, article_id)
     agent = request.headers.get("user-agent", "")
-    ip = request.client.host if request.client else None
-    portal.views.record(found_id, client_key(ip, agent), agent, portal.clock())
+    portal.views.record(found_id, request_client(request, portal.proxies), agent, portal.clock())
     return HTMLResponse(html)
 
 
 @router.post("/articles/{article_id}/share")
 async def share(request: Request, article_id: ArticleKey) -> Response:
-    """The page's share button (works without JavaScript): count it, then back to the article."""
-    counters = await request.app.state.portal.write(contexts.share, article_id)
-    request.app.state.article_pages.forget(counters.id)
+    """The page's share button (works without JavaScript): count it (once a day per reader), then back to
+    the article (a relative Location: never built from the request's Host)."""
+    portal: Portal = request.app.state.portal
+    counters = await portal.write(contexts.share, article_id, request_client(request, portal.proxies))
+    if counters.counted:
+        request.app.state.article_pages.forget(counters.id)
     return RedirectResponse(article_path(counters.id) + "?shared=1", status_code=303)
 
 

@@ -17,7 +17,7 @@ from zixun.store import facets, open_store, writing
 from zixun.text.segment import Segmenter, segmenter
 from zixun.web.cache import TTLCache
 from zixun.web.schemas import ArticleItem, HotEntry, RelatedEntry
-from zixun.web.tracking import ViewRecorder
+from zixun.web.tracking import ViewRecorder, trusted_networks
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -37,7 +37,8 @@ class Portal:
         self.zone = ZoneInfo(settings.display_timezone)
         self.engine = open_store(settings.database_url)
         self.shared = TTLCache(settings.hot_cache_seconds)
-        self.views = ViewRecorder(self.engine, settings.view_flush_seconds)
+        self.views = ViewRecorder(self.engine, settings.view_flush_seconds, self.clock)
+        self.proxies = trusted_networks(settings.trusted_proxies)
 
     def segmenter(self) -> Segmenter:
         """The tokenizer for search queries (loaded once per process, ~130 ms)."""

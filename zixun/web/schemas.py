@@ -188,12 +188,14 @@ class SearchPage(BaseModel):
 
 
 class Counters(BaseModel):
-    """An article's engagement counters after a share or a comment was recorded."""
+    """An article's engagement counters after a share was recorded."""
 
     id: str
     views: int
     comments: int
     shares: int
+    counted: bool = Field(description="Whether this share counted: a client's shares of an article count once "
+                                      "a day, and at most 20 an hour over all articles.")
 
 
 class PageCacheStatus(BaseModel):
