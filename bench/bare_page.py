@@ -5,6 +5,7 @@ related list, a hot list) with the requested path in it, padded so the HTML is B
 long (bench/web sets it to the mean size of zixun's article pages). Served by uvicorn exactly like
 `zixun serve`: uvicorn bench.bare_page:app --workers N. It measures the framework and template floor.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,14 +29,25 @@ _PAGE = """<!doctype html>
 _environment = Environment(loader=DictLoader({"page.html": _PAGE}), autoescape=select_autoescape())
 _template = _environment.get_template("page.html")
 _RELATED = [{"url": f"/articles/r{i}", "title": "相关文章标题" * 3, "snippet": "摘要文字" * 12} for i in range(6)]
-_HOT = [{"url": f"/articles/h{i}", "title": "热门文章标题" * 3, "why": "24小时内 1,234 次阅读 · 56 条评论"} for i in range(10)]
+_HOT = [
+    {"url": f"/articles/h{i}", "title": "热门文章标题" * 3, "why": "24小时内 1,234 次阅读 · 56 条评论"}
+    for i in range(10)
+]
 _PARAGRAPH = "这是一段用于基准测试的正文，长度与真实文章页面相当。" * 6
 
 
 def render(path: str, pad: str = "", paragraphs: int = 8) -> str:
     """The page for path, with pad appended in the footer."""
-    return _template.render(title=f"基准页面 {path}", path=path, views=1234, comments=56,
-                            body=[_PARAGRAPH] * paragraphs, related=_RELATED, hot=_HOT, pad=pad)
+    return _template.render(
+        title=f"基准页面 {path}",
+        path=path,
+        views=1234,
+        comments=56,
+        body=[_PARAGRAPH] * paragraphs,
+        related=_RELATED,
+        hot=_HOT,
+        pad=pad,
+    )
 
 
 def shape(target: int) -> tuple[int, str]:

@@ -12,6 +12,7 @@ and its term frequencies stay those of real news.
 Built stores are cached under var/bench/ (git-ignored), keyed by a hash of what shapes them (corpus
 files, SYNTH_VERSION, the code each benchmark names); a stale cache is rebuilt, a matching one reused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -85,13 +86,19 @@ def _mixed_copy(record: dict, same_category: list[dict], copy: int) -> dict:
     turn = rng.randrange(len(own))
     own = own[turn:] + own[:turn]
     mixed = [other[i % len(other)] if i % 3 == copy % 3 else s for i, s in enumerate(own)]
-    paragraphs = ["".join(mixed[i:i + 4]) for i in range(0, len(mixed), 4)]
-    title = record["title"][: len(record["title"]) // 2 + 1] + partner["title"][len(partner["title"]) // 2 + 1:]
+    paragraphs = ["".join(mixed[i : i + 4]) for i in range(0, len(mixed), 4)]
+    title = record["title"][: len(record["title"]) // 2 + 1] + partner["title"][len(partner["title"]) // 2 + 1 :]
     published = record["published_at"] - copy * COPY_SHIFT + timedelta(minutes=rng.randrange(-720, 720))
-    return _jsonable({
-        **record, "id": f"{record['id']}-s{copy}", "title": title, "body": "\n".join(paragraphs),
-        "published_at": published, "views": int(record["views"] * rng.uniform(0.2, 1.5)),
-    })
+    return _jsonable(
+        {
+            **record,
+            "id": f"{record['id']}-s{copy}",
+            "title": title,
+            "body": "\n".join(paragraphs),
+            "published_at": published,
+            "views": int(record["views"] * rng.uniform(0.2, 1.5)),
+        }
+    )
 
 
 def _sentences(body: str) -> list[str]:
@@ -106,15 +113,14 @@ def _jsonable(record: dict) -> dict:
 def write_jsonl(records: Iterable[dict], folder: Path, per_file: int) -> list[Path]:
     """Write records as JSONL files of per_file lines each (bounded memory per ingest call)."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths, out, written = [], None, 0
-    for record in records:
+    paths, out = [], None
+    for written, record in enumerate(records):
         if written % per_file == 0:
             if out:
                 out.close()
             paths.append(folder / f"part{len(paths):03d}.jsonl")
             out = paths[-1].open("w", encoding="utf-8")
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        written += 1
     if out:
         out.close()
     return paths

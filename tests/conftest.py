@@ -1,4 +1,5 @@
 """Shared fixtures: every storage test runs on SQLite (a temp file) and on the real PostgreSQL."""
+
 from __future__ import annotations
 
 import os
@@ -52,10 +53,13 @@ def postgres_schema_url():
     finally:
         with admin.begin() as connection:
             # a connection this test leaked (idle in transaction) would hold locks and hang the DROP
-            connection.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :schema "
-                "AND state LIKE 'idle in transaction%'"
-            ), {"schema": schema})
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :schema "
+                    "AND state LIKE 'idle in transaction%'"
+                ),
+                {"schema": schema},
+            )
             connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
 

@@ -4,17 +4,18 @@ Shares count once per client and article; a client is its address (never its Use
 forwarded header from a peer the operator did not name); cross-site posts are refused; headers are
 size-limited; slash redirects never name the request's Host; old repeat-check rows are pruned.
 """
+
 from __future__ import annotations
 
 import time
 import tracemalloc
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-
 from conftest import postgres_schema_url
 from web_server import SAMPLE_END, FakeClock, fill_store, live_server
+
 from zixun.settings import Settings
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -75,6 +76,7 @@ def _settled_views(web, article_id: str, at_least: int) -> int:
 
 # --- shares ---------------------------------------------------------------------------------------
 
+
 def test_rapid_shares_from_one_client_count_once(served, article_ids):
     _server, web = served
     article_id = next(article_ids)
@@ -109,13 +111,19 @@ def test_the_comment_post_that_stored_no_text_is_gone(served, article_ids):
 
 # --- same origin --------------------------------------------------------------------------------
 
+
 def test_cross_site_posts_are_refused_and_not_counted(served, article_ids):
     server, web = served
     article_id = next(article_ids)
     before = _counters(web, article_id)["shares"]
-    foreign = [{"origin": "https://evil.example"}, {"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
-               {"origin": "null"}, {"origin": server.url.replace("127.0.0.1", "localhost")},
-               {"origin": server.url, "sec-fetch-site": "cross-site"}]
+    foreign = [
+        {"origin": "https://evil.example"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "null"},
+        {"origin": server.url.replace("127.0.0.1", "localhost")},
+        {"origin": server.url, "sec-fetch-site": "cross-site"},
+    ]
     for headers in foreign:
         api = web.post(f"/api/articles/{article_id}/share", headers=headers)
         assert api.status_code == 403 and api.json()["detail"], headers
@@ -152,6 +160,7 @@ def test_same_origin_rule():
 
 
 # --- views and client identity ------------------------------------------------------------------
+
 
 def test_views_with_varied_user_agents_from_one_address_count_once(served, article_ids):
     _server, web = served
@@ -205,16 +214,17 @@ def test_client_address_rule():
 
 # --- pruning ------------------------------------------------------------------------------------
 
+
 def test_old_repeat_check_rows_are_pruned(engine, settings, tmp_path):
     from zixun import pipeline
-    from zixun.store import engagement, writing
+    from zixun.store import articles, engagement, writing
     from zixun.store.schema import share_clients, view_clients
 
     path = tmp_path / "one.jsonl"
     path.write_text('{"id": "p-1", "title": "标题", "body": "正文。", "category": "科技"}\n', encoding="utf-8")
     pipeline.ingest_paths(engine, [path], settings)
-    article = pipeline.article_id("p-1")
-    now = datetime(2018, 11, 10, 12, 0, tzinfo=timezone.utc)
+    article = articles.article_id("p-1")
+    now = datetime(2018, 11, 10, 12, 0, tzinfo=UTC)
     with writing(engine) as connection:
         for hours in (30, 20, 3, 0.5):
             at = now - timedelta(hours=hours)
@@ -224,9 +234,11 @@ def test_old_repeat_check_rows_are_pruned(engine, settings, tmp_path):
         assert engagement.prune_clients(connection, now, limit=2) == 2 + 1
         assert engagement.prune_clients(connection, now, limit=2) == 1
     with engine.connect() as connection:
+
         def ages(table) -> list[float]:
             stored = connection.execute(sa.select(table.c.counted_at)).scalars()
             return sorted((now - at).total_seconds() / 3600 for at in stored)
+
         assert ages(view_clients) == [0.5]  # a view repeats within the hour
         assert ages(share_clients) == [0.5, 3, 20]  # a share repeats within the day
     with writing(engine) as connection:
@@ -235,24 +247,28 @@ def test_old_repeat_check_rows_are_pruned(engine, settings, tmp_path):
 
 def test_a_client_counts_at_most_its_hourly_budget_of_shares(engine, settings, tmp_path):
     from zixun import pipeline
-    from zixun.store import engagement, writing
+    from zixun.store import articles, engagement, writing
 
     path = tmp_path / "many.jsonl"
-    path.write_text("".join(f'{{"id": "s-{i}", "title": "标题{i}", "body": "正文{i}。"}}\n' for i in range(25)),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(f'{{"id": "s-{i}", "title": "标题{i}", "body": "正文{i}。"}}\n' for i in range(25)), encoding="utf-8"
+    )
     pipeline.ingest_paths(engine, [path], settings)
-    now = datetime(2018, 11, 10, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2018, 11, 10, 12, 0, tzinfo=UTC)
     with writing(engine) as connection:
-        spree = [engagement.record_share(connection, pipeline.article_id(f"s-{i}"), now + timedelta(seconds=i), "one")
-                 for i in range(25)]
+        spree = [
+            engagement.record_share(connection, articles.article_id(f"s-{i}"), now + timedelta(seconds=i), "one")
+            for i in range(25)
+        ]
         assert spree == [True] * engagement.SHARE_BUDGET + [False] * (25 - engagement.SHARE_BUDGET)
         later = now + engagement.BUDGET_WINDOW + timedelta(seconds=30)
-        assert engagement.record_share(connection, pipeline.article_id("s-24"), later, "one")  # a new hour
-        assert engagement.record_share(connection, pipeline.article_id("s-0"), later, "one") is False  # same day
-        assert engagement.record_share(connection, pipeline.article_id("s-0"), now, "another")
+        assert engagement.record_share(connection, articles.article_id("s-24"), later, "one")  # a new hour
+        assert engagement.record_share(connection, articles.article_id("s-0"), later, "one") is False  # same day
+        assert engagement.record_share(connection, articles.article_id("s-0"), now, "another")
 
 
 # --- headers, memory, redirects -----------------------------------------------------------------
+
 
 def test_oversized_headers_are_refused(served, article_ids):
     _server, web = served
@@ -283,9 +299,14 @@ def test_the_bot_check_keeps_no_copy_of_long_agents():
     assert after - before < 200_000, f"{after - before} bytes kept for 40 agents of 100 kB"
 
 
-@pytest.mark.parametrize("path, location", [
-    ("/api/home/", "/api/home"), ("/articles/?page=2", "/articles?page=2"), ("/hot//", "/hot"),
-])
+@pytest.mark.parametrize(
+    "path, location",
+    [
+        ("/api/home/", "/api/home"),
+        ("/articles/?page=2", "/articles?page=2"),
+        ("/hot//", "/hot"),
+    ],
+)
 def test_slash_redirects_never_name_the_request_host(served, path, location):
     _server, web = served
     response = web.get(path, headers={"host": "evil.example"})
@@ -302,6 +323,7 @@ def test_no_slash_redirect_leaves_the_site(served, path):
 
 
 # --- a real browser -----------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_the_share_button_counts_in_chromium(tmp_path):

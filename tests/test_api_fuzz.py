@@ -1,13 +1,14 @@
 """The JSON API fuzzed against its own OpenAPI schema (schemathesis): no 5xx, answers that match the schema."""
+
 from __future__ import annotations
 
 import hypothesis
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import positive_data_acceptance
-
 from conftest import postgres_schema_url
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from web_server import FakeClock, fill_store
+
 from zixun.settings import Settings
 from zixun.web.app import create_app
 
@@ -42,8 +43,14 @@ def test_api_conforms_to_its_schema_and_never_fails(api_schema, mode):
     """Valid requests get answers matching the schema; invalid ones a 4xx; none a 5xx."""
     for operation in _operations(api_schema):
         # a bounded, repeatable run: the same ~25 examples per operation and store every time
-        @hypothesis.settings(max_examples=25, derandomize=True, deadline=None, database=None,
-                             suppress_health_check=list(hypothesis.HealthCheck), phases=[hypothesis.Phase.generate])
+        @hypothesis.settings(
+            max_examples=25,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            phases=[hypothesis.Phase.generate],
+        )
         @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
         def check(case):
             # since after until is valid by type but refused (422) by meaning, which no schema can say

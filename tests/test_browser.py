@@ -2,6 +2,7 @@
 
 Screenshots of each step are saved in artifacts/browser/ (desktop and phone sizes).
 """
+
 from __future__ import annotations
 
 import os
@@ -9,16 +10,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from web_server import FakeClock, fill_store, live_server
+
 from zixun.settings import Settings
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 

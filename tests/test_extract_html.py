@@ -1,4 +1,5 @@
 """HTML extraction on real captured Chinese news pages: per-page checks, encodings, broken input, a quality gate."""
+
 from __future__ import annotations
 
 import re
@@ -6,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from zixun.evaluate.extraction import Reading, evaluate, load_cases, same_minute, same_title
 from zixun.ingest.chrome import heading_label, is_boilerplate
 from zixun.ingest.encoding import decode_bytes
 from zixun.ingest.html import extract_html, looks_like_html
 from zixun.ingest.layout import parse_page
-from zixun.ingest.quality import Reading, evaluate, load_cases, same_minute, same_title
 from zixun.models import IngestError
 
 PAGES = Path(__file__).parent / "data" / "pages"
@@ -25,7 +26,7 @@ FLOORS = {
     "dev": {"body_f1": 0.98, "title": 0.95, "time": 0.95, "byline": 0.95},
     "test": {"body_f1": 0.97, "title": 0.95, "time": 0.95, "byline": 0.95},
     "test2": {"body_f1": 0.97, "title": 0.92, "time": 0.92, "byline": 0.92},
-    "test3": {"body_f1": 0.97, "title": 0.95, "time": 0.95, "byline": 0.95},   # one page so far
+    "test3": {"body_f1": 0.97, "title": 0.95, "time": 0.95, "byline": 0.95},  # one page so far
     # 12 pages from sources no fixture came from before: measured once with gold frozen (F1 0.982, title 1.00,
     # time 0.92, byline 0.18), then tuned on (see PROVENANCE.md). One miss costs 0.08-0.09, so the rate floors
     # leave room for exactly one.
@@ -64,8 +65,9 @@ def test_page_title_time_and_byline(case):
         assert gold["source"] in (article.source or ""), article.source
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if {"comments", "views", "url", "original"} & c.gold.keys()],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if {"comments", "views", "url", "original"} & c.gold.keys()], ids=lambda c: c.name
+)
 def test_page_counters_url_and_original_marker(case):
     article, gold = _extract(case), case.gold
     for name in ("comments", "views", "url"):
@@ -82,16 +84,24 @@ def test_related_lists_are_reported_as_discarded_chrome():
     assert "作者最新文章" in labels or "最新文章" in labels
 
 
-@pytest.mark.parametrize(("variant", "original"), [
-    ("zsnews-1.gbk-nocharset.html", "zsnews-1.html"),         # GBK bytes, no declaration at all
-    ("stcn-1.gb18030-says-utf8.html", "stcn-1.html"),         # GB18030 bytes, the page claims utf-8
-    ("shanxi-1.gb2312.html", "shanxi-1.html"),                # declared gb2312, decoded as its superset gb18030
-])
+@pytest.mark.parametrize(
+    ("variant", "original"),
+    [
+        ("zsnews-1.gbk-nocharset.html", "zsnews-1.html"),  # GBK bytes, no declaration at all
+        ("stcn-1.gb18030-says-utf8.html", "stcn-1.html"),  # GB18030 bytes, the page claims utf-8
+        ("shanxi-1.gb2312.html", "shanxi-1.html"),  # declared gb2312, decoded as its superset gb18030
+    ],
+)
 def test_gb_encoded_pages_extract_like_their_utf8_capture(variant, original):
     text = decode_bytes((PAGES / variant).read_bytes(), variant)
     assert looks_like_html(text)
     got, want = extract_html(text, variant), extract_html((PAGES / original).read_text(encoding="utf-8"), original)
-    assert (got.title, got.body, got.published_at, got.source) == (want.title, want.body, want.published_at, want.source)
+    assert (got.title, got.body, got.published_at, got.source) == (
+        want.title,
+        want.body,
+        want.published_at,
+        want.source,
+    )
 
 
 def test_big5_page_without_charset_is_not_read_as_gb18030():
@@ -119,7 +129,7 @@ def test_bom_and_bad_bytes():
 
 def test_page_cut_mid_article_still_extracts_what_is_there():
     full = (PAGES / "njxfhn-1.html").read_text(encoding="utf-8")
-    cut = full[: full.index("“涉黑”、“洗钱”") + 30]   # ends inside a paragraph, tags left open
+    cut = full[: full.index("“涉黑”、“洗钱”") + 30]  # ends inside a paragraph, tags left open
     article = extract_html(cut, "cut.html")
     assert article.title.endswith("冒充公检法电诈团伙被端")
     assert article.body[0].startswith("冒充银行经理来电骗事主")
@@ -150,8 +160,12 @@ def test_looks_like_html_tells_pages_from_dumps_and_jsonl():
 @pytest.mark.parametrize("split", ["dev", "test", "test2", "test3", "heldout", None])
 def test_quality_gate(split):
     report = evaluate(_reading, load_cases(PAGES, split))
-    measured = {"body_f1": report.body_f1, "title": report.title_rate, "time": report.time_rate,
-                "byline": report.byline_rate}
+    measured = {
+        "body_f1": report.body_f1,
+        "title": report.title_rate,
+        "time": report.time_rate,
+        "byline": report.byline_rate,
+    }
     floors = FLOORS[split]
     failing = {name: round(value, 3) for name, value in measured.items() if value < floors[name]}
     assert not failing, f"split {split}: below the pinned floors {floors}: {failing}"
@@ -187,7 +201,9 @@ def test_promotions_and_reprint_notices_are_chrome_but_sentences_about_them_are_
 
 
 def test_boxes_squeezed_to_zero_size_are_not_read():
-    page = ('<html><body><h1>标题</h1><div style="height:0px; overflow:hidden;"><span>作者：</span>'
-            '<span>责任编辑：肖春芳</span></div><div style="height:0px;">占位的空白</div></body></html>')
+    page = (
+        '<html><body><h1>标题</h1><div style="height:0px; overflow:hidden;"><span>作者：</span>'
+        '<span>责任编辑：肖春芳</span></div><div style="height:0px;">占位的空白</div></body></html>'
+    )
     texts = [line.text for line in parse_page(page, "zero.html").lines]
     assert "占位的空白" in texts and not any("肖春芳" in text for text in texts)

@@ -1,29 +1,43 @@
 """Hot ranking with a fake clock: decay, 24 h / 7 d windows, bot and repeat-view filtering, categories."""
+
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from zixun import pipeline
 from zixun.rank.hot import hot_articles, hot_score
-from zixun.store import writing
+from zixun.store import articles, writing
 from zixun.store.engagement import record_comment, record_share, record_view, record_views
 
-NOW = datetime(2018, 11, 10, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2018, 11, 10, 12, 0, tzinfo=UTC)
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36"
 ARTICLES = [  # guid, category, hours before NOW it was published
-    ("a-sport-new", "体育", 2), ("b-sport-old", "体育", 20), ("c-tech", "科技", 3), ("d-tech-old", "科技", 60),
+    ("a-sport-new", "体育", 2),
+    ("b-sport-old", "体育", 20),
+    ("c-tech", "科技", 3),
+    ("d-tech-old", "科技", 60),
 ]
 
 
 @pytest.fixture
 def stored(engine, settings, tmp_path):
     path = tmp_path / "hot.jsonl"
-    lines = [json.dumps({"id": guid, "title": f"标题{guid}", "body": f"正文{guid}，一些内容。", "category": cat,
-                         "published_at": (NOW - timedelta(hours=hours)).isoformat()}, ensure_ascii=False)
-             for guid, cat, hours in ARTICLES]
+    lines = [
+        json.dumps(
+            {
+                "id": guid,
+                "title": f"标题{guid}",
+                "body": f"正文{guid}，一些内容。",
+                "category": cat,
+                "published_at": (NOW - timedelta(hours=hours)).isoformat(),
+            },
+            ensure_ascii=False,
+        )
+        for guid, cat, hours in ARTICLES
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
     pipeline.ingest_paths(engine, [path], settings)
     return engine
@@ -31,11 +45,11 @@ def stored(engine, settings, tmp_path):
 
 def _views(engine, guid, count, at, prefix="client"):
     with engine.begin() as connection:
-        return [record_view(connection, pipeline.article_id(guid), f"{prefix}{i}", BROWSER, at) for i in range(count)]
+        return [record_view(connection, articles.article_id(guid), f"{prefix}{i}", BROWSER, at) for i in range(count)]
 
 
 def test_a_batch_counts_what_one_by_one_recording_counts(stored):
-    a, c = pipeline.article_id("a-sport-new"), pipeline.article_id("c-tech")
+    a, c = articles.article_id("a-sport-new"), articles.article_id("c-tech")
     hours = [3, 2.9, 1.95, 1.9, 0.5, 0.1]  # for one reader: counted at 3, 1.95, 0.5 hours before NOW
     views = [(a, "reader", BROWSER, NOW - timedelta(hours=h)) for h in reversed(hours)]  # out of order
     views += [(c, "reader", BROWSER, NOW), (c, "bot", "curl/8.0", NOW), ("no-such-id", "reader", BROWSER, NOW)]
@@ -51,7 +65,7 @@ def test_a_batch_counts_what_one_by_one_recording_counts(stored):
 
 def test_concurrent_view_writers_lose_nothing(stored):
     """Several writers at once (as uvicorn workers are) wait for each other instead of failing."""
-    article = pipeline.article_id("c-tech")
+    article = articles.article_id("c-tech")
     errors = []
 
     def write(worker: int) -> None:
@@ -62,6 +76,7 @@ def test_concurrent_view_writers_lose_nothing(stored):
                     record_views(connection, [(article, f"w{worker}-{batch}-{i}", BROWSER, NOW) for i in range(20)])
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
+
     threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
     for thread in threads:
         thread.start()
@@ -107,9 +122,11 @@ def test_windows_count_only_their_engagement(stored):
 
 
 def test_bots_and_repeat_views_within_an_hour_are_not_counted(stored):
-    article = pipeline.article_id("c-tech")
+    article = articles.article_id("c-tech")
     with stored.begin() as connection:
-        assert record_view(connection, article, "reader", "Googlebot/2.1 (+http://www.google.com/bot.html)", NOW) is False
+        assert (
+            record_view(connection, article, "reader", "Googlebot/2.1 (+http://www.google.com/bot.html)", NOW) is False
+        )
         assert record_view(connection, article, "reader", "", NOW) is False
         assert record_view(connection, article, "reader", BROWSER, NOW - timedelta(hours=3)) is True
         assert record_view(connection, article, "reader", BROWSER, NOW - timedelta(hours=2, minutes=1)) is False
@@ -129,7 +146,7 @@ def test_lists_per_category(stored):
 
 def test_explanation_states_the_figures(stored):
     _views(stored, "a-sport-new", 1234, NOW - timedelta(minutes=10))
-    article = pipeline.article_id("a-sport-new")
+    article = articles.article_id("a-sport-new")
     with stored.begin() as connection:
         for _ in range(56):
             record_comment(connection, article, NOW - timedelta(minutes=5))
@@ -146,8 +163,15 @@ def test_unknown_article_is_refused(stored):
 
 def test_ingested_counters_count_at_publish_time(engine, settings, tmp_path):
     path = tmp_path / "counted.jsonl"
-    record = {"id": "feed-1", "title": "有阅读数的文章", "body": "正文。", "category": "科技", "views": 900,
-              "comments": 12, "published_at": (NOW - timedelta(hours=5)).isoformat()}
+    record = {
+        "id": "feed-1",
+        "title": "有阅读数的文章",
+        "body": "正文。",
+        "category": "科技",
+        "views": 900,
+        "comments": 12,
+        "published_at": (NOW - timedelta(hours=5)).isoformat(),
+    }
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     pipeline.ingest_paths(engine, [path], settings)
     pipeline.ingest_paths(engine, [path], settings)  # a second run must not count them again

@@ -1,21 +1,31 @@
 """An article's id cannot be taken over by another article whose guid (set by its source) equals that id."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-
 from web_server import live_server
+
 from zixun import pipeline
-from zixun.pipeline import article_id
 from zixun.settings import Settings
 from zixun.store import articles
+from zixun.store.articles import article_id
 
-VICTIM = {"id": "victim-guid", "title": "湖人队主场击败勇士队", "body": "詹姆斯得到三十分，湖人队主场获胜。",
-          "category": "体育"}
+VICTIM = {
+    "id": "victim-guid",
+    "title": "湖人队主场击败勇士队",
+    "body": "詹姆斯得到三十分，湖人队主场获胜。",
+    "category": "体育",
+}
 VICTIM_ID = article_id(VICTIM["id"])
 # a feed controlled by an attacker sets its item's guid to the victim's internal id
-ATTACKER = {"id": VICTIM_ID, "title": "劫持者的文章标题", "body": "这篇文章想占用别人的网址和计数。", "category": "体育"}
+ATTACKER = {
+    "id": VICTIM_ID,
+    "title": "劫持者的文章标题",
+    "body": "这篇文章想占用别人的网址和计数。",
+    "category": "体育",
+}
 
 
 @pytest.fixture(params=["victim first", "attacker first"])

@@ -1,5 +1,6 @@
 """Ingest in batches written by a background thread, related lists computed while it writes, and the
 faster text folding: the same results as one batch at a time, on SQLite and PostgreSQL."""
+
 import json
 import random
 import unicodedata
@@ -8,10 +9,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from zixun import pipeline, rank
-from zixun.store import articles as stored
-from zixun.store import related as lists
-from zixun.store.schema import term_df
+from zixun import pipeline
+from zixun.rank import related
+from zixun.store import articles, related_lists, schema
 from zixun.text.normalize import nfkc
 
 SAMPLE = Path(__file__).resolve().parents[1] / "zixun" / "data" / "sample.jsonl"
@@ -25,12 +25,12 @@ def _write(path: Path, records: list[dict]) -> Path:
 
 def _stored_df(engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return {term: df for term, df in connection.execute(sa.select(term_df)) if df}
+        return {term: df for term, df in connection.execute(sa.select(schema.term_df)) if df}
 
 
 def _df_of_stored_articles(engine) -> dict[str, int]:
     with engine.connect() as connection:
-        counts = Counter(t for row in connection.execute(sa.select(stored.articles.c.candidates)) for t in row[0])
+        counts = Counter(t for row in connection.execute(sa.select(schema.articles.c.candidates)) for t in row[0])
     return dict(counts)
 
 
@@ -43,8 +43,8 @@ def test_an_article_repeated_across_small_batches_ends_as_its_last_version(engin
     summary = pipeline.ingest_paths(engine, [_write(tmp_path / "a.jsonl", records)], small)
     assert (summary.new, summary.updated, summary.skipped) == (25, 1, 1)
     with engine.connect() as connection:
-        assert stored.count(connection) == 25
-        assert stored.get(connection, "story").body == [changed["body"]]
+        assert articles.count(connection) == 25
+        assert articles.get(connection, "story").body == [changed["body"]]
     # the df kept batch by batch is the df of what is stored
     assert _stored_df(engine) == _df_of_stored_articles(engine)
 
@@ -58,13 +58,13 @@ def test_lists_computed_while_writing_equal_a_refresh_from_the_committed_store(e
     summary = pipeline.ingest_paths(engine, [_write(tmp_path / "new.jsonl", later)], settings)
     assert (summary.new, summary.updated) == (len(RECORDS) - half, 1)
     with engine.connect() as connection:
-        planned = dict(lists.all_lists(connection))
-        ids = [stored.get(connection, r["id"]).id for r in later]
+        planned = dict(related_lists.all_lists(connection))
+        ids = [articles.get(connection, r["id"]).id for r in later]
     with engine.begin() as connection:  # the same articles again, now from the committed store
-        connection.execute(lists.related_done.delete().where(lists.related_done.c.article_id.in_(ids)))
-    assert rank.refresh(engine).computed == len(ids)
+        connection.execute(schema.related_done.delete().where(schema.related_done.c.article_id.in_(ids)))
+    assert related.refresh(engine).computed == len(ids)
     with engine.connect() as connection:
-        assert dict(lists.all_lists(connection)) == planned
+        assert dict(related_lists.all_lists(connection)) == planned
     assert any(planned.values())
 
 
@@ -72,7 +72,15 @@ def test_fast_nfkc_is_unicode_nfkc():
     texts = [r["title"] + "\n" + r["body"] for r in RECORDS]
     assert [nfkc(t) for t in texts] == [unicodedata.normalize("NFKC", t) for t in texts]
     # full-width forms, compatibility characters, and sequences that compose only after mapping
-    alphabet = list("ＧＰＴ－４ｏ，。！？　①㎡…ﬁｶﾞﾊﾟ") + ["e", "\u0301", "\u0308", "\u1100", "\u1161", "\u11a8", "\U0001d400"]
+    alphabet = list("ＧＰＴ－４ｏ，。！？　①㎡…ﬁｶﾞﾊﾟ") + [
+        "e",
+        "\u0301",
+        "\u0308",
+        "\u1100",
+        "\u1161",
+        "\u11a8",
+        "\U0001d400",
+    ]
     rng = random.Random(7)
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 6)))

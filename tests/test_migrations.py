@@ -1,4 +1,5 @@
 """The migrations are frozen history: they import no live code, build what the models describe, and go down and up."""
+
 import ast
 import importlib
 import pkgutil
@@ -12,7 +13,6 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 
 import zixun.store
-from zixun.search import backends
 from zixun.store import migrate, schema, writing
 
 MIGRATIONS = Path(zixun.store.__file__).with_name("migrations")
@@ -23,7 +23,11 @@ ALLOWED_IMPORTS = {"alembic", "sqlalchemy"} | set(sys.stdlib_module_names)
 # What the migrated database holds that the models rightly leave out, and why.
 IGNORED_TABLES = {
     # SQLite: the FTS5 index and its shadow tables; queries name it with sa.table() in search.backends
-    "articles_fts", "articles_fts_config", "articles_fts_data", "articles_fts_docsize", "articles_fts_idx",
+    "articles_fts",
+    "articles_fts_config",
+    "articles_fts_data",
+    "articles_fts_docsize",
+    "articles_fts_idx",
 }
 IGNORED_COLUMNS = {
     # SQLite: the generated facet words (migration 0006), read only through the FTS5 index
@@ -37,13 +41,13 @@ IGNORED_NULLABLE = {("sqlite", "search_facets", "n")}
 
 
 def _models() -> sa.MetaData:
-    """Every table the code queries: schema.metadata (with the tables store modules add to it) and search_facets."""
+    """Every table the code queries: schema.metadata (store modules are imported, so a table one of them added
+    to it would be compared too; tests/test_layout.py keeps every table in schema.py)."""
     for module in pkgutil.iter_modules(zixun.store.__path__, "zixun.store."):
         importlib.import_module(module.name)
     models = sa.MetaData()
-    for metadata in (schema.metadata, backends.search_facets.metadata):
-        for table in metadata.tables.values():
-            table.to_metadata(models)
+    for table in schema.metadata.tables.values():
+        table.to_metadata(models)
     return models
 
 
@@ -62,8 +66,11 @@ def _differences(engine: sa.Engine) -> list[tuple]:
         context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": _include})
         found = compare_metadata(context, _models())
     flat = [change for diff in found for change in (diff if isinstance(diff, list) else [diff])]
-    return [change for change in flat
-            if not (change[0] == "modify_nullable" and (engine.dialect.name, change[2], change[3]) in IGNORED_NULLABLE)]
+    return [
+        change
+        for change in flat
+        if not (change[0] == "modify_nullable" and (engine.dialect.name, change[2], change[3]) in IGNORED_NULLABLE)
+    ]
 
 
 def _downgrade(engine: sa.Engine, revision: str) -> None:
@@ -78,19 +85,25 @@ def _schema(engine: sa.Engine) -> list[tuple]:
     """Every table, column, index, trigger and function of the database, as its DDL or catalog entry."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
-            return [tuple(row) for row in connection.exec_driver_sql(
-                "SELECT type, name, sql FROM sqlite_master ORDER BY type, name")]
-        return [tuple(row) for row in connection.exec_driver_sql(
-            "SELECT 'column', table_name || '.' || column_name, data_type || ' ' || is_nullable || ' ' || "
-            "coalesce(column_default, '') || coalesce(generation_expression, '') "
-            "FROM information_schema.columns WHERE table_schema = current_schema() "
-            "UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-            "UNION ALL SELECT 'trigger', t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
-            "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
-            "AND c.relnamespace = current_schema()::regnamespace "
-            "UNION ALL SELECT 'function', proname, prosrc FROM pg_proc "
-            "WHERE pronamespace = current_schema()::regnamespace "
-            "ORDER BY 1, 2")]
+            return [
+                tuple(row)
+                for row in connection.exec_driver_sql("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+            ]
+        return [
+            tuple(row)
+            for row in connection.exec_driver_sql(
+                "SELECT 'column', table_name || '.' || column_name, data_type || ' ' || is_nullable || ' ' || "
+                "coalesce(column_default, '') || coalesce(generation_expression, '') "
+                "FROM information_schema.columns WHERE table_schema = current_schema() "
+                "UNION ALL SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                "UNION ALL SELECT 'trigger', t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
+                "AND c.relnamespace = current_schema()::regnamespace "
+                "UNION ALL SELECT 'function', proname, prosrc FROM pg_proc "
+                "WHERE pronamespace = current_schema()::regnamespace "
+                "ORDER BY 1, 2"
+            )
+        ]
 
 
 def test_no_migration_imports_live_code():
@@ -118,10 +131,16 @@ def test_a_missing_table_or_column_an_extra_column_and_a_changed_type_are_differ
         connection.exec_driver_sql("ALTER TABLE related ADD COLUMN note TEXT")
         connection.exec_driver_sql("ALTER TABLE related_done DROP COLUMN updated_at")
         connection.exec_driver_sql("ALTER TABLE related_done ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''")
-    found = {(c[0], c[1].name) if c[0] == "add_table" else (c[0], c[2], getattr(c[3], "name", c[3]))
-             for c in _differences(engine)}
-    assert found == {("add_table", "term_df"), ("add_column", "related", "score"),
-                     ("remove_column", "related", "note"), ("modify_type", "related_done", "updated_at")}
+    found = {
+        (c[0], c[1].name) if c[0] == "add_table" else (c[0], c[2], getattr(c[3], "name", c[3]))
+        for c in _differences(engine)
+    }
+    assert found == {
+        ("add_table", "term_df"),
+        ("add_column", "related", "score"),
+        ("remove_column", "related", "note"),
+        ("modify_type", "related_done", "updated_at"),
+    }
 
 
 def test_migrations_go_down_to_nothing_and_up_to_the_same_schema(engine):

@@ -1,4 +1,5 @@
 """Text page dumps: the seed page parses exactly, and portal chrome never reaches the body."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -59,7 +60,9 @@ def test_other_portals_chrome_and_labelled_counters():
     assert Discarded("boilerplate", 1) in article.discarded
 
 
-@pytest.mark.parametrize("text, reason", [("", "no text"), ("  \n\n", "no text"), ("只有标题\n作者\n", "no article body")])
+@pytest.mark.parametrize(
+    "text, reason", [("", "no text"), ("  \n\n", "no text"), ("只有标题\n作者\n", "no article body")]
+)
 def test_page_without_body_is_refused_with_its_name(text, reason):
     with pytest.raises(IngestError) as error:
         extract_page(text, "bad.txt")

@@ -1,20 +1,19 @@
 """Related content: truly related (quality gate on held-out real news), never itself or a copy, [] rather
 than filler, and older lists refreshed when new articles arrive; on SQLite and PostgreSQL."""
+
 import json
 import os
 import random
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from zixun import pipeline
-from zixun.rank.evaluate import related_quality, split_of
+from zixun.evaluate.related import related_quality, split_of
 from zixun.rank.related import related_articles
 from zixun.settings import Settings
-from zixun.store import open_store
-from zixun.store import related as lists
-
-from conftest import SHARED
+from zixun.store import open_store, related_lists
 
 SAMPLE = Path(__file__).resolve().parents[1] / "zixun" / "data" / "sample.jsonl"
 RECORDS = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
@@ -64,20 +63,25 @@ def _related_guids(engine, guid, limit=10) -> list[str]:
 def test_related_never_holds_the_article_or_a_copy(engine, settings, tmp_path):
     original = RECORDS[0]
     copy = dict(original, id="copy-of-0")  # another outlet's exact repost
-    near = dict(original, id="near-copy-of-0", title=original["title"] + "（转载）",
-                body=original["body"].replace("，", ",", 3))
+    near = dict(
+        original, id="near-copy-of-0", title=original["title"] + "（转载）", body=original["body"].replace("，", ",", 3)
+    )
     pipeline.ingest_paths(engine, [_write(tmp_path, "a.jsonl", RECORDS + [copy, near])], settings)
     family = {original["id"], copy["id"], near["id"]}
     for guid in family:
         assert not family & set(_related_guids(engine, guid)), guid
     with engine.connect() as connection:
-        for guid, related in lists.all_lists(connection):
+        for guid, related in related_lists.all_lists(connection):
             assert guid not in related and len(related) == len(set(related))
 
 
 def test_article_without_a_real_neighbour_gets_nothing(engine, settings, tmp_path):
-    lonely = {"id": "lonely", "title": "量子色动力学中的胶子禁闭", "category": "科技",
-              "body": "格点量子色动力学计算表明，夸克与胶子在低能标下被禁闭于强子之内，渐近自由则在高能标成立。"}
+    lonely = {
+        "id": "lonely",
+        "title": "量子色动力学中的胶子禁闭",
+        "category": "科技",
+        "body": "格点量子色动力学计算表明，夸克与胶子在低能标下被禁闭于强子之内，渐近自由则在高能标成立。",
+    }
     pipeline.ingest_paths(engine, [_write(tmp_path, "b.jsonl", RECORDS + [lonely])], settings)
     assert _related_guids(engine, "lonely") == []
     # and the sample's own articles mostly do have neighbours (the threshold is not simply too high)
@@ -89,8 +93,12 @@ def test_a_new_article_enters_older_lists(engine, settings, tmp_path):
     pipeline.ingest_paths(engine, [_write(tmp_path, "c.jsonl", RECORDS)], settings)
     target = next(r for r in RECORDS if len(r["body"]) > 1200)
     half = target["body"][: len(target["body"]) // 2]
-    follow_up = {"id": "follow-up", "title": "追踪：" + target["title"][:8], "category": target["category"],
-                 "body": half + "\n" + RECORDS[1]["body"][:300]}
+    follow_up = {
+        "id": "follow-up",
+        "title": "追踪：" + target["title"][:8],
+        "category": target["category"],
+        "body": half + "\n" + RECORDS[1]["body"][:300],
+    }
     before = _related_guids(engine, target["id"])
     pipeline.ingest_paths(engine, [_write(tmp_path, "d.jsonl", [follow_up])], settings)
     assert "follow-up" not in before

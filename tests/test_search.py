@@ -1,23 +1,22 @@
 """Search over the same tokens on SQLite FTS5 and PostgreSQL tsvector: same matches, sensible ranking."""
+
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from conftest import postgres_schema_url
 
 import zixun.store
 from zixun import pipeline
 from zixun.search.backends import facet_word
 from zixun.search.query import Filters, _walk_pays, query_phrases, search
 from zixun.settings import Settings
-from zixun.store import migrate, open_store
-from zixun.store.schema import articles
+from zixun.store import migrate, open_store, schema
 from zixun.text.segment import segmenter
-
-from conftest import postgres_schema_url
 
 SAMPLE = Path(__file__).resolve().parents[1] / "zixun" / "data" / "sample.jsonl"
 RECORDS = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
@@ -50,7 +49,7 @@ def _write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def _stored_order(engine) -> dict[str, int]:
     with engine.connect() as connection:
-        return dict(connection.execute(sa.select(articles.c.guid, articles.c.n)).all())
+        return dict(connection.execute(sa.select(schema.articles.c.guid, schema.articles.c.n)).all())
 
 
 def test_two_character_words_are_found(loaded):
@@ -79,7 +78,7 @@ def test_filters_and_newest_sort(loaded):
 
 
 def test_date_range_keeps_exactly_the_matches_inside_it(loaded):
-    since, until = datetime(2018, 10, 25, tzinfo=timezone.utc), datetime(2018, 11, 5, tzinfo=timezone.utc)
+    since, until = datetime(2018, 10, 25, tzinfo=UTC), datetime(2018, 11, 5, tzinfo=UTC)
     everything = _search(loaded, "中国", limit=1000).hits
     inside = _search(loaded, "中国", limit=1000, filters=Filters(since=since, until=until))
     expected = {h.article.guid for h in everything if since <= h.article.published_at < until}
@@ -89,19 +88,21 @@ def test_date_range_keeps_exactly_the_matches_inside_it(loaded):
 
 FILTERS = [
     Filters(category="科技"),
-    Filters(category="体育", since=datetime(2018, 10, 28, 12, tzinfo=timezone.utc)),  # a range across months
+    Filters(category="体育", since=datetime(2018, 10, 28, 12, tzinfo=UTC)),  # a range across months
     Filters(until=datetime(2018, 11, 1, 3, tzinfo=timezone(timedelta(hours=8)))),  # open start, another zone
-    Filters(since=datetime(2018, 10, 29, 16, tzinfo=timezone.utc), until=datetime(2018, 11, 3, tzinfo=timezone.utc)),
-    Filters(since=datetime(2000, 1, 1, tzinfo=timezone.utc), until=datetime(2030, 1, 1, tzinfo=timezone.utc)),
+    Filters(since=datetime(2018, 10, 29, 16, tzinfo=UTC), until=datetime(2018, 11, 3, tzinfo=UTC)),
+    Filters(since=datetime(2000, 1, 1, tzinfo=UTC), until=datetime(2030, 1, 1, tzinfo=UTC)),
     Filters(category="不存在的分类"),
 ]
 
 
 def _keeps(filters: Filters, article) -> bool:
-    return ((filters.category is None or article.category == filters.category)
-            and (filters.source is None or article.source == filters.source)
-            and (filters.since is None or article.published_at >= filters.since)
-            and (filters.until is None or article.published_at < filters.until))
+    return (
+        (filters.category is None or article.category == filters.category)
+        and (filters.source is None or article.source == filters.source)
+        and (filters.since is None or article.published_at >= filters.since)
+        and (filters.until is None or article.published_at < filters.until)
+    )
 
 
 @pytest.mark.parametrize("sort", ["relevance", "newest"])
@@ -119,8 +120,9 @@ def test_filtered_pages_hold_exactly_the_matches_that_pass_the_filters(loaded, s
             assert sorted(h.article.guid for h in hits) == sorted(a.guid for a in expected), (query, filters)
             assert _search(loaded, query, filters=filters, sort=sort).total == len(expected)
             if sort == "newest":
-                assert [h.article.guid for h in hits] == [a.guid for a in sorted(
-                    expected, key=lambda a: (a.published_at, order[a.guid]), reverse=True)], (query, filters)
+                assert [h.article.guid for h in hits] == [
+                    a.guid for a in sorted(expected, key=lambda a: (a.published_at, order[a.guid]), reverse=True)
+                ], (query, filters)
     assert [filters for filters, count in kept.items() if not count] == [Filters(category="不存在的分类")]
 
 
@@ -134,8 +136,16 @@ def test_both_newest_first_plans_are_exercised(loaded):
 def test_newest_first_breaks_ties_by_storage_order_on_both_plans(engine, settings, tmp_path, others):
     # twelve articles published at the same minute: the most recently stored comes first, whether the
     # matches are dense (the publish-time index is walked) or sparse among the others (they are sorted)
-    same = [{"id": f"tie-{i}", "title": f"同一时刻的消息{i}", "body": f"蝴蝶兰第{i}次开花。", "category": "健康",
-             "published_at": "2018-11-01T08:00:00+08:00"} for i in range(12)]
+    same = [
+        {
+            "id": f"tie-{i}",
+            "title": f"同一时刻的消息{i}",
+            "body": f"蝴蝶兰第{i}次开花。",
+            "category": "健康",
+            "published_at": "2018-11-01T08:00:00+08:00",
+        }
+        for i in range(12)
+    ]
     paths = [SAMPLE] if others else []
     pipeline.ingest_paths(engine, [*paths, _write_jsonl(tmp_path / "tie.jsonl", same)], settings)
     hits = _pages(engine, "蝴蝶兰", 5, sort="newest")
@@ -163,10 +173,10 @@ def test_every_match_is_on_one_page_exact_title_first_then_a_ranked_window(engin
     assert set(guids) == {h.article.guid for h in everything.hits} and guids[0] == "t-1"
     order = _stored_order(engine)
     newest = sorted(guids, key=order.get)[-20:]
-    ranked = hits[1:21 - titled_last]
+    ranked = hits[1 : 21 - titled_last]
     assert {h.article.guid for h in ranked} == set(newest) - {"t-1"}
     assert [h.score for h in ranked] == sorted((h.score for h in ranked), reverse=True)
-    older = [order[g] for g in guids[21 - titled_last:]]
+    older = [order[g] for g in guids[21 - titled_last :]]
     assert older == sorted(older, reverse=True) and max(older) < order[newest[0]]
 
 
@@ -178,22 +188,28 @@ def test_filters_follow_updates_and_deletes(engine, settings, tmp_path):
     pipeline.ingest_paths(engine, [_write_jsonl(tmp_path / "b.jsonl", [moved])], settings)
     assert _search(engine, "詹姆斯", filters=Filters(category="体育")).total == 0
     assert [h.article.guid for h in _search(engine, "詹姆斯", filters=Filters(category="娱乐")).hits] == ["g-1"]
-    october = Filters(since=datetime(2018, 10, 1, tzinfo=timezone.utc), until=datetime(2018, 11, 1, tzinfo=timezone.utc))
+    october = Filters(since=datetime(2018, 10, 1, tzinfo=UTC), until=datetime(2018, 11, 1, tzinfo=UTC))
     assert _search(engine, "詹姆斯", filters=october).total == 0
     with engine.begin() as connection:
-        connection.execute(articles.update().where(articles.c.guid == "g-1")
-                           .values(published_at=datetime(2018, 10, 9, tzinfo=timezone.utc)))
+        connection.execute(
+            schema.articles.update()
+            .where(schema.articles.c.guid == "g-1")
+            .values(published_at=datetime(2018, 10, 9, tzinfo=UTC))
+        )
     assert [h.article.guid for h in _search(engine, "詹姆斯", filters=october, sort="newest").hits] == ["g-1"]
     with engine.begin() as connection:
-        connection.execute(articles.delete().where(articles.c.guid == "g-1"))
+        connection.execute(schema.articles.delete().where(schema.articles.c.guid == "g-1"))
     assert _search(engine, "詹姆斯", filters=Filters(category="娱乐")).total == 0
     assert _search(engine, "詹姆斯").total == 0
 
 
 def test_search_index_migration_goes_down_and_up_on_a_filled_store(loaded):
     def results():
-        return {q: [h.article.guid for h in _search(loaded, q, limit=1000, filters=Filters(category="科技")).hits]
-                for q in QUERIES}
+        return {
+            q: [h.article.guid for h in _search(loaded, q, limit=1000, filters=Filters(category="科技")).hits]
+            for q in QUERIES
+        }
+
     before = results()
     config = Config()
     config.set_main_option("script_location", str(Path(zixun.store.__file__).with_name("migrations")))

@@ -1,4 +1,5 @@
 """Every setting is documented: a field without a description or a README row fails here."""
+
 from pathlib import Path
 
 from zixun.settings import Settings

@@ -1,12 +1,12 @@
 """Ingest into the store, on SQLite and PostgreSQL: new, updated in place, skipped, refused."""
+
 import json
-import shutil
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from zixun import pipeline
-from zixun.store import articles as stored
+from zixun.store import articles
 
 SAMPLE = Path(__file__).resolve().parents[1] / "zixun" / "data" / "sample.jsonl"
 
@@ -18,7 +18,7 @@ def _write_jsonl(path: Path, records: list[dict]) -> Path:
 
 def _count(engine) -> int:
     with engine.connect() as connection:
-        return stored.count(connection)
+        return articles.count(connection)
 
 
 def test_sample_and_seed_page_are_stored_with_their_fields(engine, settings, seed_page):
@@ -26,12 +26,12 @@ def test_sample_and_seed_page_are_stored_with_their_fields(engine, settings, see
     assert (summary.new, summary.failed) == (301, [])
     with engine.connect() as connection:
         first = json.loads(SAMPLE.read_text(encoding="utf-8").splitlines()[0])
-        article = stored.get(connection, first["id"])
+        article = articles.get(connection, first["id"])
         assert article.title == first["title"] and article.category == first["category"]
         assert article.published_at.utcoffset() is not None
         assert article.keywords and article.summary and article.summary in article.body[0]
-        seed = next(a for a in stored.iterate(connection) if a.declared_original)
-        assert seed.id.isalnum() and stored.get(connection, seed.id).guid == seed.guid
+        seed = next(a for a in articles.iterate(connection) if a.declared_original)
+        assert seed.id.isalnum() and articles.get(connection, seed.id).guid == seed.guid
     assert seed.author == "创始人" and len(seed.body) == 16 and seed.comments == 0
 
 
@@ -40,37 +40,41 @@ def test_same_guid_updates_in_place_and_unchanged_is_skipped(engine, settings, t
     path = _write_jsonl(tmp_path / "a.jsonl", [record])
     assert pipeline.ingest_paths(engine, [path], settings).new == 1
     with engine.connect() as connection:
-        first_id = stored.get(connection, "g-1").id
+        first_id = articles.get(connection, "g-1").id
     assert pipeline.ingest_paths(engine, [path], settings).skipped == 1
     _write_jsonl(path, [{**record, "body": "詹姆斯得到40分，湖人队赢球。"}])
     summary = pipeline.ingest_paths(engine, [path], settings)
     assert (summary.new, summary.updated) == (0, 1)
     with engine.connect() as connection:
-        article = stored.get(connection, "g-1")
+        article = articles.get(connection, "g-1")
         assert article.id == first_id and article.body == ["詹姆斯得到40分，湖人队赢球。"]
-        assert stored.count(connection) == 1
+        assert articles.count(connection) == 1
 
 
 def test_bad_files_and_bad_lines_fail_alone(engine, settings, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("inputs")
-    good = _write_jsonl(tmp_path / "good.jsonl", [{"id": "ok", "title": "好文章", "body": "正文。"}])
+    _write_jsonl(tmp_path / "good.jsonl", [{"id": "ok", "title": "好文章", "body": "正文。"}])
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"id": "b1", "title": "一", "body": "正文。"}\n{"id": "b2", "title": \n', encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.html").write_bytes(bytes(range(256)) * 40)
-    (tmp_path / "huge.html").write_bytes(b"<html><body><p>" + "大".encode() * (50_000_000 // 3) + b"</p></body></html>")  # 50 MB
+    (tmp_path / "huge.html").write_bytes(
+        b"<html><body><p>" + "大".encode() * (50_000_000 // 3) + b"</p></body></html>"
+    )  # 50 MB
     summary = pipeline.ingest_paths(engine, [tmp_path], settings)
     reasons = {Path(e.source.split(" line ")[0]).name: e.reason for e in summary.failed}
     assert set(reasons) == {"broken.jsonl", "empty.txt", "binary.html", "huge.html"}
     assert "not valid JSON" in reasons["broken.jsonl"]
     assert "limit" in reasons["huge.html"]
-    assert summary.new == 2   # a bad line of a JSONL file fails alone: b1 is stored
+    assert summary.new == 2  # a bad line of a JSONL file fails alone: b1 is stored
     with engine.connect() as connection:
-        assert sorted(a.guid for a in stored.iterate(connection)) == ["b1", "ok"]
+        assert sorted(a.guid for a in articles.iterate(connection)) == ["b1", "ok"]
 
 
 def test_reindex_applies_a_new_user_dictionary(engine, settings, tmp_path):
-    path = _write_jsonl(tmp_path / "a.jsonl", [{"id": "q", "title": "量子纠缠通信网开通", "body": "量子纠缠通信网今天开通。"}])
+    path = _write_jsonl(
+        tmp_path / "a.jsonl", [{"id": "q", "title": "量子纠缠通信网开通", "body": "量子纠缠通信网今天开通。"}]
+    )
     pipeline.ingest_paths(engine, [path], settings)
     extra = tmp_path / "dict.txt"
     extra.write_text("量子纠缠通信网 10 nz\n", encoding="utf-8")
@@ -79,4 +83,4 @@ def test_reindex_applies_a_new_user_dictionary(engine, settings, tmp_path):
     with engine.connect() as connection:
         row = connection.execute(sa.text("SELECT title_terms FROM articles")).scalar_one()
         assert "量子纠缠通信网" in row.split()
-        assert "量子纠缠通信网" in stored.get(connection, "q").keywords
+        assert "量子纠缠通信网" in articles.get(connection, "q").keywords

@@ -1,5 +1,4 @@
 """The Chinese text stage: one tokenizer, user dictionaries, keywords, entities, snippets."""
-from collections import Counter
 
 from zixun.text.analysis import analyze
 from zixun.text.keywords import keyword_candidates, top_keywords
@@ -43,7 +42,9 @@ def test_keywords_skip_numbers_and_prefer_rare_terms():
 
 
 def test_analysis_finds_people_and_places():
-    analysis = analyze(segmenter(), "王毅同鲁比奥通电话", ["中共中央政治局委员、外交部长王毅在北京同美国国务卿鲁比奥通电话。"])
+    analysis = analyze(
+        segmenter(), "王毅同鲁比奥通电话", ["中共中央政治局委员、外交部长王毅在北京同美国国务卿鲁比奥通电话。"]
+    )
     assert "王毅" in analysis.entities["people"] and "鲁比奥" in analysis.entities["people"]
     assert "北京" in analysis.entities["places"] or "美国" in analysis.entities["places"]
     assert "王毅" in analysis.title_terms.split()

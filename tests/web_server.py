@@ -1,4 +1,5 @@
 """A live portal for tests: uvicorn on a free 127.0.0.1 port in a thread, over a store holding the sample."""
+
 from __future__ import annotations
 
 import threading
@@ -49,13 +50,14 @@ class LiveServer:
 
     def __init__(self, settings: Settings, clock=None):
         self.app = create_app(settings, clock)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on",
-                                **UVICORN_OPTIONS)
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=0, log_level="warning", lifespan="on", **UVICORN_OPTIONS
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = ""
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         """Start serving and wait until the port answers."""
         self.thread.start()
         deadline = time.monotonic() + 60

@@ -1,4 +1,5 @@
 """Plain records that flow through the pipeline: what ingest extracts and what the store keeps."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -39,7 +40,7 @@ class Extracted:
     guid: str | None = None
     category: str | None = None
     discarded: list[Discarded] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)   # values the admission checks dropped, and why
+    notes: list[str] = field(default_factory=list)  # values the admission checks dropped, and why
 
 
 @dataclass
@@ -65,6 +66,6 @@ class Article:
     updated_at: datetime | None = None
 
 
-def jsonable(record) -> dict:
-    """A dataclass record as JSON-ready fields: datetimes in ISO 8601 with their offset."""
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items()}
+def jsonable(record, exclude: frozenset[str] | set[str] = frozenset()) -> dict:
+    """A dataclass record as JSON-ready fields (but those excluded): datetimes in ISO 8601 with their offset."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items() if k not in exclude}

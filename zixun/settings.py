@@ -1,4 +1,5 @@
 """The one Settings object, read from ZIXUN_* environment variables; nothing else reads os.environ."""
+
 from __future__ import annotations
 
 import re
@@ -21,13 +22,9 @@ class Settings(BaseSettings):
     user_dict: tuple[Path, ...] = Field(
         (), description="Extra jieba-format dictionaries (word [freq] [pos] per line), JSON list of paths."
     )
-    max_file_bytes: int = Field(
-        20_000_000, description="Inputs larger than this many bytes are refused with an error."
-    )
+    max_file_bytes: int = Field(20_000_000, description="Inputs larger than this many bytes are refused with an error.")
     ingest_batch: int = Field(500, description="Articles written per transaction during ingest.")
-    ingest_workers: int = Field(
-        0, description="Processes that segment text during ingest; 0 means one per CPU core."
-    )
+    ingest_workers: int = Field(0, description="Processes that segment text during ingest; 0 means one per CPU core.")
     keywords_per_article: int = Field(8, description="How many TF-IDF keywords each article keeps.")
     summary_chars: int = Field(120, description="Length budget of an article summary, in characters.")
     max_article_chars: int = Field(
@@ -43,8 +40,9 @@ class Settings(BaseSettings):
     display_timezone: str = Field("Asia/Shanghai", description="IANA time zone the portal shows times in.")
     page_size: int = Field(20, description="Articles per page in the portal's lists and search results.")
     hot_cache_seconds: float = Field(
-        30.0, description="How long the portal keeps a hot list, the category lists and assembled article pages in memory "
-        "(an expired one is still served, for as long again, while it is rebuilt in the background)."
+        30.0,
+        description="How long the portal keeps a hot list, the category lists and assembled article pages in memory "
+        "(an expired one is still served, for as long again, while it is rebuilt in the background).",
     )
     page_cache_entries: int = Field(
         20_000, description="Article pages whose rendered parts each web worker keeps in memory (0: none)."
@@ -59,12 +57,14 @@ class Settings(BaseSettings):
         0.5, description="Page views are queued and written in one transaction at most this often."
     )
     trusted_proxies: tuple[str, ...] = Field(
-        (), description="Addresses or networks (JSON list, e.g. [\"127.0.0.1\", \"10.0.0.0/8\"]) of the reverse "
-        "proxies in front of the portal: only from these is X-Forwarded-For believed about who the client is."
+        (),
+        description='Addresses or networks (JSON list, e.g. ["127.0.0.1", "10.0.0.0/8"]) of the reverse '
+        "proxies in front of the portal: only from these is X-Forwarded-For believed about who the client is.",
     )
     site_url: str | None = Field(
-        None, description="The portal's public origin (https://news.example.com): form and API posts must come "
-        "from it; unset, from the host they were sent to."
+        None,
+        description="The portal's public origin (https://news.example.com): form and API posts must come "
+        "from it; unset, from the host they were sent to.",
     )
     max_header_bytes: int = Field(
         16_384, description="Requests whose header names and values total more bytes than this are refused (431)."
@@ -84,6 +84,6 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an origin such as https://news.example.com")
         return value.rstrip("/") if value else None
 
-    def with_database(self, url: str | None) -> "Settings":
+    def with_database(self, url: str | None) -> Settings:
         """A copy pointing at another database (the CLI's --db), or self when url is None."""
         return self if url is None else self.model_copy(update={"database_url": url})

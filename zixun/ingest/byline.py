@@ -3,10 +3,12 @@
 Stage 6 of extract_html. Each reader takes the parsed Page and the text lines just before the body
 (the byline block) and just after it; metadata (meta tags, JSON-LD) is trusted first where it exists.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from itertools import pairwise
 
 import lxml.etree
 
@@ -17,43 +19,70 @@ from zixun.models import Extracted
 
 # Separators pages put between a byline word and its value: 作者：, 作者|, 作者︱ (U+FE31), 作者丨 (U+4E28).
 _SEP = r"[:：/|｜︱丨]"
-_CREDIT = re.compile(rf"^\s*[（(]?\s*(?:作者|采写|撰文|记者|摄影|文/图|文|图)\s*{_SEP}\s*(?P<who>[^:：]{{1,24}}?)\s*[)）]?$"
-                     r"|^\S{0,12}作者\s+(?P<who2>\S{2,8})$"
-                     # 澎湃新闻记者 段彦超 廖艳 — an outlet's reporters named on a line of their own
-                     r"|^\S{0,10}记者\s+(?P<who3>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3})$"
-                     # 来源：无锡交警 closing the text: the story's source, not a sentence of it; the footer
-                     # "本文来源：21世纪经济报道 作者：何苗 张梦洁" names the reporters as well
-                     r"|^\s*[（(]?\s*(?:本文)?来源\s*[:：|｜]\s*[^\s，。]{1,20}"
-                     r"(?:\s+作者\s*[:：]\s*(?P<who4>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3}))?\s*[)）]?$"
-                     # photo credits under a picture: "…中新社记者 杜洋 摄", "…记者 宋宇晟 翻摄"
-                     r"|^.{0,50}(?:记者|摄影师?)\s*[\u4e00-\u9fff]{2,4}\s*翻?摄$"
-                     # production credits closing a feature: "出品︱网易科学人栏目组 胖胖", "策划：…"
-                     rf"|^\s*(?:出品|监制|策划|统筹|制作|制片)\s*{_SEP}"
-                     r"|供稿|供图(?:\s*\S{0,12})?$|摄影\s*/|编辑\s*/|^\s*图片来源\s*[:：]|对此文亦有贡献")
+_CREDIT = re.compile(
+    rf"^\s*[（(]?\s*(?:作者|采写|撰文|记者|摄影|文/图|文|图)\s*{_SEP}\s*(?P<who>[^:：]{{1,24}}?)\s*[)）]?$"
+    r"|^\S{0,12}作者\s+(?P<who2>\S{2,8})$"
+    # 澎湃新闻记者 段彦超 廖艳 — an outlet's reporters named on a line of their own
+    r"|^\S{0,10}记者\s+(?P<who3>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3})$"
+    # 来源：无锡交警 closing the text: the story's source, not a sentence of it; the footer
+    # "本文来源：21世纪经济报道 作者：何苗 张梦洁" names the reporters as well
+    r"|^\s*[（(]?\s*(?:本文)?来源\s*[:：|｜]\s*[^\s，。]{1,20}"
+    r"(?:\s+作者\s*[:：]\s*(?P<who4>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3}))?\s*[)）]?$"
+    # photo credits under a picture: "…中新社记者 杜洋 摄", "…记者 宋宇晟 翻摄"
+    r"|^.{0,50}(?:记者|摄影师?)\s*[\u4e00-\u9fff]{2,4}\s*翻?摄$"
+    # production credits closing a feature: "出品︱网易科学人栏目组 胖胖", "策划：…"
+    rf"|^\s*(?:出品|监制|策划|统筹|制作|制片)\s*{_SEP}"
+    r"|供稿|供图(?:\s*\S{0,12})?$|摄影\s*/|编辑\s*/|^\s*图片来源\s*[:：]|对此文亦有贡献"
+)
 # 来源：人民网-文化频道 / 作者：李在山 — a value runs until a space or the next byline word.
 _NEXT_FIELD = r"来源|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享"
 _SOURCE_RE = re.compile(rf"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])")
 # The value may not itself be a byline word ("作者：责任编辑：…" is an empty author field, not 责任).
-_AUTHOR_RE = re.compile(rf"(?:作者\s*{_SEP}|文\s*/|记者\s*[:：])\s*(?!{_NEXT_FIELD})"
-                        rf"(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
-                        rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])"
-                        # "| 作者魏星" closing a byline strip, the colon left out
-                        r"|[|｜]\s*作者(?P<v2>[\u4e00-\u9fff]{2,4})\s*$")
+_AUTHOR_RE = re.compile(
+    rf"(?:作者\s*{_SEP}|文\s*/|记者\s*[:：])\s*(?!{_NEXT_FIELD})"
+    rf"(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
+    rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])"
+    # "| 作者魏星" closing a byline strip, the colon left out
+    r"|[|｜]\s*作者(?P<v2>[\u4e00-\u9fff]{2,4})\s*$"
+)
 # The reporter named in brackets in the lead or the last line: "…7月11日电 (记者戚亚平)", "（记者 裴剑飞）".
-_BODY_REPORTER = re.compile(r"[（(]\s*(?:本报|本台|本刊)?记者\s*(?P<who>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,3})"
-                            r"\s*[)）]")
+_BODY_REPORTER = re.compile(
+    r"[（(]\s*(?:本报|本台|本刊)?记者\s*(?P<who>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,3})"
+    r"\s*[)）]"
+)
 # A dateline that names its outlet: "中国网 2019-11-25 10:37:31", "2019-05-17 · 苏皖城市报道".
 _DATE = r"(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
-_DATELINE = re.compile(rf"^(?P<a>[^\s\d:：|｜·]{{2,12}})\s+{_DATE}$|^{_DATE}\s*[·|｜]?\s*(?P<b>[^\s\d:：|｜·]{{2,12}})$")
+_DATELINE = re.compile(
+    rf"^(?P<a>[^\s\d:：|｜·]{{2,12}})\s+{_DATE}$|^{_DATE}\s*[·|｜]?\s*(?P<b>[^\s\d:：|｜·]{{2,12}})$"
+)
 _OUTLET = re.compile(r"(?:网|报|社|台|站|新闻|日报|时报|网站|中心|频道|杂志|传媒|APP|发布)$")
-_COMMENTS = (re.compile(r"共有\s*(\d+)\s*条评论"), re.compile(r"(\d+)\s*条?评论"),
-             re.compile(r"评论\s*[:：(（]\s*(\d+)"))
+_COMMENTS = (
+    re.compile(r"共有\s*(\d+)\s*条评论"),
+    re.compile(r"(\d+)\s*条?评论"),
+    re.compile(r"评论\s*[:：(（]\s*(\d+)"),
+)
 _VIEWS = re.compile(r"(?:阅读|浏览|点击|人气)(?:量|数|次数)?\s*[:：]?\s*(\d+)")
-_TIME_META = ("article:published_time", "og:release_date", "publishdate", "pubdate", "publish_date", "publishtime",
-              "firstpublishedtime", "ptime", "weibo: article:create_at", "datepublished", "dateupdate",
-              "sailthru.date", "parsely-pub-date", "dc.date.issued", "dc.date", "published_time")
-_SCRIPT_TIME = re.compile(r"""(?:publishdate|pubtime|pubdate|publish_time|ptime)["']?\s*[:=]\s*["']([^"']{8,30})""",
-                          re.I)
+_TIME_META = (
+    "article:published_time",
+    "og:release_date",
+    "publishdate",
+    "pubdate",
+    "publish_date",
+    "publishtime",
+    "firstpublishedtime",
+    "ptime",
+    "weibo: article:create_at",
+    "datepublished",
+    "dateupdate",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dc.date",
+    "published_time",
+)
+_SCRIPT_TIME = re.compile(
+    r"""(?:publishdate|pubtime|pubdate|publish_time|ptime)["']?\s*[:=]\s*["']([^"']{8,30})""", re.I
+)
 # CMS templates that keep the publish time in a data attribute of the article wrapper.
 _ATTR_TIME = lxml.etree.XPath("//@data-ptime|//@data-pubtime|//@data-publishtime|//@data-publish-time")
 _HAS_CLOCK = re.compile(r"\d{1,2}\s*[:：时]\s*\d{2}")
@@ -64,11 +93,13 @@ _AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:auth|author|author-name|author_name|writ
 _SOURCE_CLASS = re.compile(r"(?:^|\s|_)(?:source|a_source|origin|media-name|source-name)(?:\s|$)", re.I)
 _HEADING_CANDIDATES = lxml.etree.XPath(
     "//h1|//h2|//h3|//h4|//h5|//h6|//*[contains(translate(@class, 'TITLE', 'title'), 'title')"
-    " or contains(translate(@id, 'TITLE', 'title'), 'title')]")
+    " or contains(translate(@id, 'TITLE', 'title'), 'title')]"
+)
 _BYLINE_CANDIDATES = lxml.etree.XPath(
     "//*[contains(@class, 'auth') or contains(@class, 'writer') or contains(@class, 'byline')"
     " or contains(@class, 'source') or contains(@id, 'source') or contains(@class, 'origin')"
-    " or contains(@class, 'media-name')]")
+    " or contains(@class, 'media-name')]"
+)
 
 
 def is_credit(text: str) -> bool:
@@ -107,9 +138,9 @@ def read_published(page: Page, before: list[str], after: list[str], html: str) -
     if shown and meta and meta[0][0].date() == shown.date():
         return shown
     stamps = meta + _stamps(before)
-    if not any(clock for _, clock in stamps):   # attributes and script variables only when no clock time shows
+    if not any(clock for _, clock in stamps):  # attributes and script variables only when no clock time shows
         stamps += _stamps([str(v) for v in _ATTR_TIME(page.root)] + _SCRIPT_TIME.findall(html[:200_000]))
-    if not stamps:   # below the body stand comment and list times: the last resort
+    if not stamps:  # below the body stand comment and list times: the last resort
         stamps = _stamps(after)
     if not stamps:
         return None
@@ -204,7 +235,7 @@ def _site_part(page: Page) -> str:
 def _dateline_names(lines: list[str]) -> list[str]:
     """Names a dateline gives: "中国网 2019-11-25 10:37", or an outlet alone on the line above the date."""
     found = [name for name in _groups(_DATELINE, lines, "a", "b") if not name.startswith("来自")]
-    for line, nxt in zip(lines, lines[1:]):
+    for line, nxt in pairwise(lines):
         if len(line) <= 10 and _OUTLET.search(line) and not re.search(r"\d", line) and re.match(_DATE, nxt):
             found.append(line)
     return found
@@ -214,7 +245,7 @@ def _stamps(texts: list[str | None]) -> list[tuple[datetime, bool]]:
     """(time, shows a clock time) for each text that holds a date."""
     stamps = []
     for raw in filter(None, texts):
-        raw = re.sub(r"(\d)-(\d{1,2}:\d{2})", r"\1 \2", raw.strip())   # 2007-08-20-23:59:59
+        raw = re.sub(r"(\d)-(\d{1,2}:\d{2})", r"\1 \2", raw.strip())  # 2007-08-20-23:59:59
         stamp = parse_datetime(raw) if len(raw) <= 32 else find_datetime(raw)
         if stamp is not None:
             stamps.append((stamp, bool(_HAS_CLOCK.search(raw))))

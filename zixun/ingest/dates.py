@@ -1,8 +1,9 @@
 """Publish times as Chinese pages write them, read as timezone-aware datetimes."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -44,10 +45,10 @@ def _from_match(match: re.Match) -> datetime | None:
     if not tz:
         return value.replace(tzinfo=SHANGHAI)
     if tz == "Z":
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     sign = 1 if tz[0] == "+" else -1
     digits = tz[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-    if offset >= timedelta(hours=24):   # +99:00 is no time zone; timezone() would raise
+    if offset >= timedelta(hours=24):  # +99:00 is no time zone; timezone() would raise
         return None
     return value.replace(tzinfo=timezone(sign * offset))

@@ -3,6 +3,7 @@
 Order of trust: a BOM, then bytes that are valid UTF-8 (Chinese GBK text almost never is), then the
 charset the file declares, then GB18030 and Big5 tried strictly, and only then a statistical guess.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -20,8 +21,15 @@ _BOMS = (
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_\-:.]{2,40})""", re.IGNORECASE)
 
 # gb2312 and gbk pages routinely use characters only gb18030 (their superset) can decode.
-_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
-            "cp936": "gb18030", "big5-hkscs": "big5hkscs", "x-euc-tw": "big5"}
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "gb_2312-80": "gb18030",
+    "cp936": "gb18030",
+    "big5-hkscs": "big5hkscs",
+    "x-euc-tw": "big5",
+}
 
 # The most frequent Chinese characters, simplified and traditional. GB18030 decodes almost any byte
 # string, so Big5 bytes "succeed" as GB18030 too; real text in the right codec hits these far more often.
@@ -56,7 +64,7 @@ def decode_bytes(data: bytes, source: str) -> str:
             return text
     legacy = [text for codec in ("gb18030", "big5") if (text := _strict(data, codec)) is not None]
     if legacy:
-        return max(legacy, key=_common_share)   # max keeps the first (GB18030) on a tie
+        return max(legacy, key=_common_share)  # max keeps the first (GB18030) on a tie
     return _best_guess(data, source)
 
 

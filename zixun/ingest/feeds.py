@@ -5,6 +5,7 @@ expat, under both parsers below, reads no multi-byte legacy encoding (GBK, Big5)
 well-formed and free of DTDs with defusedxml, because feedparser alone falls back to its loose parser
 and expands entity bombs (0.1 MB → 100 MB); 3. read the feed with feedparser; 4. each entry → Extracted, admitted by checks.py (a bad entry fails alone).
 """
+
 from __future__ import annotations
 
 import html
@@ -12,7 +13,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from defusedxml import DefusedXmlException, DTDForbidden
@@ -58,14 +59,14 @@ def extract_feed(data: bytes, path: str, limits: Limits | None = None) -> list[E
 
 def read_feed(data: bytes, path: str, limits: Limits | None = None) -> Feed:
     """Parse a feed file's bytes; IngestError names the file when it is unsafe, malformed or not a feed."""
-    xml = _as_utf8(data, path)                                   # 1. one decoding, declared as UTF-8
-    _refuse_unsafe(xml, path)                                    # 2. no DTD, well-formed
-    parsed = _parse(xml, path)                                   # 3. feedparser
+    xml = _as_utf8(data, path)  # 1. one decoding, declared as UTF-8
+    _refuse_unsafe(xml, path)  # 2. no DTD, well-formed
+    parsed = _parse(xml, path)  # 3. feedparser
     if not parsed.entries:
         raise IngestError(path, "the feed has no entries (<item> or <entry>)")
     feed = Feed(_plain(parsed.feed.get("title_detail"), path) or None)
     limits = limits or Limits()
-    for number, entry in enumerate(parsed.entries, start=1):    # 4. entries → articles
+    for number, entry in enumerate(parsed.entries, start=1):  # 4. entries → articles
         where = f"{path} entry {number}"
         try:
             article = _article(entry, path, where, feed.title)
@@ -75,7 +76,7 @@ def read_feed(data: bytes, path: str, limits: Limits | None = None) -> Feed:
                 feed.articles.append(admit(article, where, limits))
         except IngestError as error:
             feed.failed.append(error)
-        except Exception as error:   # one odd entry fails alone, named; the file's other entries go on
+        except Exception as error:  # one odd entry fails alone, named; the file's other entries go on
             log.debug("unexpected error in %s", where, exc_info=True)
             feed.failed.append(IngestError(where, f"unexpected error: {type(error).__name__}: {error}"))
     return feed
@@ -83,7 +84,7 @@ def read_feed(data: bytes, path: str, limits: Limits | None = None) -> Feed:
 
 def _as_utf8(data: bytes, path: str) -> bytes:
     """The bytes as UTF-8 with a matching declaration (BOM, declared charset and detection: encoding.py)."""
-    text = decode_bytes(data, path).lstrip()   # whitespace before <?xml is common and fatal to expat
+    text = decode_bytes(data, path).lstrip()  # whitespace before <?xml is common and fatal to expat
     return _DECLARATION.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1).encode("utf-8")
 
 
@@ -92,8 +93,11 @@ def _refuse_unsafe(xml: bytes, path: str) -> None:
     try:
         fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden as error:
-        raise IngestError(path, f"the feed declares a DTD (<!DOCTYPE {error.name}>); feeds with DTDs or entity "
-                                "declarations are refused (entity bombs, external entities)") from None
+        raise IngestError(
+            path,
+            f"the feed declares a DTD (<!DOCTYPE {error.name}>); feeds with DTDs or entity "
+            "declarations are refused (entity bombs, external entities)",
+        ) from None
     except DefusedXmlException as error:
         raise IngestError(path, f"the feed declares entities, which are refused ({error})") from None
     except ParseError as error:
@@ -105,7 +109,7 @@ def _parse(xml: bytes, path: str):
     import feedparser
 
     parsed = feedparser.parse(io.BytesIO(xml))
-    if parsed.bozo:   # not expected after _refuse_unsafe proved the XML well-formed
+    if parsed.bozo:  # not expected after _refuse_unsafe proved the XML well-formed
         raise IngestError(path, f"feedparser cannot read the feed ({parsed.bozo_exception})")
     if not parsed.version:
         raise IngestError(path, "not an RSS or Atom feed (no <rss>, <feed> or <rdf:RDF> root)")
@@ -161,7 +165,7 @@ def _paragraphs(detail, where: str) -> list[str]:
     if is_html and _MARKUP.search(value):
         try:
             return [line.text for line in parse_page(value, where).lines]
-        except IngestError:   # markup with no content at all (a lone comment): no paragraphs
+        except IngestError:  # markup with no content at all (a lone comment): no paragraphs
             return []
     text = html.unescape(value) if is_html else value
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -176,7 +180,7 @@ def _title_from(body: list[str]) -> str:
     """A stand-in title for an entry with a body only (RSS allows it): its first sentence, cut short."""
     first = body[0]
     end = _SENTENCE_END.search(first)
-    return first[:end.start()] if end and end.start() <= _TITLE_CHARS else first[:_TITLE_CHARS]
+    return first[: end.start()] if end and end.start() <= _TITLE_CHARS else first[:_TITLE_CHARS]
 
 
 def _published(entry) -> datetime | None:
@@ -195,6 +199,6 @@ def _parse_date(raw: str) -> datetime | None:
         when = parsedate_to_datetime(_CST.sub(" +0800", raw))
     except (TypeError, ValueError, IndexError, OverflowError):
         return parse_datetime(raw)
-    if when.tzinfo is None:   # "-0000" is UTC in RFC 822; no zone at all is a Chinese feed's local time
-        return when.replace(tzinfo=timezone.utc if raw.endswith("-0000") else SHANGHAI)
+    if when.tzinfo is None:  # "-0000" is UTC in RFC 822; no zone at all is a Chinese feed's local time
+        return when.replace(tzinfo=UTC if raw.endswith("-0000") else SHANGHAI)
     return when

@@ -5,6 +5,7 @@ HTML page when it looks like one, else a text dump of a page. Only regular files
 links (inside folders or named), FIFOs, devices and sockets are reported and skipped, never followed or
 opened for reading (a FIFO would hang the run, /dev/zero exhaust its memory).
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,8 +26,13 @@ log = logging.getLogger(__name__)
 
 _JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 _FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
 def find_inputs(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -78,7 +84,7 @@ def extract_file(path: Path, limits: Limits) -> Iterable[Extracted | IngestError
         return read_jsonl(os.fdopen(_open_regular(path), "rb"), name, limits)
     data = _read_page(path, limits.file_bytes)
     if suffix in _FEED_SUFFIXES:
-        return extract_feed(data, name, limits)   # decodes on its own: the XML parsers need UTF-8 bytes
+        return extract_feed(data, name, limits)  # decodes on its own: the XML parsers need UTF-8 bytes
     text = decode_bytes(data, name)
     page = extract_html(text, name) if looks_like_html(text) else extract_page(text, name)
     return [admit(page, name, limits)]
@@ -108,6 +114,7 @@ def _read_page(path: Path, limit: int) -> bytes:
         data = file.read(limit + 1)
     if len(data) > limit:
         size = os.stat(path, follow_symlinks=False).st_size
-        raise IngestError(str(path), f"page is {max(size, len(data)):,} bytes, over the {limit:,}-byte limit "
-                                     "(ZIXUN_MAX_FILE_BYTES)")
+        raise IngestError(
+            str(path), f"page is {max(size, len(data)):,} bytes, over the {limit:,}-byte limit (ZIXUN_MAX_FILE_BYTES)"
+        )
     return data

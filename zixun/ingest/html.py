@@ -5,6 +5,7 @@ extract_html runs in stages: 1-3. parse the page into a cleaned tree, head metad
 paragraphs, 6. fill title, byline, time and counters from metadata and the lines just before and
 after the body (byline.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ _SENTENCE = re.compile(r"[，。！？；…]")
 # Lines after which a page only carries chrome, wherever they stand: 责任编辑：…, 责编|…, 【纠错】.
 # A closing note wholly in brackets: （应受访者要求，文中张严为化名。）, （实习生王某对此文亦有贡献）.
 _NOTE = re.compile(r"^\s*[（(][^（）()]{2,60}[）)]\s*$")
-_END = re.compile(r"^\s*[（(【]?\s*(?:责任编辑|责编|責任編輯)\s*[:：|｜]|^\s*【纠错】|正文已结束"
-                  r"|^.{0,30}\s(?:责任编辑|責任編輯)\s*[:：]\S{1,24}\s*$")
+_END = re.compile(
+    r"^\s*[（(【]?\s*(?:责任编辑|责编|責任編輯)\s*[:：|｜]|^\s*【纠错】|正文已结束"
+    r"|^.{0,30}\s(?:责任编辑|責任編輯)\s*[:：]\S{1,24}\s*$"
+)
 
 
 def looks_like_html(text: str) -> bool:
@@ -34,20 +37,20 @@ def looks_like_html(text: str) -> bool:
 
 def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
     """Extract one article from an HTML page; IngestError names the path when the page has no article body."""
-    page = parse_page(text, path)                                      # 1-3. tree, metadata, text lines
-    container = _container(page.lines)                                # 4. densest Chinese text block
+    page = parse_page(text, path)  # 1-3. tree, metadata, text lines
+    container = _container(page.lines)  # 4. densest Chinese text block
     if container is None:
         raise IngestError(path, "no article body: no block of Chinese sentences (an index page, or cut short?)")
     inside = set(container.iter())
     first, last = _span(page.lines, inside)
-    body, credits, dropped = _paragraphs(page.lines[first:last + 1])   # 5. filter into paragraphs
+    body, credits, dropped = _paragraphs(page.lines[first : last + 1])  # 5. filter into paragraphs
     if sum(map(len, body)) < 40:
         raise IngestError(path, f"no article body: only {sum(map(len, body))} characters survive the chrome filter")
     # 6. the page's own fields, read around the body
     title_el, title = byline.read_title(page, page.lines[first].el)
     start = _line_index(page.lines, title_el, default=max(0, first - 15))
     before = [ln.text for ln in page.lines[start:first]]
-    after = [ln.text for ln in page.lines[last + 1:last + 16]]
+    after = [ln.text for ln in page.lines[last + 1 : last + 16]]
     art = Extracted(path=path, title=title, body=body, url=byline.canonical_url(page) or url)
     art.published_at = byline.read_published(page, before, after, text)
     strip = [ln.el for ln in page.lines[start:first]] if title_el is not None else []
@@ -84,8 +87,9 @@ def _container(lines: list[Line]):
     if best is None or scores[best] < 30:
         return None
     # A lone long paragraph lets its parent (with title and byline) win; step down to the child holding the text.
-    while (child := max(best, key=lambda c: totals.get(c, 0.0), default=None)) is not None \
-            and totals.get(child, 0.0) >= 0.85 * totals[best]:
+    while (child := max(best, key=lambda c: totals.get(c, 0.0), default=None)) is not None and totals.get(
+        child, 0.0
+    ) >= 0.85 * totals[best]:
         best = child
     return best
 
@@ -122,7 +126,7 @@ def _paragraphs(lines: list[Line]) -> tuple[list[str], list[str], int]:
             body.append(text)
     while body and not _PUNCT.search(body[0]) and len(body[0]) < 12:
         body.pop(0)
-    while body and (_NOTE.match(body[-1]) or not _PUNCT.search(body[-1]) and len(body[-1]) < 12):
+    while body and (_NOTE.match(body[-1]) or (not _PUNCT.search(body[-1]) and len(body[-1]) < 12)):
         body.pop()
     return body, credits, dropped
 
@@ -134,7 +138,7 @@ def _discarded(lines: list[Line]) -> list[Discarded]:
         label = heading_label(line.text)
         if label:
             items = 0
-            for nxt in lines[i + 1:i + 40]:
+            for nxt in lines[i + 1 : i + 40]:
                 if heading_label(nxt.text) or nxt.links < len(nxt.text) / 2:
                     break
                 items += 1

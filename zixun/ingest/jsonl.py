@@ -5,6 +5,7 @@ JSON, not a line break), and a line over the size limit is skipped without being
 line is UTF-8 (a BOM on line 1 is allowed); a line that is not is read as GB18030, the one legacy
 encoding Chinese JSON is written in. A bad line fails alone, named by its number; the others go on.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -32,8 +33,9 @@ def read_jsonl(stream: BinaryIO, path: str, limits: Limits) -> Iterator[Extracte
             where = f"{path} line {number}"
             if line is None:
                 found = True
-                yield IngestError(where, f"line is {size:,} bytes, over the {limits.line_bytes:,}-byte limit "
-                                         "(ZIXUN_MAX_LINE_BYTES)")
+                yield IngestError(
+                    where, f"line is {size:,} bytes, over the {limits.line_bytes:,}-byte limit (ZIXUN_MAX_LINE_BYTES)"
+                )
             elif line.strip():
                 found = True
                 yield _record(line, number, where, path, limits)
@@ -43,7 +45,7 @@ def read_jsonl(stream: BinaryIO, path: str, limits: Limits) -> Iterator[Extracte
 
 def _lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None, int]]:
     """(number, line without its b"\\n", size) per line; line is None when it is over limit bytes."""
-    pending, over, number = bytearray(), 0, 0   # over: bytes of a too-long line so far, skipped
+    pending, over, number = bytearray(), 0, 0  # over: bytes of a too-long line so far, skipped
     while chunk := stream.read(_CHUNK):
         start = 0
         while (end := chunk.find(b"\n", start)) != -1:
@@ -70,14 +72,14 @@ def _record(line: bytes, number: int, where: str, path: str, limits: Limits) -> 
         return admit(_article(_decode(line, number, where), where, path), where, limits)
     except IngestError as error:
         return error
-    except Exception as error:   # one odd line fails alone, named; the file's other lines go on
+    except Exception as error:  # one odd line fails alone, named; the file's other lines go on
         log.debug("unexpected error in %s", where, exc_info=True)
         return IngestError(where, f"unexpected error: {type(error).__name__}: {error}")
 
 
 def _decode(line: bytes, number: int, where: str) -> str:
     if number == 1 and line.startswith(codecs.BOM_UTF8):
-        line = line[len(codecs.BOM_UTF8):]
+        line = line[len(codecs.BOM_UTF8) :]
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError:
@@ -93,7 +95,7 @@ def _article(line: str, where: str, path: str) -> Extracted:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise IngestError(where, f"not valid JSON ({error.msg} at column {error.colno})") from None
-    except (ValueError, RecursionError) as error:   # an int of over 4,300 digits; nesting too deep
+    except (ValueError, RecursionError) as error:  # an int of over 4,300 digits; nesting too deep
         raise IngestError(where, f"not valid JSON ({error})") from None
     if not isinstance(record, dict):
         raise IngestError(where, "a line must hold one JSON object")

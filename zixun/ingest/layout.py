@@ -4,6 +4,7 @@ Stages 1-3 of extract_html: parse (lxml, plain etree elements), read head metada
 canonical link, JSON-LD), drop what a reader never sees (scripts, hidden blocks, chrome links),
 then walk the tree once to produce text lines, each owned by the block element it sits in.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,17 +15,52 @@ import lxml.etree
 
 from zixun.models import IngestError
 
-_BLOCK = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table center section article header footer "
-                   "blockquote dd dt dl figure figcaption main nav aside form pre hr br body".split())
-HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_BLOCK = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "center",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "dd",
+        "dt",
+        "dl",
+        "figure",
+        "figcaption",
+        "main",
+        "nav",
+        "aside",
+        "form",
+        "pre",
+        "hr",
+        "br",
+        "body",
+    ]
+)
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "select", "button", "textarea", "input")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # A box squeezed to nothing: "height:0px; overflow:hidden" keeps copies of the byline for search engines.
 _COLLAPSED = re.compile(r"(?:^|;)\s*(?:height|width)\s*:\s*0(?:px)?\s*(?:;|$)", re.I)
 _CLIPPED = re.compile(r"overflow\s*:\s*hidden", re.I)
 # `.hide_word{display:none;}` in a page's own <style>: text a reader never sees ("本文来自…APP").
-_HIDDEN_CLASS_RULE = re.compile(r"\.([A-Za-z][\w-]*)\s*\{[^{}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)",
-                                re.I)
+_HIDDEN_CLASS_RULE = re.compile(r"\.([A-Za-z][\w-]*)\s*\{[^{}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 # Links that portals append inside the last paragraph ("返回腾讯网首页>>", "返回富达，查看更多").
 _CHROME_LINK = re.compile(r"^\s*(?:返回\S{0,8}(?:首页|查看更多)|点击进入|查看原文|阅读原文)")
 
@@ -57,7 +93,7 @@ class Page:
 def parse_page(text: str, path: str) -> Page:
     """Parse HTML text into a Page; IngestError names the path when lxml cannot read it or it is empty."""
     # Plain etree elements: lxml.html's element classes cost a Python lookup per node on 5,000-link portals.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)   # lxml refuses str input that declares an encoding
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input that declares an encoding
     try:
         root = lxml.etree.fromstring(text, lxml.etree.HTMLParser(remove_comments=True, remove_pis=True))
     except (lxml.etree.ParserError, ValueError) as error:
@@ -109,7 +145,7 @@ def _json_ld(root) -> dict:
 
 
 def _clean(root) -> None:
-    hidden = _hidden_classes(root)   # read before the <style> elements go
+    hidden = _hidden_classes(root)  # read before the <style> elements go
     doomed = list(root.iter(*_DROP_TAGS))
     doomed += [el for el in _STYLED(root) if el.get("hidden") is not None or _invisible(el.get("style") or "")]
     if hidden:

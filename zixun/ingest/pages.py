@@ -1,13 +1,14 @@
 """Text dumps of portal pages, like shared/examples: badge + title, author, time, counters, body, chrome.
 
-    原创 中美昨晚究竟发生了什么?...      ← optional 原创 badge, then the title
-    创始人                              ← author account
-    2025-09-12 22:03:00                 ← publish time
-    0                                   ← counter (comments), or labelled: 阅读 12 评论 3
-    <blank>
-    body paragraphs...
-    相关内容 / 热门资讯 / ...            ← chrome blocks to the end
+原创 中美昨晚究竟发生了什么?...      ← optional 原创 badge, then the title
+创始人                              ← author account
+2025-09-12 22:03:00                 ← publish time
+0                                   ← counter (comments), or labelled: 阅读 12 评论 3
+<blank>
+body paragraphs...
+相关内容 / 热门资讯 / ...            ← chrome blocks to the end
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ def _read_header(lines: list[str], article: Extracted) -> int:
     first = lines[0].strip()
     badge = _BADGE.match(first)
     article.declared_original = bool(badge and badge.group(1) == "原创")
-    article.title = first[badge.end():].strip() if badge else first
+    article.title = first[badge.end() :].strip() if badge else first
     i = 1
     while i < min(len(lines), _HEADER_MAX) and lines[i].strip():
         _read_header_line(lines[i].strip(), article)
@@ -56,7 +57,7 @@ def _read_header_line(line: str, article: Extracted) -> None:
     counter = _COUNTER.match(line)
     if counter:
         digits = counter.group("n").replace(",", "")
-        value = int(digits) if len(digits) <= 40 else 10**40   # out of range either way (checks.py refuses it)
+        value = int(digits) if len(digits) <= 40 else 10**40  # out of range either way (checks.py refuses it)
         if counter.group("label") in ("阅读", "浏览", "阅"):
             article.views = value
         else:

@@ -17,15 +17,16 @@ Why this shape:
 - Shares are the rarest, most deliberate signal (a reader vouches for the story), so weigh most.
 Views are counted once per client per hour, bots excluded (zixun/store/engagement.py).
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
 
 from zixun.models import Article
-from zixun.store import articles as stored
+from zixun.store import articles
 from zixun.store.engagement import window_totals
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
@@ -36,17 +37,26 @@ POOL = 500  # the most engaged articles of the window that are scored (bounds th
 _WINDOW_LABEL = {"24h": "24小时内", "7d": "7天内"}
 
 
-@dataclass
-class HotItem:
-    """A hot article with its score, its figures in the window, its age and why it is hot."""
+class HotFigures(BaseModel):
+    """Why an article is hot: its score, its figures in the window, its age, and a sentence saying so.
+
+    Defined once: HotItem (here) and the API's HotEntry (zixun/schemas.py) both extend it, so a new
+    figure is added here only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    score: float
+    views: int = Field(description="Views counted in the window.")
+    comments: int = Field(description="Comments made in the window.")
+    shares: int = Field(description="Shares counted in the window.")
+    age_hours: float = Field(description="Hours since the article was published.")
+    explanation: str = Field(description="The figures in one Chinese sentence.")
+
+
+class HotItem(HotFigures):
+    """A hot article with its figures."""
 
     article: Article
-    score: float
-    views: int
-    comments: int
-    shares: int
-    age_hours: float
-    explanation: str
 
 
 def hot_score(views: int, comments: int, shares: int, age_hours: float, window: str = "24h") -> float:
@@ -56,12 +66,18 @@ def hot_score(views: int, comments: int, shares: int, age_hours: float, window: 
     return points / (max(age_hours, 0.0) + 2.0) ** GRAVITY[window]
 
 
-def hot_articles(connection: sa.Connection, *, window: str = "24h", category: str | None = None,
-                 limit: int = 10, now: datetime | None = None) -> list[HotItem]:
+def hot_articles(
+    connection: sa.Connection,
+    *,
+    window: str = "24h",
+    category: str | None = None,
+    limit: int = 10,
+    now: datetime | None = None,
+) -> list[HotItem]:
     """The hottest articles of the window ending now, best first, optionally of one category."""
     if window not in WINDOWS:
         raise ValueError(f"window must be one of {', '.join(WINDOWS)}, not {window!r}")
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     scored = []
     for row in window_totals(connection, now - WINDOWS[window], now, category, POOL):
         if row.published > now:
@@ -71,10 +87,19 @@ def hot_articles(connection: sa.Connection, *, window: str = "24h", category: st
         scored.append((round(hot_score(views, comments, shares, age, window), 6), row.id, views, comments, shares, age))
     scored.sort(key=lambda item: (-item[0], item[1]))
     top = scored[:limit]
-    found = stored.many(connection, [item[1] for item in top], body=False)  # only the shown articles are read
-    return [HotItem(found[article_id], score, views, comments, shares, round(age, 2),
-                    explain(window, views, comments, shares, age))
-            for score, article_id, views, comments, shares, age in top]
+    found = articles.many(connection, [item[1] for item in top], body=False)  # only the shown articles are read
+    return [
+        HotItem(
+            article=found[article_id],
+            score=score,
+            views=views,
+            comments=comments,
+            shares=shares,
+            age_hours=round(age, 2),
+            explanation=explain(window, views, comments, shares, age),
+        )
+        for score, article_id, views, comments, shares, age in top
+    ]
 
 
 def explain(window: str, views: int, comments: int, shares: int, age_hours: float) -> str:

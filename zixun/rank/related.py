@@ -5,6 +5,7 @@ used, so `zixun eval related` can measure it. Lists are kept fresh by refresh(),
 calls after each ingest: new and changed articles get their lists, and older articles whose lists a
 new article beats get them updated.
 """
+
 from __future__ import annotations
 
 import time
@@ -13,19 +14,14 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
 
 from zixun.models import Article
-from zixun.rank import Ingested
 from zixun.rank import similarity as sim
 from zixun.search.query import more_like_this
-from zixun.settings import Settings
-from zixun.store import articles as stored
-from zixun.store import writing
-from zixun.store import related as lists
+from zixun.store import articles, related_lists, writing
 from zixun.store.terms import document_frequencies
 
 KEEP = 10  # stored per article; the page shows 5
@@ -34,6 +30,9 @@ CANDIDATES = 100  # search hits scored per new article
 INDEX_PATH_SHARE = 0.05  # fewer new articles than this share of the store: ask the index, not all rows
 SAME_EVENT_SCORE = 0.5
 SCORING = 2  # threads computing score chunks (one per core of the small servers zixun targets)
+# query rows x corpus rows scored per chunk: a chunk's sparse scores take up to ~16 bytes a pair while
+# they are built, and SCORING + 1 chunks are held at once (10M pairs peaked at ~200 MB; 2M at ~40 MB)
+SCORES_HELD = 2_000_000
 
 
 @dataclass
@@ -57,11 +56,11 @@ class RefreshSummary:
 def related_articles(connection: sa.Connection, article: Article | str, limit: int = 5) -> list[Related]:
     """The stored related articles of an article (or its id or guid), best first; [] if none."""
     if isinstance(article, str):
-        article = stored.get(connection, article)
+        article = articles.get(connection, article)
         if article is None:
             return []
-    found = lists.related_of(connection, article.id, limit)
-    entities = {article.id: _names(lists.entities_of(connection, article.id))}
+    found = related_lists.related_of(connection, article.id, limit)
+    entities = {article.id: _names(related_lists.entities_of(connection, article.id))}
     entities.update((other.id, _names(found_entities)) for other, _, found_entities in found)
     return [Related(other, round(score, 4), reasons(article, other, score, entities)) for other, score, _ in found]
 
@@ -94,114 +93,143 @@ class Planned:
     updated: int
 
 
-def refresh(engine: sa.Engine, settings: Settings | None = None, planned: Planned | None = None) -> RefreshSummary:
+def refresh(engine: sa.Engine, planned: Planned | None = None) -> RefreshSummary:
     """Compute the lists of new and changed articles, and update older lists they now belong to.
 
-    planned (from plan(), computed while an ingest was still writing) is saved as it is.
+    planned (from Planner.plan(), computed while an ingest was still writing) is saved as it is.
     """
     started = time.perf_counter()
     if planned is None:
         with engine.connect() as connection:
-            todo = lists.pending(connection)
+            todo = related_lists.pending(connection)
             planned = _compute(connection, todo, _stored_rows(connection, todo)) if todo else None
     if planned is not None:
         with writing(engine) as connection:
-            lists.save_lists(connection, planned.lists, planned.versions)
+            related_lists.save_lists(connection, planned.lists, planned.versions)
     summary = RefreshSummary(planned.computed, planned.updated) if planned else RefreshSummary()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def plan(engine: sa.Engine, ingested: Ingested) -> Planned | None:
-    """The lists refresh() would compute once an ingest's writes are committed, computed from the
-    ingest's own view while its last batches are still being written.
+class Planner:
+    """An ingest's own view of the articles it stores, kept as compact features as each batch is stored,
+    so that related lists can be computed while its last batches are still being written."""
 
-    None when the new articles are few: their candidates come from the search index, which must hold them.
-    """
-    with engine.connect() as connection:
-        todo = set(lists.pending(connection)).union(a["id"] for a in ingested.articles)
-        if not todo or len(todo) < INDEX_PATH_SHARE * ingested.total:
-            return None
-        # the store as it will be: older articles as committed, this run's as it wrote them
-        mine = {a["id"]: _feature_row(a) for a in ingested.articles}
-        corpus = [mine.pop(r.id, r) for r in lists.feature_rows(connection, up_to=ingested.before)]
-        corpus.extend(mine.values())
-        df = ingested.df if ingested.complete else {**lists.all_document_frequencies(connection), **ingested.df}
-        return _compute(connection, todo, _Rows(corpus, df, ingested.total))
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.mine: dict[str, sim.Features] = {}  # this run's new and changed articles, in the order stored
+        self.versions: dict[str, datetime] = {}
+
+    def add(self, rows: Iterable[dict]) -> None:
+        """Take in stored rows (id, title, candidates, entities, published_at, updated_at); a later version wins."""
+        for row in rows:
+            # n is not known before the row is stored, and scoring does not use it
+            self.mine[row["id"]] = sim.features(
+                0, row["id"], row["title"], row["candidates"], row["entities"], row["published_at"], self.vocabulary
+            )
+            self.versions[row["id"]] = row["updated_at"]
+
+    def plan(self, engine: sa.Engine, store: StoreView) -> Planned | None:
+        """The lists refresh() would compute once the writes are committed, or None when the new articles
+        are few: their candidates come from the search index, which must hold them."""
+        with engine.connect() as connection:
+            todo = set(related_lists.pending(connection)).union(self.mine)
+            if not todo or len(todo) < INDEX_PATH_SHARE * store.total:
+                return None
+            # the store as it will be: older articles as committed, this run's as it wrote them
+            mine, versions = dict(self.mine), dict(self.versions)
+            corpus = []
+            for row in related_lists.each_feature_row(connection, up_to=store.before):
+                own = mine.pop(row.id, None)
+                corpus.append(own if own is not None else _features(row, self.vocabulary))
+                if own is None and row.id in todo:
+                    versions[row.id] = row.updated_at
+            corpus.extend(mine.values())
+            df = store.df if store.complete else {**related_lists.all_document_frequencies(connection), **store.df}
+            return _compute(connection, todo, _Rows(corpus, df, store.total, self.vocabulary, versions))
 
 
-class FeatureRow(NamedTuple):
-    """What related lists read of an article (the columns of lists.feature_rows)."""
+@dataclass
+class StoreView:
+    """What an ingest knows of the store as it will be: df of every term it counted, the article count once
+    written, the newest n before it began, and whether df holds every term (the store began empty)."""
 
-    n: int
-    id: str
-    title: str
-    candidates: dict[str, int]
-    entities: dict[str, list[str]]
-    published_at: datetime | None
-    updated_at: datetime
+    df: dict[str, int]
+    total: int
+    before: int
+    complete: bool = False
 
 
-def _feature_row(article: dict) -> FeatureRow:
-    # n is not known before the row is stored, and scoring does not use it
-    return FeatureRow(0, article["id"], article["title"], article["candidates"], article["entities"],
-                      article["published_at"], article["updated_at"])
+def _features(row: sa.Row, vocabulary: dict[str, int]) -> sim.Features:
+    return sim.features(row.n, row.id, row.title, row.candidates, row.entities, row.published_at, vocabulary)
 
 
 @dataclass
 class _Rows:
-    """The articles to compare (in store order), the df of their terms, and the store's article count."""
+    """The articles to compare (in store order) over one vocabulary, the df of their terms, the store's
+    article count, and the versions of the articles whose lists are computed."""
 
-    corpus: list
+    corpus: list[sim.Features]
     df: dict[str, int]
     total: int
+    vocabulary: dict[str, int]
+    versions: dict[str, datetime]
 
 
 def _stored_rows(connection: sa.Connection, todo: list[str]) -> _Rows:
-    total = stored.count(connection)
+    total = articles.count(connection)
     if len(todo) < INDEX_PATH_SHARE * total:  # few new articles: the search index finds their candidates
-        corpus = _candidate_rows(connection, todo, total)
-        return _Rows(corpus, document_frequencies(connection, {t for r in corpus for t in r.candidates}), total)
-    return _Rows(lists.feature_rows(connection), lists.all_document_frequencies(connection), total)
+        rows = _candidate_rows(connection, todo, total)
+        df = document_frequencies(connection, {t for r in rows for t in r.candidates})
+    else:
+        rows, df = related_lists.each_feature_row(connection), related_lists.all_document_frequencies(connection)
+    vocabulary: dict[str, int] = {}
+    wanted = set(todo)
+    corpus, versions = [], {}
+    for row in rows:
+        corpus.append(_features(row, vocabulary))
+        if row.id in wanted:
+            versions[row.id] = row.updated_at
+    return _Rows(corpus, df, total, vocabulary, versions)
 
 
 def _compute(connection: sa.Connection, todo: Iterable[str], rows: _Rows) -> Planned:
     # 1. vectors with the current document frequencies, one vocabulary for both sides
-    vocabulary: dict[str, int] = {}
-    corpus_vectors = sim.vectorize([_features(r) for r in rows.corpus], rows.df, rows.total, vocabulary)
+    corpus_vectors = sim.vectorize(rows.corpus, rows.df, rows.total, rows.vocabulary)
+    width = len(rows.vocabulary)
     new_ids = set(todo)
-    query_vectors = _select(corpus_vectors, [i for i, r in enumerate(rows.corpus) if r.id in new_ids])
+    asked = [i for i, r in enumerate(rows.corpus) if r.id in new_ids]
+    # a first ingest asks for every row: the corpus itself, not a copy
+    query_vectors = corpus_vectors if len(asked) == len(rows.corpus) else _select(corpus_vectors, asked)
     # 2. the new lists, then the older lists the new articles enter
-    fresh = _best_lists(query_vectors, corpus_vectors, len(vocabulary))
+    fresh = _best_lists(query_vectors, corpus_vectors, width)
     older = _select(corpus_vectors, [i for i, r in enumerate(rows.corpus) if r.id not in new_ids])
-    merged = _merge_older(connection, older, query_vectors, len(vocabulary))
-    versions = {r.id: r.updated_at for r in rows.corpus if r.id in new_ids}
+    merged = _merge_older(connection, older, query_vectors, width)
+    versions = {key: when for key, when in rows.versions.items() if key in new_ids}
     return Planned({**merged, **fresh}, versions, len(new_ids), len(merged))
-
-
-def _features(row: sa.Row) -> sim.Features:
-    return sim.features(row.n, row.id, row.title, row.candidates, row.entities, row.published_at)
 
 
 def _candidate_rows(connection: sa.Connection, todo: list[str], total: int) -> list[sa.Row]:
     """The rows the search index finds for any of each new article's strongest terms, and the new ones."""
-    queries = lists.feature_rows(connection, ids=todo)
+    queries = related_lists.feature_rows(connection, ids=todo)
     df = document_frequencies(connection, {t for r in queries for t in r.candidates})
     vocabulary: dict[str, int] = {}
-    vectors = sim.vectorize([_features(r) for r in queries], df, total, vocabulary)
+    vectors = sim.vectorize([_features(r, vocabulary) for r in queries], df, total, vocabulary)
     terms = list(vocabulary)
     ns = {r.n for r in queries}
     for row in range(len(queries)):
         start, end = vectors.matrix.indptr[row], vectors.matrix.indptr[row + 1]
         strongest = np.argsort(-vectors.matrix.data[start:end])[:QUERY_TERMS]
-        ns.update(more_like_this(connection, [terms[c] for c in vectors.matrix.indices[start:end][strongest]], CANDIDATES))
-    return lists.feature_rows(connection, ns=sorted(ns))
+        ns.update(
+            more_like_this(connection, [terms[c] for c in vectors.matrix.indices[start:end][strongest]], CANDIDATES)
+        )
+    return related_lists.feature_rows(connection, ns=sorted(ns))
 
 
 def _best_lists(queries: sim.Vectors, corpus: sim.Vectors, width: int) -> dict[str, list[tuple[str, float]]]:
     """{id: [(related id, score)]} of each query row, scored against the corpus in row chunks."""
     out: dict[str, list[tuple[str, float]]] = {}
-    chunk = max(100, 10_000_000 // max(corpus.matrix.shape[0], 1))  # bounds the scores held at once
+    chunk = max(100, SCORES_HELD // max(corpus.matrix.shape[0], 1))  # bounds the scores held at once
     parts = [_rows(queries, start, start + chunk) for start in range(0, queries.matrix.shape[0], chunk)]
     # scipy's sparse product runs without the GIL: two threads score the next chunks while this one
     # picks the matches of the current chunk (at most SCORING chunks held at once)
@@ -212,7 +240,7 @@ def _best_lists(queries: sim.Vectors, corpus: sim.Vectors, width: int) -> dict[s
             scores = pending.popleft().result()
             if index + SCORING < len(parts):
                 pending.append(pool.submit(sim.score_rows, parts[index + SCORING], columns))
-            for item, found in zip(part.items, sim.best_lists(scores, part, corpus, KEEP)):
+            for item, found in zip(part.items, sim.best_lists(scores, part, corpus, KEEP), strict=True):
                 out[item.id] = [(corpus.items[c].id, s) for c, s in found]
     return out
 
@@ -230,7 +258,7 @@ def _merge_older(connection: sa.Connection, olds: sim.Vectors, new: sim.Vectors,
     if not olds.items:
         return {}
     entering = {k: v for k, v in _best_lists(olds, new, width).items() if v}
-    current = lists.lists_of(connection, list(entering))
+    current = related_lists.lists_of(connection, list(entering))
     merged = {}
     for article_id, found in entering.items():
         incoming = {rid for rid, _ in found}

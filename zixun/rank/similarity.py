@@ -13,6 +13,7 @@ A match needs MIN_SHARED terms in common; the first match needs FIRST_SCORE, the
 so an article shows one or two good neighbours rather than five weak ones, and none when it has none.
 A pair at or above DUPLICATE_SCORE, or with the same folded title, is a copy, never "related".
 """
+
 from __future__ import annotations
 
 import math
@@ -25,7 +26,7 @@ from scipy import sparse
 
 from zixun.text.normalize import fold
 
-# calibrated on the dev split (hash of guid, see zixun/rank/evaluate.py), never on held-out
+# calibrated on the dev split (hash of guid, see zixun/evaluate/related.py), never on held-out
 TOP_TERMS = 300
 MAX_DF_SHARE = 0.05  # 0.5 gains 0.5 point of precision for 3x the time
 NAME_BOOST = 1.0  # 1.5 and 2.5 lost 1-5 points of precision: the POS-tagged names are noisy
@@ -39,20 +40,31 @@ _NOT_WORD = re.compile(r"\W+")
 
 @dataclass
 class Features:
-    """What similarity needs of one article."""
+    """What similarity needs of one article: its keyword candidates as term ids of a shared vocabulary
+    and their counts, in arrays (a few bytes a term, where a dict of strings costs some hundred)."""
 
     n: int
     id: str
     title_key: str
-    terms: dict[str, int]
+    columns: np.ndarray  # term ids in the vocabulary the features were made with, in candidate order
+    counts: np.ndarray  # how often each term occurs
     names: frozenset[str]
     published_at: datetime | None
 
 
-def features(n: int, id: str, title: str, candidates: dict, entities: dict, published_at) -> Features:
-    """Features of one stored article (its keyword candidates and named entities)."""
-    names = frozenset(name for kind in ("people", "places", "orgs") for name in entities.get(kind, []))
-    return Features(n, id, _NOT_WORD.sub("", fold(title)), candidates, names, published_at)
+def features(
+    n: int, id: str, title: str, candidates: dict, entities: dict, published_at, vocabulary: dict[str, int]
+) -> Features:
+    """Features of one article (its keyword candidates and named entities); vocabulary grows to hold its terms."""
+    # the names matter only when they are boosted: 50,000 articles' sets of names cost some 25 MB
+    names = (
+        frozenset(name for kind in ("people", "places", "orgs") for name in entities.get(kind, []))
+        if NAME_BOOST != 1.0
+        else frozenset()
+    )
+    columns = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in candidates), np.int32, len(candidates))
+    counts = np.fromiter(candidates.values(), np.float32, len(candidates))
+    return Features(n, id, _NOT_WORD.sub("", fold(title)), columns, counts, names, published_at)
 
 
 @dataclass
@@ -64,29 +76,46 @@ class Vectors:
     days: np.ndarray  # published_at in days since the epoch, NaN when unknown
 
 
+VECTORIZE_ROWS = 4096  # articles weighted at a time: bounds the temporary arrays (~50 bytes an entry)
+
+
 def vectorize(items: list[Features], df: dict[str, int], n_docs: int, vocabulary: dict[str, int]) -> Vectors:
-    """Rows of pruned, name-boosted TF-IDF weights; vocabulary grows to hold new terms."""
+    """Rows of pruned, name-boosted TF-IDF weights over the vocabulary the features were made with."""
+    dfs = np.array([df.get(term, 1) for term in vocabulary], dtype=np.float64)
+    boost = _name_boosts(vocabulary) if NAME_BOOST != 1.0 else None
+    width = max(len(vocabulary), 1)
+    parts = [
+        _weights(items[start : start + VECTORIZE_ROWS], dfs, n_docs, width, boost)
+        for start in range(0, len(items), VECTORIZE_ROWS)
+    ]
+    matrix = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, width), dtype=np.float32)
+    days = np.array([_days(item.published_at) for item in items], dtype=np.float64)
+    return Vectors(matrix, items, days)
+
+
+def _weights(items: list[Features], all_dfs: np.ndarray, n_docs: int, width: int, boost) -> sparse.csr_matrix:
+    """The normalised rows of some articles (every row on its own, so any split gives the same rows)."""
     max_df = max(MAX_DF_SHARE * n_docs, 20)  # a tiny corpus cannot tell common terms apart
-    # flat numpy arrays of (row, term id, tf); one dict look-up per entry: ~0.5 s per 10,000 articles
-    sizes = [len(item.terms) for item in items]
+    sizes = [len(item.columns) for item in items]
     rows = np.repeat(np.arange(len(items)), sizes)
-    cols = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for item in items for t in item.terms),
-                       np.int64, sum(sizes))
-    tfs = np.fromiter((tf for item in items for tf in item.terms.values()), np.float64, sum(sizes))
-    dfs = np.array([df.get(term, 1) for term in vocabulary], dtype=np.float64)[cols]
+    cols = np.concatenate([item.columns for item in items]) if items else np.zeros(0, np.int32)
+    tfs = np.concatenate([item.counts for item in items]).astype(np.float64) if items else np.zeros(0)
+    dfs = all_dfs[cols]
     weights = (1.0 + np.log(tfs)) * (np.log((n_docs + 1) / (dfs + 1)) + 1.0)  # text.keywords.idf
-    if NAME_BOOST != 1.0:
-        weights *= [NAME_BOOST if t in item.names else 1.0 for item in items for t in item.terms]
+    if boost is not None:
+        weights *= [NAME_BOOST if boost(item, c) else 1.0 for item in items for c in item.columns.tolist()]
     weights[dfs > max_df] = 0.0
     keep = _top_per_row(rows, weights, TOP_TERMS)
     keep = keep[weights[keep] > 0]
     rows, cols, weights = rows[keep], cols[keep], weights[keep]
     norms = np.sqrt(np.bincount(rows, weights * weights, minlength=len(items)))
     values = (weights / np.maximum(norms[rows], 1e-12)).astype(np.float32)
-    shape = (len(items), max(len(vocabulary), 1))
-    matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float32)
-    days = np.array([_days(item.published_at) for item in items], dtype=np.float64)
-    return Vectors(matrix, items, days)
+    return sparse.csr_matrix((values, (rows, cols)), shape=(len(items), width), dtype=np.float32)
+
+
+def _name_boosts(vocabulary: dict[str, int]):
+    terms = list(vocabulary)
+    return lambda item, column: terms[column] in item.names
 
 
 def _top_per_row(rows: np.ndarray, weights: np.ndarray, limit: int) -> np.ndarray:
@@ -124,7 +153,10 @@ def time_factor(days_a: np.ndarray | float, days_b: np.ndarray) -> np.ndarray:
 
 
 def best_lists(
-    scores: sparse.csr_matrix, queries: Vectors, corpus: Vectors, keep: int,
+    scores: sparse.csr_matrix,
+    queries: Vectors,
+    corpus: Vectors,
+    keep: int,
 ) -> list[list[tuple[int, float]]]:
     """The keep best (corpus index, score) of each query row: itself, copies and weak pairs left out."""
     # 1. the pairs that can make a list, whole rows at once: the time factor only lowers a score
@@ -171,7 +203,7 @@ class _SharedTerms:
 
 
 def _terms(matrix: sparse.csr_matrix, row: int) -> list[int]:
-    return matrix.indices[matrix.indptr[row]:matrix.indptr[row + 1]].tolist()
+    return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist()
 
 
 def is_copy(a: Features, b: Features, cosine: float) -> bool:

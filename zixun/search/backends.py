@@ -5,26 +5,19 @@ keep search_facets, a narrow copy of the columns a search filters and sorts on, 
 articles: checking a filter there costs a lookup in a few MB, where an articles row drags its whole body
 along. On PostgreSQL it also holds the tsvector, so counting matches reads no article either.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlalchemy as sa
 
-from zixun.store.schema import UTCDateTime
+from zixun.store import schema
 
 # title matters most, then body, then sub-words of long words (人民 inside 中华人民共和国)
 TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT = 10.0, 1.0, 0.3
 
-search_facets = sa.Table(
-    "search_facets",
-    sa.MetaData(),
-    sa.Column("n", sa.Integer, primary_key=True),  # articles.n
-    sa.Column("published_at", UTCDateTime()),
-    sa.Column("category", sa.Text),
-    sa.Column("source", sa.Text),
-)
 
 # SQLite: filters as words of the index. Migration 0006 gave the FTS5 index a fourth column, facet_terms, a
 # virtual generated column of each article's c~<its category>, s~<its source> (UTF-8 in hex) and m~<year and
@@ -78,15 +71,19 @@ def _fts5_match(query: str) -> Match:
     fts = sa.table("articles_fts", sa.column("rowid"))
     score = -sa.func.bm25(sa.literal_column("articles_fts"), TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT, 0.0)
     return Match(
-        source=fts, faceted=fts.join(search_facets, search_facets.c.n == fts.c.rowid),
-        condition=sa.literal_column("articles_fts").op("MATCH")(query), n=fts.c.rowid, key=fts.c.rowid,
+        source=fts,
+        faceted=fts.join(schema.search_facets, schema.search_facets.c.n == fts.c.rowid),
+        condition=sa.literal_column("articles_fts").op("MATCH")(query),
+        n=fts.c.rowid,
+        key=fts.c.rowid,
         score=score,
         # rowid + 0 is not offered to FTS5, which would run the query once per value, each run re-reading
         # every term's whole list for bm25; the range it is offered bounds the one run instead
         among=lambda ns: sa.and_(fts.c.rowid.between(min(ns), max(ns)), (fts.c.rowid + 0).in_(ns)),
         # FTS5 walks rowids downwards and scores a row only when the walk reaches it: one partial pass
-        window=lambda rows, size: rows.add_columns(score.label("score")).order_by(fts.c.rowid.desc())
-        .limit(size).subquery(),
+        window=lambda rows, size: (
+            rows.add_columns(score.label("score")).order_by(fts.c.rowid.desc()).limit(size).subquery()
+        ),
     )
 
 
@@ -114,7 +111,7 @@ def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
     weights = sa.cast(weights, sa.ARRAY(sa.REAL))
     # n + 0: sorting on n itself, the planner would walk the primary key testing each row's tsvector (read
     # from TOAST) where the GIN index finds the matches at once
-    key = search_facets.c.n + 0
+    key = schema.search_facets.c.n + 0
 
     def window(rows: sa.Select, size: int) -> sa.Subquery:
         # PostgreSQL computes a select list below a Sort and LIMIT: score outside the LIMIT, or every match
@@ -122,8 +119,16 @@ def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
         newest = rows.add_columns(tsv.label("tsv")).order_by(key.desc()).limit(size).subquery()
         return sa.select(newest.c.n, rank(weights, newest.c.tsv, query, 1).label("score")).subquery()
 
-    return Match(source=search_facets, faceted=search_facets, condition=tsv.op("@@")(query), n=search_facets.c.n,
-                 key=key, score=rank(weights, tsv, query, 1), among=search_facets.c.n.in_, window=window)
+    return Match(
+        source=schema.search_facets,
+        faceted=schema.search_facets,
+        condition=tsv.op("@@")(query),
+        n=schema.search_facets.c.n,
+        key=key,
+        score=rank(weights, tsv, query, 1),
+        among=schema.search_facets.c.n.in_,
+        window=window,
+    )
 
 
 def _tsvector_matches(phrases: list[str], _facets: Facets) -> Match:
@@ -143,8 +148,7 @@ _BACKENDS = {
     "sqlite": Backend(_fts5_matches, _fts5_any_matches, window=1000, facet_words=True, walks_newest=True),
     # ts_rank_cd about 6 µs, most of it reading the tsvector from TOAST
     # filters join search_facets, which holds the tsvector: no table but the one is read either way
-    "postgresql": Backend(_tsvector_matches, _tsvector_any_matches, window=300, facet_words=False,
-                          walks_newest=False),
+    "postgresql": Backend(_tsvector_matches, _tsvector_any_matches, window=300, facet_words=False, walks_newest=False),
 }
 
 
@@ -153,4 +157,4 @@ def for_dialect(name: str) -> Backend:
     try:
         return _BACKENDS[name]
     except KeyError:
-        raise ValueError(f"no search backend for database dialect {name!r} (use sqlite or postgresql)")
+        raise ValueError(f"no search backend for database dialect {name!r} (use sqlite or postgresql)") from None

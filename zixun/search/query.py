@@ -9,17 +9,18 @@ PostgreSQL, whose scoring costs more), the ones a news reader is after and the o
 first; older matches follow, most recently stored first. Exact title matches lead either way. Every
 match is on exactly one page, so both backends return the same set.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from zixun.models import Article
-from zixun.search.backends import Backend, Facets, Match, for_dialect, search_facets
+from zixun.search.backends import Backend, Facets, Match, for_dialect
+from zixun.store import schema
 from zixun.store.articles import select_articles, to_article
-from zixun.store.schema import articles
 from zixun.text.segment import Segmenter
 from zixun.text.snippets import snippet_around
 
@@ -63,8 +64,15 @@ def query_phrases(segmenter: Segmenter, query: str) -> list[str]:
 
 
 def search(
-    connection: sa.Connection, segmenter: Segmenter, query: str, *, limit: int = 10, offset: int = 0,
-    filters: Filters = Filters(), sort: str = "relevance", window: int | None = None,
+    connection: sa.Connection,
+    segmenter: Segmenter,
+    query: str,
+    *,
+    limit: int = 10,
+    offset: int = 0,
+    filters: Filters = Filters(),
+    sort: str = "relevance",
+    window: int | None = None,
 ) -> SearchResult:
     """Articles matching every phrase of query: exact title matches first, then by relevance or newest first.
 
@@ -124,13 +132,13 @@ def _filtered(filters: Filters, in_index: bool) -> list:
     """The conditions on search_facets of filters (category and source left out when the index checks them)."""
     conditions = []
     if filters.category is not None and not in_index:
-        conditions.append(search_facets.c.category == filters.category)
+        conditions.append(schema.search_facets.c.category == filters.category)
     if filters.source is not None and not in_index:
-        conditions.append(search_facets.c.source == filters.source)
+        conditions.append(schema.search_facets.c.source == filters.source)
     if filters.since is not None:
-        conditions.append(search_facets.c.published_at >= filters.since)
+        conditions.append(schema.search_facets.c.published_at >= filters.since)
     if filters.until is not None:
-        conditions.append(search_facets.c.published_at < filters.until)
+        conditions.append(schema.search_facets.c.published_at < filters.until)
     return conditions
 
 
@@ -141,14 +149,17 @@ def _months(connection: sa.Connection, filters: Filters) -> tuple[str, ...]:
         return ()
     since, until = filters.since, filters.until
     if since is None or until is None:
-        published = search_facets.c.published_at
-        first, last = connection.execute(sa.select(sa.select(sa.func.min(published)).scalar_subquery(),
-                                                   sa.select(sa.func.max(published)).scalar_subquery())).one()
+        published = schema.search_facets.c.published_at
+        first, last = connection.execute(
+            sa.select(
+                sa.select(sa.func.min(published)).scalar_subquery(), sa.select(sa.func.max(published)).scalar_subquery()
+            )
+        ).one()
         if first is None:
             return ()
         since, until = since or first, until or last + timedelta(microseconds=1)
     try:
-        first, last = since.astimezone(timezone.utc), (until - timedelta(microseconds=1)).astimezone(timezone.utc)
+        first, last = since.astimezone(UTC), (until - timedelta(microseconds=1)).astimezone(UTC)
     except OverflowError:  # a bound at the edge of the calendar: no month words, the bounds alone
         return ()
     count = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -158,8 +169,9 @@ def _months(connection: sa.Connection, filters: Filters) -> tuple[str, ...]:
     return tuple(f"{m // 12:04d}{m % 12 + 1:02d}" for m in months)
 
 
-def _newest(connection: sa.Connection, backend: Backend, found: _Found, limit: int, offset: int
-            ) -> tuple[list[tuple], int]:
+def _newest(
+    connection: sa.Connection, backend: Backend, found: _Found, limit: int, offset: int
+) -> tuple[list[tuple], int]:
     """A page newest first, and the total.
 
     Sorting all matches by publish time costs a lookup per match; walking the publish-time index newest
@@ -173,25 +185,31 @@ def _newest(connection: sa.Connection, backend: Backend, found: _Found, limit: i
     if backend.walks_newest and _walk_pays(connection, total, offset + limit):
         # n + 0: with n itself SQLite would look each match up by row number and sort them all
         matched = sa.select(match.n).select_from(match.source).where(match.condition)
-        query = sa.select(search_facets.c.n, sa.null()).where((search_facets.c.n + 0).in_(matched), *found.joined)
-        key = search_facets.c.n
+        query = sa.select(schema.search_facets.c.n, sa.null()).where(
+            (schema.search_facets.c.n + 0).in_(matched), *found.joined
+        )
+        key = schema.search_facets.c.n
     else:
         query = sa.select(match.n, sa.null()).select_from(match.faceted).where(match.condition, *found.joined)
         key = match.key
-    order = search_facets.c.published_at.desc().nulls_last(), key.desc()
+    order = schema.search_facets.c.published_at.desc().nulls_last(), key.desc()
     return [tuple(row) for row in connection.execute(query.order_by(*order).limit(limit).offset(offset))], total
 
 
 def _walk_pays(connection: sa.Connection, total: int, rows_wanted: int) -> bool:
     # per match, sorting costs about 0.66 µs and listing for the walk 0.2 µs; a row walked costs 0.1 µs and
     # the walk reads about rows_wanted * stored / total rows (measured on 100,000 articles)
-    stored = connection.execute(sa.select(sa.func.max(search_facets.c.n))).scalar_one() or 0
+    stored = connection.execute(sa.select(sa.func.max(schema.search_facets.c.n))).scalar_one() or 0
     return rows_wanted * stored < 4 * total * total
 
 
 def _exact_titles(connection: sa.Connection, found: _Found, query: str) -> list[tuple]:
     """The (n, score) of matches whose title is the query itself (found through the title index), best first."""
-    titled = connection.execute(sa.select(articles.c.n).where(articles.c.title == query.strip())).scalars().all()
+    titled = (
+        connection.execute(sa.select(schema.articles.c.n).where(schema.articles.c.title == query.strip()))
+        .scalars()
+        .all()
+    )
     if not titled:
         return []
     match = found.match
@@ -199,11 +217,12 @@ def _exact_titles(connection: sa.Connection, found: _Found, query: str) -> list[
     return connection.execute(ranked.order_by(match.score.desc(), match.n)).all()
 
 
-def _relevant(connection: sa.Connection, found: _Found, exact: list[tuple], total: int, window: int, limit: int,
-              offset: int) -> list[tuple]:
+def _relevant(
+    connection: sa.Connection, found: _Found, exact: list[tuple], total: int, window: int, limit: int, offset: int
+) -> list[tuple]:
     """A page of: exact title matches, the window most recently stored matches by score, older ones newest first."""
     match, n = found.match, found.match.n
-    page, skip = exact[offset:offset + limit], max(0, offset - len(exact))
+    page, skip = exact[offset : offset + limit], max(0, offset - len(exact))
     if len(page) == limit or total == len(exact):
         return page
     newest = match.window(found.select(n.label("n")), window)
@@ -235,6 +254,6 @@ def _articles(connection: sa.Connection, match: Match, page: list[tuple]) -> lis
         scored = sa.select(match.n, match.score).select_from(match.source)
         scores.update(connection.execute(scored.where(match.condition, match.among(unscored))).all())
     ns = [n for n, _ in page]
-    rows = connection.execute(select_articles().add_columns(articles.c.n).where(articles.c.n.in_(ns)))
+    rows = connection.execute(select_articles().add_columns(schema.articles.c.n).where(schema.articles.c.n.in_(ns)))
     by_n = {row.n: to_article(row) for row in rows}
     return [(by_n[n], float(scores[n])) for n in ns]

@@ -1,4 +1,5 @@
 """The article store: one SQLAlchemy engine on SQLite (default) or PostgreSQL, migrated on open."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ def engine_url(url: str) -> str:
     """Normalise a database URL: plain postgresql:// uses psycopg 3."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

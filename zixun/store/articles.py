@@ -1,22 +1,56 @@
 """Articles in the store: written by the pipeline, read by the portal, search and the CLI."""
+
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from zixun.models import Article
-from zixun.store.schema import COUNTERS, article_counters, articles
+from zixun.models import Article, Extracted
+from zixun.store import schema
+from zixun.store.schema import COUNTERS
 
 # the columns an Article is built from (the index terms stay in the store), and where they are read
 _ARTICLE_COLUMNS = [
-    articles.c[name] for name in (
-        "id", "guid", "url", "title", "author", "source", "published_at", "declared_original", "category",
-        "body", "summary", "keywords", "ingested_at", "updated_at",
+    schema.articles.c[name]
+    for name in (
+        "id",
+        "guid",
+        "url",
+        "title",
+        "author",
+        "source",
+        "published_at",
+        "declared_original",
+        "category",
+        "body",
+        "summary",
+        "keywords",
+        "ingested_at",
+        "updated_at",
     )
-] + [article_counters.c[name] for name in COUNTERS]
-_WITH_COUNTERS = articles.join(article_counters, article_counters.c.article_id == articles.c.id)
+] + [schema.article_counters.c[name] for name in COUNTERS]
+_WITH_COUNTERS = schema.articles.join(
+    schema.article_counters, schema.article_counters.c.article_id == schema.articles.c.id
+)
+
+
+def article_id(guid: str) -> str:
+    """The stable, URL-safe internal id of the article with this guid."""
+    return hashlib.sha1(guid.encode("utf-8")).hexdigest()[:12]
+
+
+def guid_of(article: Extracted) -> str:
+    """The source's own identifier, or the URL, or one derived from title, time and author."""
+    if article.guid:
+        return article.guid
+    if article.url:
+        return article.url
+    when = article.published_at.isoformat() if article.published_at else ""
+    seed = f"{article.title}\n{when}\n{article.author or ''}"
+    return "page:" + hashlib.sha1(seed.encode("utf-8")).hexdigest()[:20]
 
 
 def to_article(row: sa.Row) -> Article:
@@ -33,37 +67,48 @@ def select_articles(body: bool = True) -> sa.Select:
     """
     if body:
         return sa.select(*_ARTICLE_COLUMNS).select_from(_WITH_COUNTERS)
-    return sa.select(*(sa.literal("").label("body") if c.name == "body" else c for c in _ARTICLE_COLUMNS)
-                     ).select_from(_WITH_COUNTERS)
+    return sa.select(*(sa.literal("").label("body") if c.name == "body" else c for c in _ARTICLE_COLUMNS)).select_from(
+        _WITH_COUNTERS
+    )
 
 
 # built once: the article page runs these on every request. An id is looked up before a guid, in two
 # queries: a source may set any guid, even one that equals another article's id, and must not take over
 # that article's page (one query with `id = :key OR guid = :key` returns either row, by the plan's whim)
-_BY_ID = select_articles().where(articles.c.id == sa.bindparam("key"))
-_BY_GUID = select_articles().where(articles.c.guid == sa.bindparam("key"))
+_BY_ID = select_articles().where(schema.articles.c.id == sa.bindparam("key"))
+_BY_GUID = select_articles().where(schema.articles.c.guid == sa.bindparam("key"))
 
 
 def existing(connection: sa.Connection, guids: list[str]) -> dict[str, sa.Row]:
     """Stored rows (n, id, guid, content_hash, candidates) for the guids that exist."""
-    query = sa.select(articles.c.n, articles.c.id, articles.c.guid, articles.c.content_hash, articles.c.candidates)
-    rows = connection.execute(query.where(articles.c.guid.in_(guids))).all()
+    query = sa.select(
+        schema.articles.c.n,
+        schema.articles.c.id,
+        schema.articles.c.guid,
+        schema.articles.c.content_hash,
+        schema.articles.c.candidates,
+    )
+    rows = connection.execute(query.where(schema.articles.c.guid.in_(guids))).all()
     return {row.guid: row for row in rows}
 
 
 def insert_many(connection: sa.Connection, rows: list[dict]) -> None:
     """Insert new article rows, each with its counters (views, comments, shares; 0 when missing)."""
     if rows:
-        connection.execute(articles.insert(), [{k: v for k, v in row.items() if k not in COUNTERS} for row in rows])
-        connection.execute(article_counters.insert(),
-                           [{"article_id": row["id"], **{name: row.get(name) or 0 for name in COUNTERS}} for row in rows])
+        connection.execute(
+            schema.articles.insert(), [{k: v for k, v in row.items() if k not in COUNTERS} for row in rows]
+        )
+        connection.execute(
+            schema.article_counters.insert(),
+            [{"article_id": row["id"], **{name: row.get(name) or 0 for name in COUNTERS}} for row in rows],
+        )
 
 
 def replace(connection: sa.Connection, guid: str, row: dict) -> None:
     """Overwrite the stored article with this guid (its id, counters and ingested_at stay)."""
     keep = {"id", "guid", "ingested_at", *COUNTERS}
     values = {k: v for k, v in row.items() if k not in keep}
-    connection.execute(articles.update().where(articles.c.guid == guid).values(**values))
+    connection.execute(schema.articles.update().where(schema.articles.c.guid == guid).values(**values))
 
 
 def get(connection: sa.Connection, key: str) -> Article | None:
@@ -74,36 +119,47 @@ def get(connection: sa.Connection, key: str) -> Article | None:
 
 def newest_ids(connection: sa.Connection, limit: int) -> list[str]:
     """Ids of the newest articles, newest first."""
-    order = (articles.c.published_at.desc().nulls_last(), articles.c.n.desc())
-    return list(connection.execute(sa.select(articles.c.id).order_by(*order).limit(limit)).scalars())
+    order = (schema.articles.c.published_at.desc().nulls_last(), schema.articles.c.n.desc())
+    return list(connection.execute(sa.select(schema.articles.c.id).order_by(*order).limit(limit)).scalars())
 
 
 def many(connection: sa.Connection, ids: list[str], body: bool = True) -> dict[str, Article]:
     """The stored articles with these ids, by id (bodies left empty when body=False)."""
     found: dict[str, Article] = {}
     for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        query = select_articles(body).where(articles.c.id.in_(ids[start:start + 5000]))
+        query = select_articles(body).where(schema.articles.c.id.in_(ids[start : start + 5000]))
         found.update((row.id, to_article(row)) for row in connection.execute(query))
     return found
 
 
+def newest_n(connection: sa.Connection) -> int:
+    """n of the newest article, 0 in an empty store (articles stored later have a greater n)."""
+    return connection.execute(sa.select(sa.func.coalesce(sa.func.max(schema.articles.c.n), 0))).scalar_one()
+
+
 def count(connection: sa.Connection) -> int:
     """How many articles are stored."""
-    return connection.execute(sa.select(sa.func.count()).select_from(articles)).scalar_one()
+    return connection.execute(sa.select(sa.func.count()).select_from(schema.articles)).scalar_one()
 
 
 def recent(
-    connection: sa.Connection, limit: int = 20, offset: int = 0, *, category: str | None = None,
-    source: str | None = None, author: str | None = None, before: datetime | None = None,
+    connection: sa.Connection,
+    limit: int = 20,
+    offset: int = 0,
+    *,
+    category: str | None = None,
+    source: str | None = None,
+    author: str | None = None,
+    before: datetime | None = None,
 ) -> list[Article]:
     """Newest articles first, optionally of one category, source or author."""
     query = select_articles()
     for column, value in (("category", category), ("source", source), ("author", author)):
         if value is not None:
-            query = query.where(articles.c[column] == value)
+            query = query.where(schema.articles.c[column] == value)
     if before is not None:
-        query = query.where(articles.c.published_at < before)
-    order = (articles.c.published_at.desc().nulls_last(), articles.c.n.desc())
+        query = query.where(schema.articles.c.published_at < before)
+    order = (schema.articles.c.published_at.desc().nulls_last(), schema.articles.c.n.desc())
     return [to_article(r) for r in connection.execute(query.order_by(*order).limit(limit).offset(offset))]
 
 
@@ -111,8 +167,8 @@ def iterate(connection: sa.Connection, batch: int = 1000) -> Iterator[Article]:
     """Every stored article in insertion order, read in batches (for export and reindex)."""
     last = 0
     while True:
-        query = select_articles().add_columns(articles.c.n).where(articles.c.n > last)
-        rows = connection.execute(query.order_by(articles.c.n).limit(batch)).all()
+        query = select_articles().add_columns(schema.articles.c.n).where(schema.articles.c.n > last)
+        rows = connection.execute(query.order_by(schema.articles.c.n).limit(batch)).all()
         if not rows:
             return
         yield from (to_article(r) for r in rows)
@@ -121,10 +177,15 @@ def iterate(connection: sa.Connection, batch: int = 1000) -> Iterator[Article]:
 
 def update_analysis(connection: sa.Connection, article_id: str, values: dict) -> None:
     """Overwrite derived text columns (terms, candidates, keywords, summary) of one article."""
-    connection.execute(articles.update().where(articles.c.id == article_id).values(**values))
+    connection.execute(schema.articles.update().where(schema.articles.c.id == article_id).values(**values))
+
+
+def categories_by_guid(connection: sa.Connection) -> dict[str, str | None]:
+    """{guid: category} of every article (the labels `zixun eval related` scores against)."""
+    return dict(connection.execute(sa.select(schema.articles.c.guid, schema.articles.c.category)).all())
 
 
 def candidates_of(connection: sa.Connection, ids: list[str]) -> list[dict]:
     """[{id, candidates}] of these articles, for recomputing keywords."""
-    query = sa.select(articles.c.id, articles.c.candidates).where(articles.c.id.in_(ids))
+    query = sa.select(schema.articles.c.id, schema.articles.c.candidates).where(schema.articles.c.id.in_(ids))
     return [dict(row._mapping) for row in connection.execute(query)]

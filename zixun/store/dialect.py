@@ -1,4 +1,5 @@
 """What SQLAlchemy Core does not absorb between SQLite and PostgreSQL, other than search."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -29,7 +30,11 @@ def add_counts(connection: sa.Connection, table: sa.Table, key: str | list[str],
 
 
 def add_counts_by_key(
-    connection: sa.Connection, table: sa.Table, key: str, column: str, counts: dict[str, int],
+    connection: sa.Connection,
+    table: sa.Table,
+    key: str,
+    column: str,
+    counts: dict[str, int],
 ) -> None:
     """add_counts for a table keyed by one text column, the {key: count} map sent as one JSON document.
 
@@ -42,8 +47,11 @@ def add_counts_by_key(
     insert = _INSERTS[connection.dialect.name](table)
     # SQLite needs the WHERE to read ON CONFLICT as the upsert, not as a join constraint
     rows = sa.select(pairs.c.key, count).where(sa.true())
-    connection.execute(insert.from_select([key, column], rows).on_conflict_do_update(
-        index_elements=[table.c[key]], set_={column: table.c[column] + insert.excluded[column]}))
+    connection.execute(
+        insert.from_select([key, column], rows).on_conflict_do_update(
+            index_elements=[table.c[key]], set_={column: table.c[column] + insert.excluded[column]}
+        )
+    )
 
 
 def insert_new(connection: sa.Connection, table: sa.Table, keys: list[str], rows: list[dict]) -> list[sa.Row]:

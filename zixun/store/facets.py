@@ -1,9 +1,10 @@
 """Facets of the stored articles: the categories and sources there are, with how many articles each."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from zixun.store.schema import articles
+from zixun.store import schema
 
 
 def _counts(connection: sa.Connection, column: sa.Column) -> list[tuple[str, int]]:
@@ -14,9 +15,9 @@ def _counts(connection: sa.Connection, column: sa.Column) -> list[tuple[str, int
 
 def categories(connection: sa.Connection) -> list[tuple[str, int]]:
     """(category, article count), the largest first."""
-    return _counts(connection, articles.c.category)
+    return _counts(connection, schema.articles.c.category)
 
 
 def sources(connection: sa.Connection) -> list[tuple[str, int]]:
     """(source, article count), the largest first."""
-    return _counts(connection, articles.c.source)
+    return _counts(connection, schema.articles.c.source)

@@ -1,7 +1,8 @@
 """Table definitions for SQLAlchemy Core queries. The database itself is built by the migrations."""
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 import sqlalchemy as sa
 
@@ -15,12 +16,12 @@ class UTCDateTime(sa.TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError(f"naive datetime {value} would be stored without its time zone")
-        return value.astimezone(timezone.utc).replace(tzinfo=None) if value is not None and dialect.name == "sqlite" else value
+        return value.astimezone(UTC).replace(tzinfo=None) if value is not None and dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 metadata = sa.MetaData()
@@ -101,4 +102,31 @@ share_clients = sa.Table(
     sa.Column("counted_at", UTCDateTime(), nullable=False),
     sa.Index("ix_share_clients_counted_at", "counted_at"),
     sa.Index("ix_share_clients_client", "client", "counted_at"),  # a client's shares of the last hour
+)
+
+# each article's related articles (相关内容), best first, and the article version each list was computed for
+related = sa.Table(
+    "related",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("rank", sa.Integer, primary_key=True),
+    sa.Column("related_id", sa.String(16), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+)
+related_done = sa.Table(
+    "related_done",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# the columns a search filters and sorts on, kept narrow and current by triggers (migration 0003); on
+# PostgreSQL it also holds the tsvector (not modelled here: only the search backend's SQL reads it)
+search_facets = sa.Table(
+    "search_facets",
+    metadata,
+    sa.Column("n", sa.Integer, primary_key=True),  # articles.n
+    sa.Column("published_at", UTCDateTime()),
+    sa.Column("category", sa.Text),
+    sa.Column("source", sa.Text),
 )

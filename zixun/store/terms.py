@@ -1,12 +1,13 @@
 """Document frequencies of keyword candidates, kept as articles come and go (IDF from the corpus)."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 import sqlalchemy as sa
 
+from zixun.store import schema
 from zixun.store.dialect import add_counts_by_key
-from zixun.store.schema import term_df
 
 
 def document_frequencies(connection: sa.Connection, terms: set[str]) -> dict[str, int]:
@@ -14,25 +15,25 @@ def document_frequencies(connection: sa.Connection, terms: set[str]) -> dict[str
     found: dict[str, int] = {}
     ordered = sorted(terms)
     for start in range(0, len(ordered), 5000):  # stays under SQLite's bound-parameter limit
-        chunk = ordered[start:start + 5000]
-        query = sa.select(term_df.c.term, term_df.c.df).where(term_df.c.term.in_(chunk))
+        chunk = ordered[start : start + 5000]
+        query = sa.select(schema.term_df.c.term, schema.term_df.c.df).where(schema.term_df.c.term.in_(chunk))
         found.update((term, df) for term, df in connection.execute(query))
     return found
 
 
 def add_document_frequencies(connection: sa.Connection, delta: Counter) -> None:
     """Add delta[term] to each term's df (negative to take an updated article's old terms back)."""
-    add_counts_by_key(connection, term_df, "term", "df", {t: d for t, d in sorted(delta.items()) if d})
+    add_counts_by_key(connection, schema.term_df, "term", "df", {t: d for t, d in sorted(delta.items()) if d})
 
 
 def clear_document_frequencies(connection: sa.Connection) -> None:
     """Forget every df (before a reindex counts them again)."""
-    connection.execute(term_df.delete())
+    connection.execute(schema.term_df.delete())
 
 
 def has_document_frequencies(connection: sa.Connection) -> bool:
     """Whether any term has a df (a fresh store has none)."""
-    return connection.execute(sa.select(term_df.c.term).limit(1)).first() is not None
+    return connection.execute(sa.select(schema.term_df.c.term).limit(1)).first() is not None
 
 
 class FrequencyCache:

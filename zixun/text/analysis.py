@@ -1,12 +1,18 @@
-"""The text stage of one article: segment once, derive everything else from that cut."""
+"""The text stage: segment an article once, derive everything else from that cut; many articles in worker
+processes."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
+from pathlib import Path
 
 from zixun.text.entities import named_entities
 from zixun.text.keywords import keyword_candidates
-from zixun.text.segment import Segmenter
+from zixun.text.segment import Segmenter, segmenter
 from zixun.text.snippets import summarize
 
 
@@ -37,3 +43,37 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
         entities=named_entities(chain(*tokens)),
         summary=summarize(paragraphs, summary_chars),
     )
+
+
+POOL_CHUNK = 16  # articles a worker process takes at a time
+
+
+@contextmanager
+def analyzer(
+    user_dict: tuple[Path, ...], summary_chars: int, workers: int
+) -> Iterator[Callable[[list[tuple[str, list[str]]]], Iterator[Analysis]]]:
+    """A function from (title, paragraphs) pairs to their analyses, in order: in this process when workers
+    is 1, else in that many worker processes.
+
+    The pool lives for the whole run, so workers build their dictionary once (~130 ms) and segment the
+    next batches while the main process writes the current one to the store.
+    """
+    if workers <= 1:
+        cut = segmenter(user_dict)
+        yield lambda jobs: (analyze(cut, title, body, summary_chars) for title, body in jobs)
+        return
+    with ProcessPoolExecutor(workers, initializer=_warm_worker, initargs=(user_dict, summary_chars)) as pool:
+        yield lambda jobs: pool.map(_analyze_in_worker, jobs, chunksize=POOL_CHUNK)
+
+
+_worker: tuple[Segmenter, int] | None = None  # a worker process's tokenizer and summary length
+
+
+def _warm_worker(user_dict: tuple[Path, ...], summary_chars: int) -> None:
+    global _worker
+    _worker = (segmenter(user_dict), summary_chars)
+
+
+def _analyze_in_worker(job: tuple[str, list[str]]) -> Analysis:
+    cut, summary_chars = _worker
+    return analyze(cut, job[0], job[1], summary_chars)

@@ -1,4 +1,5 @@
 """People, places and organisations named in a text, from the tokenizer's part-of-speech tags."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,5 @@
 """Keywords by TF-IDF, with document frequencies taken from the corpus itself."""
+
 from __future__ import annotations
 
 import heapq
@@ -10,13 +11,70 @@ from collections.abc import Iterable, Mapping
 from zixun.text.segment import Token
 
 # jieba tags worth a keyword: nouns of all kinds, verbal nouns, Latin words
-_KEYWORD_POS = frozenset("n nr nrt nrfg ns nt nz nw vn eng an l i j".split())
+_KEYWORD_POS = frozenset(["n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "nw", "vn", "eng", "an", "l", "i", "j"])
 _WORD = re.compile(r"^\w+$")  # the same shape as an index term, so df lines up with the index
 _NUMERIC = re.compile(r"^[\d.%,/\-+:]+$|^[\d一二三四五六七八九十百千万亿零两]+[年月日号时分秒岁个元多余]?$")
 _STOPWORDS = frozenset(
-    "记者 报道 新闻 消息 时间 今天 昨天 目前 表示 认为 进行 问题 方面 情况 时候 东西 一个 没有 这个 那个 "
-    "我们 他们 你们 自己 什么 记者站 通讯员 原标题 来源 作者 编辑 图片 视频 微博 网友 大家 有人 工作 发展 "
-    "活动 公司 用户 产品 市场 国家 地区 人员 相关 部分 主要 其中 同时 以及 已经 可以 正在 这样 因此".split()
+    [
+        "记者",
+        "报道",
+        "新闻",
+        "消息",
+        "时间",
+        "今天",
+        "昨天",
+        "目前",
+        "表示",
+        "认为",
+        "进行",
+        "问题",
+        "方面",
+        "情况",
+        "时候",
+        "东西",
+        "一个",
+        "没有",
+        "这个",
+        "那个",
+        "我们",
+        "他们",
+        "你们",
+        "自己",
+        "什么",
+        "记者站",
+        "通讯员",
+        "原标题",
+        "来源",
+        "作者",
+        "编辑",
+        "图片",
+        "视频",
+        "微博",
+        "网友",
+        "大家",
+        "有人",
+        "工作",
+        "发展",
+        "活动",
+        "公司",
+        "用户",
+        "产品",
+        "市场",
+        "国家",
+        "地区",
+        "人员",
+        "相关",
+        "部分",
+        "主要",
+        "其中",
+        "同时",
+        "以及",
+        "已经",
+        "可以",
+        "正在",
+        "这样",
+        "因此",
+    ]
 )
 
 

@@ -1,4 +1,5 @@
 """Text normalisation applied before segmentation: width, case, traditional → simplified."""
+
 from __future__ import annotations
 
 import unicodedata

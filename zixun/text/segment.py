@@ -1,4 +1,5 @@
 """The one tokenizer: every Chinese word boundary in zixun comes from here (rjieba / jieba-rs)."""
+
 from __future__ import annotations
 
 import re
@@ -74,7 +75,7 @@ class Segmenter:
 
 
 def _grams(word: str, n: int) -> list[str]:
-    return [word[i:i + n] for i in range(len(word) - n + 1)]
+    return [word[i : i + n] for i in range(len(word) - n + 1)]
 
 
 def index_terms(words) -> list[str]:

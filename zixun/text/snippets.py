@@ -1,4 +1,5 @@
 """Summaries and snippets cut at clause boundaries, and truncation by display width."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ def summarize(paragraphs: list[str], max_chars: int = 120) -> str:
 def truncate(text: str, width: int) -> str:
     """Cut text to at most width display columns, marking a cut with '...' as the seed page's lists do."""
     # every character takes one or two columns: only the first width + 1 can decide
-    if 2 * len(text) <= width or display_width(text[:width + 1]) <= width:
+    if 2 * len(text) <= width or display_width(text[: width + 1]) <= width:
         return text
     budget = width - len(ELLIPSIS)
     used, cut = 0, 0

@@ -1,20 +1,31 @@
 """The JSON API under /api/: the same contexts as the pages, as JSON, with precise response models."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from zixun.web import contexts
+from zixun import contexts
+from zixun.schemas import (
+    ArticlePage,
+    Counters,
+    ErrorMessage,
+    HomePage,
+    HotPage,
+    ListPage,
+    RelatedPage,
+    SearchPage,
+    StatusPage,
+)
 from zixun.web.params import NO_NUL, Day, Name, Page, PageSize, Sort, Window, paging, search_query
 from zixun.web.portal import Portal
-from zixun.web.schemas import (
-    ArticlePage, Counters, ErrorMessage, HomePage, HotPage, ListPage, RelatedPage, SearchPage, StatusPage,
-)
 from zixun.web.tracking import request_client
 
-_ERRORS = {404: {"model": ErrorMessage, "description": "Not found"},
-           422: {"model": ErrorMessage, "description": "A parameter is invalid; the message names it"}}
+_ERRORS = {
+    404: {"model": ErrorMessage, "description": "Not found"},
+    422: {"model": ErrorMessage, "description": "A parameter is invalid; the message names it"},
+}
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 ArticleKey = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL, description="Article id or guid.")]
@@ -39,8 +50,14 @@ async def home(request: Request) -> HomePage:
 
 
 @router.get("/articles", response_model=ListPage, summary="Articles, newest first, optionally filtered")
-async def article_list(request: Request, category: Name = None, source: Name = None, author: Name = None,
-                       page: Page = 1, page_size: PageSize = 20) -> ListPage:
+async def article_list(
+    request: Request,
+    category: Name = None,
+    source: Name = None,
+    author: Name = None,
+    page: Page = 1,
+    page_size: PageSize = 20,
+) -> ListPage:
     """Articles newest first, of a category, source and/or author when given (an empty list when none match)."""
     where = {"category": category, "source": source, "author": author}
     return await _portal(request).read(contexts.list_page, where, paging(request, page, page_size))
@@ -93,16 +110,25 @@ async def source(request: Request, name: PathName, page: Page = 1, page_size: Pa
 
 
 @router.get("/hot", response_model=HotPage, summary="Hot articles of a time window")
-async def hot(request: Request, window: Window = "24h", category: Name = None,
-              limit: Annotated[int, Query(ge=1, le=50)] = 10) -> HotPage:
+async def hot(
+    request: Request, window: Window = "24h", category: Name = None, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> HotPage:
     """The hot list with each item's figures and why it is hot."""
     return await _portal(request).read(contexts.hot_page, window, category, limit)
 
 
 @router.get("/search", response_model=SearchPage, summary="Full-text search")
-async def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)],
-                 category: Name = None, source: Name = None, since: Day = None, until: Day = None,
-                 sort: Sort = "relevance", page: Page = 1, page_size: PageSize = 20) -> SearchPage:
+async def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=200, pattern=NO_NUL)],
+    category: Name = None,
+    source: Name = None,
+    since: Day = None,
+    until: Day = None,
+    sort: Sort = "relevance",
+    page: Page = 1,
+    page_size: PageSize = 20,
+) -> SearchPage:
     """Articles matching every word of q, with snippets, filters, sort and paging."""
     asked = search_query(q, category, source, since, until, sort)
     return await _portal(request).read(contexts.search_page, asked, paging(request, page, page_size))

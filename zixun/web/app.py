@@ -1,4 +1,5 @@
 """The app factory: one Portal (store, clock, caches) behind the HTML pages, the JSON API and /docs."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -7,11 +8,12 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from zixun.contexts import Clock
 from zixun.settings import Settings
 from zixun.web import api, docs, errors, pages
-from zixun.web.guard import HeaderLimit, SameOrigin, SlashRedirect
 from zixun.web.fragments import ArticlePages
-from zixun.web.portal import Clock, Portal
+from zixun.web.guard import HeaderLimit, SameOrigin, SlashRedirect
+from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 
 _STATIC = Path(__file__).with_name("static")
@@ -33,9 +35,15 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
 
     # /docs is our own page (docs.py): FastAPI's Swagger UI and ReDoc load their scripts from a CDN
     # redirect_slashes off: Starlette builds its redirect from the Host header; SlashRedirect's is relative
-    app = FastAPI(title="zixun 资讯", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  redirect_slashes=False,
-                  description="A Chinese news portal: articles, related content, hot news and search.")
+    app = FastAPI(
+        title="zixun 资讯",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        description="A Chinese news portal: articles, related content, hot news and search.",
+    )
     app.state.portal = portal
     app.state.renderer = Renderer(portal.zone, settings.demo_note)
     app.state.article_pages = ArticlePages(app.state.renderer, settings.page_cache_entries, settings.hot_cache_seconds)

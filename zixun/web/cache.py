@@ -1,4 +1,5 @@
 """In-memory caches: entries that expire after a few seconds (hot lists, category lists), and a bounded LRU."""
+
 from __future__ import annotations
 
 import logging
@@ -48,11 +49,12 @@ class TTLCache:
         def run() -> None:
             try:
                 self.put(key, refresh())
-            except Exception:  # noqa: BLE001 - the stale value stays until it is too old, then readers compute
+            except Exception:  # logged: the stale value stays until it is too old, then readers compute
                 log.exception("refreshing the cached %r failed", key)
             finally:
                 with self._lock:
                     self._refreshing.discard(key)
+
         threading.Thread(target=run, name="zixun-refresh", daemon=True).start()
 
     def peek(self, key: Hashable) -> Any | None:

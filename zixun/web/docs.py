@@ -1,4 +1,5 @@
 """/docs: the OpenAPI schema as a plain server-rendered page (Swagger UI would load scripts from a CDN)."""
+
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
@@ -27,28 +28,50 @@ def _operations(spec: dict) -> list[dict]:
     found = []
     for path, methods in spec.get("paths", {}).items():
         for method, operation in methods.items():
-            responses = {code: describe(next(iter(r.get("content", {}).values()), {}).get("schema", {}))
-                         for code, r in operation.get("responses", {}).items()}
-            found.append(dict(method=method.upper(), path=path, summary=operation.get("summary", ""),
-                              description=operation.get("description", ""), responses=responses,
-                              parameters=[dict(name=p["name"], where=p["in"], required=p.get("required", False),
-                                               kind=describe(p.get("schema", {})),
-                                               description=p.get("description") or p.get("schema", {}).get("description", ""))
-                                          for p in operation.get("parameters", [])]))
+            responses = {
+                code: describe(next(iter(r.get("content", {}).values()), {}).get("schema", {}))
+                for code, r in operation.get("responses", {}).items()
+            }
+            found.append(
+                dict(
+                    method=method.upper(),
+                    path=path,
+                    summary=operation.get("summary", ""),
+                    description=operation.get("description", ""),
+                    responses=responses,
+                    parameters=[
+                        dict(
+                            name=p["name"],
+                            where=p["in"],
+                            required=p.get("required", False),
+                            kind=describe(p.get("schema", {})),
+                            description=p.get("description") or p.get("schema", {}).get("description", ""),
+                        )
+                        for p in operation.get("parameters", [])
+                    ],
+                )
+            )
     return found
 
 
 def _models(spec: dict) -> list[dict]:
     schemas = spec.get("components", {}).get("schemas", {})
-    return [dict(name=name, description=s.get("description", ""),
-                 fields=[(field, describe(f), f.get("description", "")) for field, f in s.get("properties", {}).items()])
-            for name, s in schemas.items()]
+    return [
+        dict(
+            name=name,
+            description=s.get("description", ""),
+            fields=[(field, describe(f), f.get("description", "")) for field, f in s.get("properties", {}).items()],
+        )
+        for name, s in schemas.items()
+    ]
 
 
 def install(app: FastAPI) -> None:
     """Serve /docs from the app's own schema."""
+
     @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
     async def docs(request: Request) -> HTMLResponse:
         spec = app.openapi()
-        return request.app.state.renderer.html("docs.html", nav=[], info=spec["info"],
-                                               operations=_operations(spec), models=_models(spec))
+        return request.app.state.renderer.html(
+            "docs.html", nav=[], info=spec["info"], operations=_operations(spec), models=_models(spec)
+        )

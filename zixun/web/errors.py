@@ -1,4 +1,5 @@
 """Errors as answers: unknown things are 404, bad parameters 422 naming the parameter, never a bare 500."""
+
 from __future__ import annotations
 
 import logging
@@ -8,13 +9,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from zixun.web.contexts import NotFound
+from zixun.contexts import NotFound
 from zixun.web.params import BadParameter
 from zixun.web.render import render_error
 
 log = logging.getLogger(__name__)
-_TITLES = {403: "请求被拒绝", 404: "找不到页面", 405: "不支持的请求方法", 422: "请求参数有误", 431: "请求头过大",
-           500: "服务器出错了"}
+_TITLES = {
+    403: "请求被拒绝",
+    404: "找不到页面",
+    405: "不支持的请求方法",
+    422: "请求参数有误",
+    431: "请求头过大",
+    500: "服务器出错了",
+}
 
 
 def _where(loc: tuple) -> str:
@@ -41,6 +48,7 @@ def answer(request: Request, status: int, message: str) -> Response:
 
 def install(app: FastAPI) -> None:
     """Register the error handlers on app."""
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         return answer(request, 422, validation_message(error))

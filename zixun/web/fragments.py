@@ -1,6 +1,6 @@
 """The article page from cached parts: what changes rarely is rendered once, what changes often per request.
 
-What an article page shows is defined once, in web/contexts.py, as parts that change at different rates:
+What an article page shows is defined once, in zixun/contexts.py, as parts that change at different rates:
 - its content (ArticleContent: the article, and 相关内容), new when the article is re-ingested or its
   related list, or an article on it, changes (rank's refresh): the parts' version;
 - its state (ArticleState: the counters 阅读, 评论, 分享, and the version), and the 本文发布于 note,
@@ -20,6 +20,7 @@ for a reassembly; a page older than that is reassembled for its reader. A counte
 page, so its counters show at once. When a worker starts, a background thread assembles the newest
 articles' pages, so their first readers do not wait.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -35,9 +36,9 @@ from typing import Any
 import sqlalchemy as sa
 from markupsafe import Markup
 
-from zixun.web import contexts
+from zixun import contexts
+from zixun.contexts import ArticleContent, ArticleState
 from zixun.web.cache import LRUCache
-from zixun.web.contexts import ArticleContent, ArticleState
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 
@@ -48,8 +49,12 @@ _REFRESH_GATHER_SECONDS = 0.02  # how long the refresher lets expired pages gath
 _REFRESH_PAUSE_SECONDS = 0.002  # between steps: a wave of expired pages is spread out, not served back to back
 _SLOT = re.compile(r"\x00(\w+)\x00")  # a slot marker in the rendered shell
 # the shell's slots that an article's content fills, each by a partial given the ArticleContent's fields
-CONTENT_SLOTS = {"title": "partials/article_title.html", "top": "partials/article_top.html",
-                 "body": "partials/article_body.html", "related": "partials/related.html"}
+CONTENT_SLOTS = {
+    "title": "partials/article_title.html",
+    "top": "partials/article_top.html",
+    "body": "partials/article_body.html",
+    "related": "partials/related.html",
+}
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,8 @@ class Shell:
 
     def __init__(self, renderer: Renderer):
         marked = renderer.env.get_template("article.html").render(
-            **{slot: Markup(f"\x00{slot}\x00") for slot in self.SLOTS})
+            **{slot: Markup(f"\x00{slot}\x00") for slot in self.SLOTS}
+        )
         pieces = _SLOT.split(marked)
         self.runs = [piece.encode("utf-8") for piece in pieces[0::2]]
         self.slots = pieces[1::2]
@@ -168,7 +174,7 @@ class ArticlePages:
             read_after = self._forgets
             try:
                 await portal.read_quick(self._reassemble, keys, read_after)
-            except Exception:  # noqa: BLE001 - the pages are reassembled for their readers once too old
+            except Exception:  # logged: the pages are reassembled for their readers once too old
                 log.exception("reassembling %d article pages failed", len(keys))
             for key in keys:
                 self._due.pop(key, None)
@@ -188,8 +194,9 @@ class ArticlePages:
                 if self._forgotten.get(key, 0) <= read_after:
                     self.pages.put(key, assembled)
 
-    def _assemble(self, portal: Portal, connection: sa.Connection, state: ArticleState,
-                  last: Assembled | None) -> Assembled:
+    def _assemble(
+        self, portal: Portal, connection: sa.Connection, state: ArticleState, last: Assembled | None
+    ) -> Assembled:
         """The whole page of an article's state: its content's parts (rendered again only for a new version),
         the state's counters, the hot list and the menu; last's bytes again if nothing it shows changed."""
         parts = self._parts(portal, connection, state)
@@ -219,9 +226,9 @@ class ArticlePages:
                 if self._stop.is_set():
                     return
                 with portal.engine.connect() as connection:  # short reads: never holds a snapshot for long
-                    for article_id in ids[start:start + _WARM_BATCH]:
+                    for article_id in ids[start : start + _WARM_BATCH]:
                         self.render(portal, connection, article_id)
-        except Exception:  # noqa: BLE001 - pages still render on demand
+        except Exception:  # logged: pages still render on demand
             log.exception("warming article pages failed")
         finally:
             self.warming = False
@@ -239,8 +246,13 @@ class ArticlePages:
     def _render_parts(self, content: ArticleContent) -> Parts:
         """Each of CONTENT_SLOTS rendered from content's fields."""
         shown = vars(content)
-        return Parts(content.version, {slot: self.renderer.fragment(template, **shown).encode("utf-8")
-                                       for slot, template in CONTENT_SLOTS.items()})
+        return Parts(
+            content.version,
+            {
+                slot: self.renderer.fragment(template, **shown).encode("utf-8")
+                for slot, template in CONTENT_SLOTS.items()
+            },
+        )
 
     def _nav(self, portal: Portal, connection: sa.Connection) -> bytes:
         categories = portal.categories(connection)

@@ -1,5 +1,6 @@
 """Guards in front of every route (pure ASGI, before routing): headers of bounded size, writes only from
 the portal's own pages, and trailing-slash redirects that never name the request's Host."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -79,7 +80,8 @@ class SameOrigin:
             refused = self.refusal(Headers(scope=scope))
             if refused:
                 await answer(Request(scope), 403, f"拒绝来自其他网站的提交 (cross-site request refused: {refused})")(
-                    scope, receive, send)
+                    scope, receive, send
+                )
                 return
         await self.app(scope, receive, send)
 
@@ -112,8 +114,13 @@ class SlashRedirect:
                 location = b"/" + raw.lstrip(b"/\\").rstrip(b"/")
                 if scope.get("query_string"):
                     location += b"?" + scope["query_string"]
-                await send({"type": "http.response.start", "status": 308,
-                            "headers": [(b"location", location), (b"content-length", b"0")]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 308,
+                        "headers": [(b"location", location), (b"content-length", b"0")],
+                    }
+                )
                 await send({"type": "http.response.body", "body": b""})
                 return
         await self.app(scope, receive, send)

@@ -1,4 +1,5 @@
 """The HTML pages: each handler reads one context (plus the category menu) and renders its template."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,11 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from zixun.web import contexts
+from zixun import contexts
+from zixun.schemas import article_path
 from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, Window, form_day, paging, search_query
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
-from zixun.web.schemas import article_path
 from zixun.web.tracking import request_client
 
 router = APIRouter(include_in_schema=False)
@@ -21,8 +22,10 @@ PathName = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
 
 def _with_menu(build: Callable) -> Callable:
     """build, also returning the category menu read on the same connection."""
+
     def both(portal: Portal, connection, *args):
         return build(portal, connection, *args), portal.categories(connection)
+
     return both
 
 
@@ -97,9 +100,16 @@ async def hot(request: Request, window: Window = "24h", category: Name = None) -
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search(request: Request, q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
-                 category: Name = None, source: Name = None, since: FormDay = "", until: FormDay = "",
-                 sort: Sort = "relevance", page: Page = 1) -> HTMLResponse:
+async def search(
+    request: Request,
+    q: Annotated[str, Query(max_length=200, pattern=NO_NUL)] = "",
+    category: Name = None,
+    source: Name = None,
+    since: FormDay = "",
+    until: FormDay = "",
+    sort: Sort = "relevance",
+    page: Page = 1,
+) -> HTMLResponse:
     """The search page: the form, and results with highlighted snippets when q is given."""
     asked = search_query(q, category, source, form_day("since", since), form_day("until", until), sort)
     at = paging(request, page, request.app.state.portal.settings.page_size)

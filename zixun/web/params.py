@@ -1,4 +1,5 @@
 """Query parameters shared by pages and the API, validated so bad input is a 422 naming the parameter."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import Query, Request
 
-from zixun.web.contexts import Paging, SearchQuery
+from zixun.contexts import Paging, SearchQuery
 
 # PostgreSQL refuses NUL in text, so it is refused here, as a bad parameter, before any query runs
 NO_NUL = r"^[^\x00]*$"
@@ -35,13 +36,13 @@ def paging(request: Request, page: int, size: int) -> Paging:
     return Paging(page=page, size=size, path=request.url.path, query=query)
 
 
-def search_query(q: str, category: str | None, source: str | None, since: date | None, until: date | None,
-                 sort: str) -> SearchQuery:
+def search_query(
+    q: str, category: str | None, source: str | None, since: date | None, until: date | None, sort: str
+) -> SearchQuery:
     """A SearchQuery, refusing a date range that ends before it starts."""
     if since and until and since > until:
         raise BadParameter("until", f"{until.isoformat()} is before since={since.isoformat()}")
-    return SearchQuery(q=q, category=category or None, source=source or None, since=since, until=until,
-                       sort=sort)
+    return SearchQuery(q=q, category=category or None, source=source or None, since=since, until=until, sort=sort)
 
 
 def form_day(name: str, text: str) -> date | None:

@@ -1,4 +1,5 @@
 """Page contexts rendered as HTML with Jinja2: templates, partials and the filters they use."""
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ def highlight(text: str, words: list[str]) -> Markup:
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     out, last = [], 0
     for match in pattern.finditer(text):
-        out += [escape(text[last:match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
+        out += [escape(text[last : match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -39,8 +40,13 @@ class Renderer:
     def __init__(self, zone: ZoneInfo, demo_note: bool):
         self.zone, self.demo_note = zone, demo_note
         # templates are compiled once and cached by the environment
-        self.env = Environment(loader=PackageLoader("zixun.web", "templates"), autoescape=select_autoescape(),
-                               trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+        self.env = Environment(
+            loader=PackageLoader("zixun.web", "templates"),
+            autoescape=select_autoescape(),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
         self.env.filters.update(when=self.when, cut=truncate, highlight=highlight, thousands=thousands)
         self.env.globals.update(demo_note=demo_note)
 

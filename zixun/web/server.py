@@ -1,4 +1,5 @@
 """Running the portal with uvicorn (uvloop + httptools): one process, or N workers sharing the port."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ UVICORN_OPTIONS = dict(proxy_headers=False, server_header=False)
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     """Serve the portal on host:port until interrupted."""
-    options = dict(host=host, port=port, log_level="info", access_log=False, loop="uvloop", http="httptools",
-                   **UVICORN_OPTIONS)
+    options = dict(
+        host=host, port=port, log_level="info", access_log=False, loop="uvloop", http="httptools", **UVICORN_OPTIONS
+    )
     if workers <= 1:
         uvicorn.run(create_app(settings), **options)
         return

@@ -1,5 +1,6 @@
 """Who a reader is (its address), and page views, queued by the page path and written in batches by one
 thread, so serving never waits on a write; the same thread prunes the store's old repeat-check rows."""
+
 from __future__ import annotations
 
 import hashlib
@@ -94,7 +95,7 @@ class ViewRecorder:
         if counted_at is not None and at - counted_at < engagement.REPEAT_WINDOW:
             return  # the store would refuse it too: the client's last counted view is at least this recent
         # the queue holds no megabyte agent: the bot check reads only its start too
-        self._queue.put((article_id, client, user_agent[:engagement.AGENT_CHARS], at))
+        self._queue.put((article_id, client, user_agent[: engagement.AGENT_CHARS], at))
 
     def stop(self) -> None:
         """Write what is queued and stop the thread."""
@@ -132,7 +133,7 @@ class ViewRecorder:
         try:
             with writing(self.engine) as connection:
                 counted = engagement.record_views(connection, views)
-        except Exception:  # noqa: BLE001 - a lost batch of views must not stop the writer
+        except Exception:  # logged: a lost batch of views must not stop the writer
             log.exception("could not record %d page views", len(views))
             return
         for (article_id, client, _agent, at), ok in zip(views, counted, strict=True):
@@ -147,5 +148,5 @@ class ViewRecorder:
                 with writing(self.engine) as connection:
                     if engagement.prune_clients(connection, now, _PRUNE_BATCH) < _PRUNE_BATCH:
                         return
-        except Exception:  # noqa: BLE001 - pruning is tidying: the next one tries again
+        except Exception:  # logged: pruning is tidying: the next one tries again
             log.exception("could not prune the repeat-check rows")

@@ -4,6 +4,7 @@
 Deliberately independent of zixun's extractor: a plain block renderer over lxml, so the gold
 cannot inherit the extractor's mistakes. Run: .venv/bin/python tests/data/pages/materialize_gold.py
 """
+
 import json
 import re
 from pathlib import Path
@@ -11,8 +12,34 @@ from pathlib import Path
 import lxml.html
 
 HERE = Path(__file__).parent
-BLOCK = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "table", "center",
-         "section", "article", "blockquote", "dd", "dt", "dl", "figure", "figcaption", "header", "footer", "br"}
+BLOCK = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "td",
+    "table",
+    "center",
+    "section",
+    "article",
+    "blockquote",
+    "dd",
+    "dt",
+    "dl",
+    "figure",
+    "figcaption",
+    "header",
+    "footer",
+    "br",
+}
 
 
 def render_lines(html: str) -> list[str]:
@@ -50,7 +77,7 @@ def gold_body(lines: list[str], spec: dict) -> list[str]:
     first = next(i for i, line in enumerate(lines) if spec["start"] in line)
     last = next(i for i in range(len(lines) - 1, first - 1, -1) if spec["end"] in lines[i])
     body = []
-    for line in lines[first:last + 1]:
+    for line in lines[first : last + 1]:
         if any(d in line for d in spec.get("drop", [])):
             continue
         for s in spec.get("strip", []):

@@ -1,4 +1,5 @@
 """Alembic environment: runs on the connection zixun's store hands over (see store.migrate)."""
+
 from alembic import context
 
 connection = context.config.attributes["connection"]

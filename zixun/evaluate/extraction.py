@@ -4,6 +4,7 @@ A case is one page of tests/data/pages/expected.json (hand-written gold). Any ex
 through the same `Reading` record, so zixun and the baselines (readability, trafilatura, gne) are
 scored by one piece of code.
 """
+
 from __future__ import annotations
 
 import json
@@ -127,8 +128,13 @@ def score(case: Case, reading: Reading) -> Score:
     """Marks for one page."""
     gold = case.gold
     time_mark = same_minute(reading.published_at, gold["published"]) if gold.get("published") else None
-    return Score(case.name, char_f1(reading.body, "\n".join(gold["gold_body"])),
-                 same_title(reading.title, gold["title"]), time_mark, byline_found(reading, gold))
+    return Score(
+        case.name,
+        char_f1(reading.body, "\n".join(gold["gold_body"])),
+        same_title(reading.title, gold["title"]),
+        time_mark,
+        byline_found(reading, gold),
+    )
 
 
 def evaluate(read: Callable[[str, str], Reading], cases: list[Case]) -> Report:
@@ -139,7 +145,7 @@ def evaluate(read: Callable[[str, str], Reading], cases: list[Case]) -> Report:
         started = time.perf_counter()
         try:
             reading = read(texts[case.name], str(case.path))
-        except Exception:  # a baseline that crashes on a page scores nothing for it, like an empty answer
+        except Exception:  # noqa: BLE001 - a baseline crashing on a page scores nothing for it, like no answer
             reading = Reading()
         report.seconds += time.perf_counter() - started
         report.scores.append(score(case, reading))

@@ -1,4 +1,6 @@
-"""The demo store: the bundled sample, re-dated relative to now with a fixed seed, plus the seed page."""
+"""The demo store: the bundled sample, re-dated relative to now with a fixed seed, plus the seed page
+(built through the pipeline for `zixun demo`, then served by web/ like any store)."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +12,7 @@ from zixun import pipeline
 from zixun.settings import Settings
 from zixun.store import open_store
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parent / "data"
 SAMPLE, SEED_PAGE = DATA / "sample.jsonl", DATA / "seed_page.txt"
 DEMO_SEED = 20181115
 # the sample spans 90 days before now, most articles recent (ages ~ span * u²): ~40 in the last
@@ -24,8 +26,10 @@ def redate(records: list[dict], now: datetime, seed: int = DEMO_SEED) -> list[di
     minutes = sorted((SPAN_DAYS * 24 * 60 * rng.random() ** 2 for _ in records), reverse=True)
     ordered = sorted(records, key=lambda r: r.get("published_at") or "")
     # 5 minutes of margin: the newest article is never "in the future" of a slightly slow clock
-    return [{**record, "published_at": (now - timedelta(minutes=age + 5)).isoformat()}
-            for record, age in zip(ordered, minutes)]
+    return [
+        {**record, "published_at": (now - timedelta(minutes=age + 5)).isoformat()}
+        for record, age in zip(ordered, minutes, strict=True)
+    ]
 
 
 def build_demo(db_path: Path, settings: Settings, now: datetime) -> tuple[Settings, pipeline.IngestSummary]:
@@ -36,8 +40,9 @@ def build_demo(db_path: Path, settings: Settings, now: datetime) -> tuple[Settin
     demo = settings.model_copy(update={"database_url": f"sqlite:///{db_path}", "demo_note": True})
     records = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
     redated = db_path.with_name("demo-sample.jsonl")
-    redated.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redate(records, now)),
-                       encoding="utf-8")
+    redated.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in redate(records, now)), encoding="utf-8"
+    )
     engine = open_store(demo.database_url)
     try:
         summary = pipeline.ingest_paths(engine, [redated, SEED_PAGE], demo, clock=lambda: now)

@@ -1,13 +1,20 @@
-"""The context objects of the portal: each page renders one of these as HTML, and /api/ returns it as JSON."""
+"""The JSON shapes of the API and the command line: each page renders one of these as HTML, /api/ returns
+it as JSON, and the commands print the same (zixun search, hot, related)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
 from zixun.models import Article
+from zixun.rank.hot import HotFigures, HotItem
+
+if TYPE_CHECKING:  # only named in signatures: the schemas load neither numpy nor the search code
+    from zixun.rank.related import Related
+    from zixun.search.query import Hit
 
 
 def _path(prefix: str, name: str | None) -> str | None:
@@ -47,7 +54,7 @@ class ArticleItem(BaseModel):
     shares: int = 0
 
     @classmethod
-    def of(cls, article: Article) -> "ArticleItem":
+    def of(cls, article: Article) -> ArticleItem:
         """The list item of a stored article."""
         return cls(**_item_fields(article))
 
@@ -60,21 +67,30 @@ class ArticleDetail(ArticleItem):
     original_url: str | None = Field(None, description="Where the article was published, when known.")
 
     @classmethod
-    def of(cls, article: Article) -> "ArticleDetail":
+    def of(cls, article: Article) -> ArticleDetail:
         """The full view of a stored article."""
-        return cls(**_item_fields(article), body=article.body, keywords=article.keywords,
-                   original_url=article.url)
+        return cls(**_item_fields(article), body=article.body, keywords=article.keywords, original_url=article.url)
 
 
 def _item_fields(article: Article) -> dict:
     return dict(
-        id=article.id, guid=article.guid, title=article.title, url=article_path(article.id),
-        api_url=f"/api/articles/{article.id}", author=article.author,
-        author_url=_path("/authors", article.author), source=article.source,
-        source_url=_path("/sources", article.source), category=article.category,
-        category_url=category_path(article.category), published_at=article.published_at,
-        summary=article.summary, declared_original=article.declared_original,
-        views=article.views, comments=article.comments, shares=article.shares,
+        id=article.id,
+        guid=article.guid,
+        title=article.title,
+        url=article_path(article.id),
+        api_url=f"/api/articles/{article.id}",
+        author=article.author,
+        author_url=_path("/authors", article.author),
+        source=article.source,
+        source_url=_path("/sources", article.source),
+        category=article.category,
+        category_url=category_path(article.category),
+        published_at=article.published_at,
+        summary=article.summary,
+        declared_original=article.declared_original,
+        views=article.views,
+        comments=article.comments,
+        shares=article.shares,
     )
 
 
@@ -85,18 +101,29 @@ class RelatedEntry(BaseModel):
     score: float
     reasons: list[str] = []
 
+    @classmethod
+    def of(cls, related: Related) -> RelatedEntry:
+        """The entry of a rank.related result (an article with its score and reasons)."""
+        return cls(article=ArticleItem.of(related.article), score=related.score, reasons=related.reasons)
 
-class HotEntry(BaseModel):
-    """A hot article with the figures that make it hot and a Chinese sentence explaining them."""
+
+class RelatedList(BaseModel):
+    """An article's related list as guids, best first (zixun related --all)."""
+
+    guid: str
+    related: list[str]
+
+
+class HotEntry(HotFigures):
+    """A hot article at its rank, with the figures that make it hot (rank.hot.HotFigures)."""
 
     rank: int
     article: ArticleItem
-    score: float
-    views: int
-    comments: int
-    shares: int
-    age_hours: float
-    explanation: str
+
+    @classmethod
+    def of(cls, rank: int, item: HotItem) -> HotEntry:
+        """The entry of the item at rank (from 1)."""
+        return cls(rank=rank, article=ArticleItem.of(item.article), **item.model_dump(exclude={"article"}))
 
 
 class Pager(BaseModel):
@@ -169,6 +196,11 @@ class SearchEntry(BaseModel):
     score: float
     snippet: str
 
+    @classmethod
+    def of(cls, hit: Hit) -> SearchEntry:
+        """The entry of a search.query hit."""
+        return cls(article=ArticleItem.of(hit.article), score=hit.score, snippet=hit.snippet)
+
 
 class SearchPage(BaseModel):
     """Search results with the filters and sort they were asked with, and the words the query became."""
@@ -194,8 +226,10 @@ class Counters(BaseModel):
     views: int
     comments: int
     shares: int
-    counted: bool = Field(description="Whether this share counted: a client's shares of an article count once "
-                                      "a day, and at most 20 an hour over all articles.")
+    counted: bool = Field(
+        description="Whether this share counted: a client's shares of an article count once "
+        "a day, and at most 20 an hour over all articles."
+    )
 
 
 class PageCacheStatus(BaseModel):

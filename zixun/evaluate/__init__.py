@@ -1,0 +1,5 @@
+"""Evaluation: how well zixun does against labelled data, measured apart from the code it measures.
+
+extraction  extractors (zixun's and the baselines') scored on the captured pages' gold (tests, bench/extract)
+related     precision@k and coverage of related lists against category labels (tests, zixun eval related)
+"""
