@@ -132,8 +132,9 @@ class ArticlePages:
         """(article id, page as UTF-8 HTML) for an id or guid: the assembled page while it is fresh or
         being reassembled in the background, else render()."""
         ready = self.pages.get(key)
-        if ready is not None:
-            now = portal.clock()
+        now = portal.clock() if ready is not None else None
+        # a page assembled "after" now (the clock was set back) is not fresh: it may show a later state
+        if ready is not None and ready.expires - self.page_seconds <= now:
             if ready.expires > now:
                 return ready.article_id, ready.html
             if ready.expires + self.page_seconds > now:
