@@ -16,7 +16,7 @@ import os
 import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -135,7 +135,7 @@ def _store(
     progress: Progress,
 ) -> None:
     """Stage 4: one batch as rows, written; its new and changed articles handed to related planning."""
-    rows = [article_row(article, asdict(analysis), now) for article, analysis in zip(batch, analyses, strict=True)]
+    rows = [article_row(article, analysis.columns(), now) for article, analysis in zip(batch, analyses, strict=True)]
     done = writer.store(rows)
     planner.add(done.new + done.changed)
     summary.new += len(done.new)
@@ -193,7 +193,7 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
         for batch in _batches(ids, settings.ingest_batch):
             found = [articles.get(connection, key) for key in batch]
             for article, analysis in zip(found, analyze([(a.title, a.body) for a in found]), strict=True):
-                articles.update_analysis(connection, article.id, asdict(analysis))
+                articles.update_analysis(connection, article.id, analysis.columns())
                 df.update(analysis.candidates.keys())
             progress.advance("reindex", len(batch) / 2)
         terms.clear_document_frequencies(connection)

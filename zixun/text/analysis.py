@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import chain
 from pathlib import Path
 
@@ -26,6 +26,10 @@ class Analysis:
     candidates: dict[str, int]
     entities: dict[str, list[str]]
     summary: str
+
+    def columns(self) -> dict:
+        """The fields by name, as stored (dataclasses.asdict would deep-copy every dict, per article)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_chars: int = 120) -> Analysis:
