@@ -109,3 +109,32 @@ def test_a_new_article_enters_older_lists(engine, settings, tmp_path):
 def test_unknown_article_has_no_related(engine):
     with engine.connect() as connection:
         assert related_articles(connection, "no-such-id") == []
+
+
+def _all_lists(engine) -> dict[str, list[str]]:
+    with engine.connect() as connection:
+        return dict(related_lists.all_lists(connection))
+
+
+def test_lists_do_not_depend_on_block_sizes(engine, settings, tmp_path, monkeypatch):
+    """The corpus is scored in blocks (rank/corpus.py) to bound memory: tiny blocks, query blocks that
+    straddle corpus blocks, and a second ingest whose new articles enter older lists give the lists that
+    one block over everything gives."""
+    from zixun.rank import corpus, related
+
+    first, second = _write(tmp_path, "e.jsonl", RECORDS[:200]), _write(tmp_path, "f.jsonl", RECORDS[200:])
+    whole = Settings(database_url=f"sqlite:///{tmp_path / 'whole.db'}")
+    reference = open_store(whole.database_url)
+    monkeypatch.setattr(corpus, "BLOCK_ROWS", 10_000)
+    monkeypatch.setattr(related, "QUERY_ROWS", 10_000)
+    for path in (first, second):
+        pipeline.ingest_paths(reference, [path], whole)
+    expected = _all_lists(reference)
+    reference.dispose()
+
+    monkeypatch.setattr(corpus, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(related, "QUERY_ROWS", 5)
+    for path in (first, second):
+        pipeline.ingest_paths(engine, [path], settings)
+    assert sum(map(len, expected.values())) > len(RECORDS) // 2  # lists that can differ
+    assert _all_lists(engine) == expected

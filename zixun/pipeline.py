@@ -88,27 +88,36 @@ def ingest_paths(
     summary = summary if summary is not None else IngestSummary()
     clock = clock or _utcnow
     files = list(find_inputs(paths))  # 1. find
-    limits = Limits.of(settings, clock())
-    planner = related.Planner()
-    with BatchWriter(engine, _keywords(settings)) as writer:
-        with analyzer(settings.user_dict, settings.summary_chars, _workers(settings, files)) as analyze:
-            progress.start("store", None)
-            ahead: deque[tuple[list[Extracted], Iterator[Analysis]]] = deque()
-            batches = _batches(_extract(files, limits, summary, progress), settings.ingest_batch)  # 2. extract
-            for batch in batches:
-                ahead.append((batch, analyze([(a.title, a.body) for a in batch])))  # 3. analyse
-                if len(ahead) > ANALYSIS_AHEAD:
-                    _store(writer, planner, *ahead.popleft(), clock(), summary, progress)  # 4. store
-            while ahead:
-                _store(writer, planner, *ahead.popleft(), clock(), summary, progress)
-        # 5. related lists, computed from the run's own view while its last batches are written
-        view = related.StoreView(
-            writer.frequencies.counted(), writer.total or 0, writer.newest_before, writer.frequencies.complete()
-        )
-        planned = planner.plan(engine, view) if summary.new + summary.updated else None
-    related.refresh(engine, planned)
+    _store_all(engine, files, settings, progress, clock, summary)
+    related.refresh(engine)  # 5. related lists of what is pending, from the store as written
     _seed_engagement(engine)  # 6. engage
     return summary
+
+
+def _store_all(
+    engine: sa.Engine,
+    files: list[Path],
+    settings: Settings,
+    progress: Progress,
+    clock: Clock,
+    summary: IngestSummary,
+) -> None:
+    """Stages 2–4, streamed in batches; the batch writer and its df cache are gone when this returns."""
+    limits = Limits.of(settings, clock())
+    workers = _workers(settings, files)
+    with (
+        BatchWriter(engine, _keywords(settings)) as writer,
+        analyzer(settings.user_dict, settings.summary_chars, workers) as analyze,
+    ):
+        progress.start("store", None)
+        ahead: deque[tuple[list[Extracted], Iterator[Analysis]]] = deque()
+        batches = _batches(_extract(files, limits, summary, progress), settings.ingest_batch)  # 2. extract
+        for batch in batches:
+            ahead.append((batch, analyze([(a.title, a.body) for a in batch])))  # 3. analyse
+            if len(ahead) > ANALYSIS_AHEAD:
+                _store(writer, *ahead.popleft(), clock(), summary, progress)  # 4. store
+        while ahead:
+            _store(writer, *ahead.popleft(), clock(), summary, progress)
 
 
 def _extract(files: list[Path], limits: Limits, summary: IngestSummary, progress: Progress) -> Iterator[Extracted]:
@@ -127,17 +136,15 @@ def _extract(files: list[Path], limits: Limits, summary: IngestSummary, progress
 
 def _store(
     writer: BatchWriter,
-    planner,
     batch: list[Extracted],
     analyses: Iterator[Analysis],
     now: datetime,
     summary: IngestSummary,
     progress: Progress,
 ) -> None:
-    """Stage 4: one batch as rows, written; its new and changed articles handed to related planning."""
+    """Stage 4: one batch as rows, queued for writing."""
     rows = [article_row(article, analysis.columns(), now) for article, analysis in zip(batch, analyses, strict=True)]
     done = writer.store(rows)
-    planner.add(done.new + done.changed)
     summary.new += len(done.new)
     summary.updated += len(done.changed)
     summary.skipped += done.skipped

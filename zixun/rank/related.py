@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 import sqlalchemy as sa
 
 from zixun.models import Article
 from zixun.rank import similarity as sim
+from zixun.rank.corpus import Corpus
 from zixun.search.query import more_like_this
 from zixun.store import articles, related_lists, writing
 from zixun.store.terms import document_frequencies
@@ -29,10 +31,10 @@ QUERY_TERMS = 12  # an article's strongest terms sent to the search index for ca
 CANDIDATES = 100  # search hits scored per new article
 INDEX_PATH_SHARE = 0.05  # fewer new articles than this share of the store: ask the index, not all rows
 SAME_EVENT_SCORE = 0.5
-SCORING = 2  # threads computing score chunks (one per core of the small servers zixun targets)
-# query rows x corpus rows scored per chunk: a chunk's sparse scores take up to ~16 bytes a pair while
-# they are built, and SCORING + 1 chunks are held at once (10M pairs peaked at ~200 MB; 2M at ~40 MB)
-SCORES_HELD = 2_000_000
+SCORING = 2  # threads computing score blocks (one per core of the small servers zixun targets)
+# articles whose lists are computed at a time; with corpus.BLOCK_ROWS, 2M pairs scored at once: a block's
+# sparse scores take up to ~16 bytes a pair while they are built, and SCORING blocks are scored at once
+QUERY_ROWS = 1024
 
 
 @dataclass
@@ -83,139 +85,122 @@ def reasons(article: Article, other: Article, score: float, entities: dict[str, 
     return out or ["内容相近"]
 
 
-@dataclass
-class Planned:
-    """Lists computed ahead of saving: {id: [(related id, score)]}, and the article versions they are for."""
-
-    lists: dict[str, list[tuple[str, float]]]
-    versions: dict[str, datetime]
-    computed: int
-    updated: int
-
-
-def refresh(engine: sa.Engine, planned: Planned | None = None) -> RefreshSummary:
+def refresh(engine: sa.Engine) -> RefreshSummary:
     """Compute the lists of new and changed articles, and update older lists they now belong to.
 
-    planned (from Planner.plan(), computed while an ingest was still writing) is saved as it is.
+    The articles compared are read once into a blocked corpus (rank/corpus.py): every stored article when
+    the new ones are many, else the search index's candidates for them. Each block of new articles gets
+    its lists in a transaction of its own, so a pass that breaks off leaves the rest pending.
     """
     started = time.perf_counter()
-    if planned is None:
-        with engine.connect() as connection:
-            todo = related_lists.pending(connection)
-            planned = _compute(connection, todo, _stored_rows(connection, todo)) if todo else None
-    if planned is not None:
-        with writing(engine) as connection:
-            related_lists.save_lists(connection, planned.lists, planned.versions)
-    summary = RefreshSummary(planned.computed, planned.updated) if planned else RefreshSummary()
+    summary = RefreshSummary()
+    with engine.connect() as connection:
+        todo = related_lists.pending(connection)
+        corpus, versions = _corpus(connection, todo) if todo else (None, {})
+    if corpus is not None:
+        with corpus:
+            summary.computed, summary.updated = _relate(engine, corpus, set(todo), versions)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-class Planner:
-    """An ingest's own view of the articles it stores, kept as compact features as each batch is stored,
-    so that related lists can be computed while its last batches are still being written."""
+def _corpus(connection: sa.Connection, todo: list[str]) -> tuple[Corpus, dict[str, datetime]]:
+    """The articles to compare, weighted with the store's df, and the versions of those in todo."""
+    total = articles.count(connection)
+    if len(todo) < INDEX_PATH_SHARE * total:  # few new articles: the search index finds their candidates
+        rows: Iterable[sa.Row] = _candidate_rows(connection, todo, total)
+        df = document_frequencies(connection, {t for r in rows for t in r.candidates})
+    else:
+        rows, df = related_lists.each_feature_row(connection), related_lists.all_document_frequencies(connection)
+    corpus = Corpus(sim.Weighting(df, total))
+    del df  # the weighting holds what it needs of it
+    wanted, versions = set(todo), {}
 
-    def __init__(self) -> None:
-        self.vocabulary: dict[str, int] = {}
-        self.mine: dict[str, sim.Features] = {}  # this run's new and changed articles, in the order stored
-        self.versions: dict[str, datetime] = {}
-
-    def add(self, rows: Iterable[dict]) -> None:
-        """Take in stored rows (id, title, candidates, entities, published_at, updated_at); a later version wins."""
+    def features() -> Iterator[sim.Features]:
         for row in rows:
-            # n is not known before the row is stored, and scoring does not use it
-            self.mine[row["id"]] = sim.features(
-                0, row["id"], row["title"], row["candidates"], row["entities"], row["published_at"], self.vocabulary
-            )
-            self.versions[row["id"]] = row["updated_at"]
+            if row.id in wanted:
+                versions[row.id] = row.updated_at
+            yield _features(row, corpus.weighting.vocabulary)
 
-    def plan(self, engine: sa.Engine, store: StoreView) -> Planned | None:
-        """The lists refresh() would compute once the writes are committed, or None when the new articles
-        are few: their candidates come from the search index, which must hold them."""
-        with engine.connect() as connection:
-            todo = set(related_lists.pending(connection)).union(self.mine)
-            if not todo or len(todo) < INDEX_PATH_SHARE * store.total:
-                return None
-            # the store as it will be: older articles as committed, this run's as it wrote them
-            mine, versions = dict(self.mine), dict(self.versions)
-            corpus = []
-            for row in related_lists.each_feature_row(connection, up_to=store.before):
-                own = mine.pop(row.id, None)
-                corpus.append(own if own is not None else _features(row, self.vocabulary))
-                if own is None and row.id in todo:
-                    versions[row.id] = row.updated_at
-            corpus.extend(mine.values())
-            df = store.df if store.complete else {**related_lists.all_document_frequencies(connection), **store.df}
-            return _compute(connection, todo, _Rows(corpus, df, store.total, self.vocabulary, versions))
-
-
-@dataclass
-class StoreView:
-    """What an ingest knows of the store as it will be: df of every term it counted, the article count once
-    written, the newest n before it began, and whether df holds every term (the store began empty)."""
-
-    df: dict[str, int]
-    total: int
-    before: int
-    complete: bool = False
+    corpus.add(features())
+    return corpus, versions
 
 
 def _features(row: sa.Row, vocabulary: dict[str, int]) -> sim.Features:
     return sim.features(row.n, row.id, row.title, row.candidates, row.entities, row.published_at, vocabulary)
 
 
-@dataclass
-class _Rows:
-    """The articles to compare (in store order) over one vocabulary, the df of their terms, the store's
-    article count, and the versions of the articles whose lists are computed."""
+def _relate(engine: sa.Engine, corpus: Corpus, todo: set[str], versions: dict[str, datetime]) -> tuple[int, int]:
+    """Save the lists of the articles in todo, QUERY_ROWS at a time, then the older lists they enter;
+    (lists computed, older lists changed)."""
+    asked = np.fromiter((item.id in todo for item in corpus.items), bool, len(corpus))
+    older = sim.Best(KEEP)  # older articles (corpus positions) → the new articles that enter their lists
+    computed = 0
+    with ThreadPoolExecutor(SCORING) as pool:
+        for positions, queries in corpus.select(asked, QUERY_ROWS):
+            fresh = sim.Best(KEEP)  # query rows → corpus positions
+            columns = sim.query_columns(queries, corpus.width)
+            for block, pairs in _scored(pool, corpus, queries, columns):
+                matches = _Matches(block.vectors, queries, pairs)
+                at = block.start + pairs.corpus
+                fresh.offer(pairs.queries, at, pairs.final, matches)
+                old = np.flatnonzero(~asked[at])
+                if len(old):
+                    entering = partial(_entry, matches, old)
+                    older.offer(at[old], positions[pairs.queries[old]], pairs.final[old], entering)
+            ids = [item.id for item in queries.items]
+            lists = {ids[row]: [(corpus.items[c].id, s) for s, c in found] for row, found in fresh.lists().items()}
+            with writing(engine) as connection:
+                related_lists.save_lists(connection, lists, {i: versions[i] for i in ids if i in versions})
+            computed += len(ids)
+    entering = {corpus.items[o].id: [(corpus.items[n].id, s) for s, n in found] for o, found in older.lists().items()}
+    with writing(engine) as connection:
+        merged = _merge_older(related_lists.lists_of(connection, list(entering)), entering)
+        related_lists.save_lists(connection, merged, {})
+    return computed, len(merged)
 
-    corpus: list[sim.Features]
-    df: dict[str, int]
-    total: int
-    vocabulary: dict[str, int]
-    versions: dict[str, datetime]
+
+def _scored(pool: ThreadPoolExecutor, corpus: Corpus, queries: sim.Vectors, columns) -> Iterator[tuple]:
+    """(block, its pairs with the queries) for each block of the corpus; SCORING blocks scored ahead
+    in threads (scipy's sparse product runs without the GIL) while this one picks matches."""
+    ahead: deque = deque()
+    for block in corpus.blocks():
+        ahead.append((block, pool.submit(sim.score_pairs, block.vectors, queries, columns)))
+        if len(ahead) > SCORING:
+            done, future = ahead.popleft()
+            yield done, future.result()
+    while ahead:
+        done, future = ahead.popleft()
+        yield done, future.result()
 
 
-def _stored_rows(connection: sa.Connection, todo: list[str]) -> _Rows:
-    total = articles.count(connection)
-    if len(todo) < INDEX_PATH_SHARE * total:  # few new articles: the search index finds their candidates
-        rows = _candidate_rows(connection, todo, total)
-        df = document_frequencies(connection, {t for r in rows for t in r.candidates})
-    else:
-        rows, df = related_lists.each_feature_row(connection), related_lists.all_document_frequencies(connection)
-    vocabulary: dict[str, int] = {}
-    wanted = set(todo)
-    corpus, versions = [], {}
-    for row in rows:
-        corpus.append(_features(row, vocabulary))
-        if row.id in wanted:
-            versions[row.id] = row.updated_at
-    return _Rows(corpus, df, total, vocabulary, versions)
+def _entry(matches: _Matches, old: np.ndarray, k: int) -> bool:
+    return matches(int(old[k]))
 
 
-def _compute(connection: sa.Connection, todo: Iterable[str], rows: _Rows) -> Planned:
-    # 1. vectors with the current document frequencies, one vocabulary for both sides
-    corpus_vectors = sim.vectorize(rows.corpus, rows.df, rows.total, rows.vocabulary)
-    width = len(rows.vocabulary)
-    new_ids = set(todo)
-    asked = [i for i, r in enumerate(rows.corpus) if r.id in new_ids]
-    # a first ingest asks for every row: the corpus itself, not a copy
-    query_vectors = corpus_vectors if len(asked) == len(rows.corpus) else _select(corpus_vectors, asked)
-    # 2. the new lists, then the older lists the new articles enter
-    fresh = _best_lists(query_vectors, corpus_vectors, width)
-    older = _select(corpus_vectors, [i for i, r in enumerate(rows.corpus) if r.id not in new_ids])
-    merged = _merge_older(connection, older, query_vectors, width)
-    versions = {key: when for key, when in rows.versions.items() if key in new_ids}
-    return Planned({**merged, **fresh}, versions, len(new_ids), len(merged))
+class _Matches:
+    """Whether pair k of a block may be in a list: not the article itself or a copy, MIN_SHARED terms shared."""
+
+    def __init__(self, corpus: sim.Vectors, queries: sim.Vectors, pairs: sim.Pairs):
+        self._corpus, self._queries, self._pairs = corpus, queries, pairs
+        self._shared = sim.SharedTerms(corpus.matrix, queries.matrix)
+        self._seen: dict[int, bool] = {}
+
+    def __call__(self, k: int) -> bool:
+        found = self._seen.get(k)
+        if found is None:
+            row, column = int(self._pairs.corpus[k]), int(self._pairs.queries[k])
+            copy = sim.is_copy(self._queries.items[column], self._corpus.items[row], float(self._pairs.cosines[k]))
+            found = self._seen[k] = not copy and self._shared.count(row, column) >= sim.MIN_SHARED
+        return found
 
 
 def _candidate_rows(connection: sa.Connection, todo: list[str], total: int) -> list[sa.Row]:
     """The rows the search index finds for any of each new article's strongest terms, and the new ones."""
     queries = related_lists.feature_rows(connection, ids=todo)
-    df = document_frequencies(connection, {t for r in queries for t in r.candidates})
-    vocabulary: dict[str, int] = {}
-    vectors = sim.vectorize([_features(r, vocabulary) for r in queries], df, total, vocabulary)
-    terms = list(vocabulary)
+    weighting = sim.Weighting(document_frequencies(connection, {t for r in queries for t in r.candidates}), total)
+    vectors = sim.vectorize([_features(r, weighting.vocabulary) for r in queries], weighting)
+    terms = list(weighting.vocabulary)
     ns = {r.n for r in queries}
     for row in range(len(queries)):
         start, end = vectors.matrix.indptr[row], vectors.matrix.indptr[row + 1]
@@ -226,45 +211,14 @@ def _candidate_rows(connection: sa.Connection, todo: list[str], total: int) -> l
     return related_lists.feature_rows(connection, ns=sorted(ns))
 
 
-def _best_lists(queries: sim.Vectors, corpus: sim.Vectors, width: int) -> dict[str, list[tuple[str, float]]]:
-    """{id: [(related id, score)]} of each query row, scored against the corpus in row chunks."""
-    out: dict[str, list[tuple[str, float]]] = {}
-    chunk = max(100, SCORES_HELD // max(corpus.matrix.shape[0], 1))  # bounds the scores held at once
-    parts = [_rows(queries, start, start + chunk) for start in range(0, queries.matrix.shape[0], chunk)]
-    # scipy's sparse product runs without the GIL: two threads score the next chunks while this one
-    # picks the matches of the current chunk (at most SCORING chunks held at once)
-    columns = sim.term_columns(corpus, width)
-    with ThreadPoolExecutor(SCORING) as pool:
-        pending = deque(pool.submit(sim.score_rows, part, columns) for part in parts[:SCORING])
-        for index, part in enumerate(parts):
-            scores = pending.popleft().result()
-            if index + SCORING < len(parts):
-                pending.append(pool.submit(sim.score_rows, parts[index + SCORING], columns))
-            for item, found in zip(part.items, sim.best_lists(scores, part, corpus, KEEP), strict=True):
-                out[item.id] = [(corpus.items[c].id, s) for c, s in found]
-    return out
-
-
-def _rows(vectors: sim.Vectors, start: int, end: int) -> sim.Vectors:
-    return sim.Vectors(vectors.matrix[start:end], vectors.items[start:end], vectors.days[start:end])
-
-
-def _select(vectors: sim.Vectors, rows: list[int]) -> sim.Vectors:
-    return sim.Vectors(vectors.matrix[rows], [vectors.items[i] for i in rows], vectors.days[rows])
-
-
-def _merge_older(connection: sa.Connection, olds: sim.Vectors, new: sim.Vectors, width: int) -> dict:
+def _merge_older(current: dict[str, list[tuple[str, float]]], entering: dict[str, list[tuple[str, float]]]) -> dict:
     """Stored lists of older articles with the new articles that now belong in them."""
-    if not olds.items:
-        return {}
-    entering = {k: v for k, v in _best_lists(olds, new, width).items() if v}
-    current = related_lists.lists_of(connection, list(entering))
     merged = {}
     for article_id, found in entering.items():
         incoming = {rid for rid, _ in found}
         kept = [(rid, s) for rid, s in current.get(article_id, []) if rid not in incoming]
         ranked = sorted(kept + found, key=lambda p: -p[1])
-        # the first may be weak, the others must be strong (the rule of similarity.best_lists)
+        # the first may be weak, the others must be strong (the rule of similarity.Best)
         ranked = ranked[:1] + [p for p in ranked[1:] if p[1] >= sim.MORE_SCORE]
         if ranked[:KEEP] != current.get(article_id, []):
             merged[article_id] = ranked[:KEEP]

@@ -20,6 +20,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -67,30 +68,54 @@ def features(
     return Features(n, id, _NOT_WORD.sub("", fold(title)), columns, counts, names, published_at)
 
 
+class Item(NamedTuple):
+    """What telling copies apart needs of an article once its vector is made."""
+
+    id: str
+    title_key: str
+
+
 @dataclass
 class Vectors:
     """L2-normalised rows, one per article, over a shared vocabulary."""
 
     matrix: sparse.csr_matrix
-    items: list[Features]
+    items: list[Item]
     days: np.ndarray  # published_at in days since the epoch, NaN when unknown
+
+
+class Weighting:
+    """The document frequencies vectors are weighted with, over one vocabulary (term → column).
+
+    Terms met later (features() adds them to the vocabulary) count as in one document.
+    """
+
+    def __init__(self, df: dict[str, int], n_docs: int):
+        self.vocabulary = {term: column for column, term in enumerate(df)}  # shares df's strings
+        self._dfs = np.fromiter(df.values(), np.float64, len(df))
+        self.n_docs = n_docs
+
+    def dfs(self) -> np.ndarray:
+        """The df of each column of the vocabulary as it is now."""
+        grown = len(self.vocabulary) - len(self._dfs)
+        return np.concatenate([self._dfs, np.ones(grown)]) if grown else self._dfs
 
 
 VECTORIZE_ROWS = 4096  # articles weighted at a time: bounds the temporary arrays (~50 bytes an entry)
 
 
-def vectorize(items: list[Features], df: dict[str, int], n_docs: int, vocabulary: dict[str, int]) -> Vectors:
+def vectorize(items: list[Features], weighting: Weighting) -> Vectors:
     """Rows of pruned, name-boosted TF-IDF weights over the vocabulary the features were made with."""
-    dfs = np.array([df.get(term, 1) for term in vocabulary], dtype=np.float64)
-    boost = _name_boosts(vocabulary) if NAME_BOOST != 1.0 else None
-    width = max(len(vocabulary), 1)
+    dfs = weighting.dfs()
+    boost = _name_boosts(weighting.vocabulary) if NAME_BOOST != 1.0 else None
+    width = max(len(dfs), 1)
     parts = [
-        _weights(items[start : start + VECTORIZE_ROWS], dfs, n_docs, width, boost)
+        _weights(items[start : start + VECTORIZE_ROWS], dfs, weighting.n_docs, width, boost)
         for start in range(0, len(items), VECTORIZE_ROWS)
     ]
     matrix = sparse.vstack(parts, format="csr") if parts else sparse.csr_matrix((0, width), dtype=np.float32)
     days = np.array([_days(item.published_at) for item in items], dtype=np.float64)
-    return Vectors(matrix, items, days)
+    return Vectors(matrix, [Item(item.id, item.title_key) for item in items], days)
 
 
 def _weights(items: list[Features], all_dfs: np.ndarray, n_docs: int, width: int, boost) -> sparse.csr_matrix:
@@ -129,20 +154,9 @@ def _days(when: datetime | None) -> float:
     return when.timestamp() / 86400.0 if when is not None else math.nan
 
 
-def resize(vectors: Vectors, width: int) -> sparse.csr_matrix:
+def resize(matrix: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
     """The matrix widened to a vocabulary that grew after it was built."""
-    matrix = vectors.matrix
     return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr), shape=(matrix.shape[0], width))
-
-
-def term_columns(corpus: Vectors, width: int) -> sparse.csr_matrix:
-    """The corpus transposed (a row per term), as score_rows takes it: built once for many query chunks."""
-    return resize(corpus, width).T.tocsr()
-
-
-def score_rows(queries: Vectors, columns: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Cosine of each query row with each corpus row (only pairs sharing a term are stored)."""
-    return (resize(queries, columns.shape[0]) @ columns).tocsr()
 
 
 def time_factor(days_a: np.ndarray | float, days_b: np.ndarray) -> np.ndarray:
@@ -152,60 +166,102 @@ def time_factor(days_a: np.ndarray | float, days_b: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(factor), 1.0, factor)
 
 
-def best_lists(
-    scores: sparse.csr_matrix,
-    queries: Vectors,
-    corpus: Vectors,
-    keep: int,
-) -> list[list[tuple[int, float]]]:
-    """The keep best (corpus index, score) of each query row: itself, copies and weak pairs left out."""
-    # 1. the pairs that can make a list, whole rows at once: the time factor only lowers a score
+@dataclass
+class Pairs:
+    """The pairs of a block of the corpus and a block of queries that can make a list: corpus row, query
+    row (both within their blocks), cosine, and the final score (cosine × time factor) ≥ FIRST_SCORE."""
+
+    corpus: np.ndarray
+    queries: np.ndarray
+    cosines: np.ndarray
+    final: np.ndarray
+
+
+def query_columns(queries: Vectors, width: int) -> sparse.csr_matrix:
+    """The query rows transposed (a row per term), as score_pairs takes them: built once for many corpus blocks."""
+    return resize(queries.matrix, width).T.tocsr()
+
+
+def score_pairs(corpus: Vectors, queries: Vectors, columns: sparse.csr_matrix) -> Pairs:
+    """Cosine × time factor of each corpus row with each query row (columns: query_columns(queries)),
+    the pairs that reach FIRST_SCORE. The time factor only lowers a score, so weak cosines go first."""
+    scores = (resize(corpus.matrix, columns.shape[0]) @ columns).tocsr()
     at = np.flatnonzero(scores.data >= FIRST_SCORE)
     rows = np.searchsorted(scores.indptr, at, side="right") - 1
-    columns, cosines = scores.indices[at], scores.data[at]
-    final = cosines * time_factor(queries.days[rows], corpus.days[columns])
+    columns_at, cosines = scores.indices[at], scores.data[at]
+    final = cosines * time_factor(corpus.days[rows], queries.days[columns_at])
     strong = final >= FIRST_SCORE
-    rows, columns, cosines, final = rows[strong], columns[strong], cosines[strong], final[strong]
-    # 2. best first within each row; equal scores keep the order the product left them in
-    order = np.lexsort((-final, rows))
-    bounds = np.searchsorted(rows[order], np.arange(len(queries.items) + 1)).tolist()
-    columns, cosines, final = columns[order].tolist(), cosines[order].tolist(), final[order].tolist()
-    # 3. the first match may be weak, the next ones must reach MORE_SCORE; each shares MIN_SHARED terms
-    shared = _SharedTerms(queries.matrix, corpus.matrix)
-    found: list[list[tuple[int, float]]] = [[] for _ in queries.items]
-    for row in np.flatnonzero(np.diff(bounds)).tolist():
-        query, matches = queries.items[row], found[row]
-        for k in range(bounds[row], bounds[row + 1]):
-            if len(matches) >= keep or (matches and final[k] < MORE_SCORE):
-                break
-            column = columns[k]
-            if not is_copy(query, corpus.items[column], cosines[k]) and shared.count(row, column) >= MIN_SHARED:
-                matches.append((column, final[k]))
-    return found
+    return Pairs(rows[strong], columns_at[strong], cosines[strong], final[strong])
 
 
-class _SharedTerms:
-    """How many terms a query row and a corpus row have in common; each row's terms read once."""
+class Best:
+    """The best `keep` matches of some articles, gathered block by block: {owner: [(score, other)]} best
+    first, equal scores in the order of `other` (the corpus position), so blocks can come in any size."""
 
-    def __init__(self, queries: sparse.csr_matrix, corpus: sparse.csr_matrix):
-        self._queries, self._corpus = queries, corpus
-        self._row, self._row_terms = -1, set()
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.found: dict[int, list[tuple[float, int]]] = {}
+
+    def offer(self, owners: np.ndarray, others: np.ndarray, final: np.ndarray, matches) -> None:
+        """Take the pairs (owner, other, final score) that match(pair index) allows, best first per owner.
+
+        A pair is looked at only while it can still make the owner's list: a list's first match may be
+        weak, the others must reach MORE_SCORE (the rule of lists()).
+        """
+        order = np.lexsort((others, -final, owners))
+        owners_sorted = owners[order]
+        bounds = np.flatnonzero(np.diff(owners_sorted)) + 1
+        starts = [0, *bounds.tolist()]
+        ends = [*bounds.tolist(), len(order)]
+        order_list, final_list, others_list = order.tolist(), final.tolist(), others.tolist()
+        for start, end in zip(starts, ends, strict=True):
+            if start == end:
+                continue
+            owner = int(owners_sorted[start])
+            held = self.found.get(owner, [])
+            best = held[0][0] if held else -1.0
+            added: list[tuple[float, int]] = []
+            for k in order_list[start:end]:
+                score = final_list[k]
+                if len(added) >= self.keep or (len(held) >= self.keep and held[-1][0] > score):
+                    break
+                if score < MORE_SCORE and (added or best >= score):
+                    break
+                if matches(k):
+                    added.append((score, others_list[k]))
+            if added:
+                self.found[owner] = sorted(held + added, key=lambda p: (-p[0], p[1]))[: self.keep]
+
+    def lists(self) -> dict[int, list[tuple[float, int]]]:
+        """Each owner's list: its best match however weak, then the next ones that reach MORE_SCORE."""
+        return {
+            owner: ranked[:1] + [p for p in ranked[1:] if p[0] >= MORE_SCORE] for owner, ranked in self.found.items()
+        }
+
+
+class SharedTerms:
+    """How many terms a corpus row and a query row have in common; each row's terms read once."""
+
+    def __init__(self, corpus: sparse.csr_matrix, queries: sparse.csr_matrix):
+        self._corpus, self._queries = corpus, queries
+        self._rows: dict[int, set[int]] = {}
         self._columns: dict[int, list[int]] = {}
 
     def count(self, row: int, column: int) -> int:
-        """len(terms of query row ∩ terms of corpus row)."""
-        if row != self._row:
-            self._row, self._row_terms = row, set(_terms(self._queries, row))
-        terms = self._columns.get(column)
+        """len(terms of corpus row ∩ terms of query column)."""
+        terms = self._rows.get(row)
         if terms is None:
-            terms = self._columns[column] = _terms(self._corpus, column)
-        return len(self._row_terms.intersection(terms))
+            terms = self._rows[row] = set(_terms(self._corpus, row))
+        other = self._columns.get(column)
+        if other is None:
+            other = self._columns[column] = _terms(self._queries, column)
+        return len(terms.intersection(other))
 
 
 def _terms(matrix: sparse.csr_matrix, row: int) -> list[int]:
     return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist()
 
 
-def is_copy(a: Features, b: Features, cosine: float) -> bool:
+def is_copy(a: Item, b: Item, cosine: float) -> bool:
     """Whether b is a itself or a copy of it (same folded title, or near-identical content)."""
     return a.id == b.id or cosine >= DUPLICATE_SCORE or (bool(a.title_key) and a.title_key == b.title_key)

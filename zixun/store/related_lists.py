@@ -20,6 +20,8 @@ _FEATURE_COLUMNS = (
     schema.articles.c.updated_at,
 )
 _CHUNK = 5000  # stays under SQLite's bound-parameter limit
+# rows read at a time by a whole-corpus pass: a row's candidates, parsed, take some 30 KB
+_STREAM_ROWS = 500
 
 
 def pending(connection: sa.Connection) -> list[str]:
@@ -44,19 +46,20 @@ def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: li
     return rows
 
 
-def each_feature_row(connection: sa.Connection, up_to: int | None = None) -> Iterator[sa.Row]:
-    """feature_rows() of every article (with n <= up_to), in store order, read _CHUNK rows at a time so
-    that a whole-corpus pass holds one chunk of rows, not the corpus."""
+def each_feature_row(connection: sa.Connection) -> Iterator[sa.Row]:
+    """feature_rows() of every article, in store order, read _STREAM_ROWS rows at a time
+    so that a whole-corpus pass holds a few rows, not the corpus."""
     last = 0
     while True:
         query = (
-            sa.select(*_FEATURE_COLUMNS).where(schema.articles.c.n > last).order_by(schema.articles.c.n).limit(_CHUNK)
+            sa.select(*_FEATURE_COLUMNS)
+            .where(schema.articles.c.n > last)
+            .order_by(schema.articles.c.n)
+            .limit(_STREAM_ROWS)
         )
-        if up_to is not None:
-            query = query.where(schema.articles.c.n <= up_to)
         rows = connection.execute(query).all()
         yield from rows
-        if len(rows) < _CHUNK:
+        if len(rows) < _STREAM_ROWS:
             return
         last = rows[-1].n
 

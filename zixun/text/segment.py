@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-
-import rjieba
+from typing import TYPE_CHECKING
 
 from zixun.text.normalize import fold
+
+if TYPE_CHECKING:
+    import rjieba
 
 _WORD_CHARS = re.compile(r"\w+")
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
@@ -38,7 +40,11 @@ class Segmenter:
     """rjieba with the bundled and the operator's user dictionaries loaded."""
 
     def __init__(self, user_dicts: tuple[Path, ...] = ()):
-        # building the dictionary costs ~130 ms; done once per process (see segmenter()).
+        # building the dictionary costs ~130 ms; done once per process (see segmenter()). rjieba loads its
+        # stock dictionary (~34 MB) on import: imported here, a process that never segments (an ingest
+        # whose worker processes segment) does not hold it
+        import rjieba
+
         self._jieba = rjieba.Jieba()
         self._subword_cache: dict[str, list[str]] = {}
         for path in (_BUNDLED_DICT, *user_dicts):
