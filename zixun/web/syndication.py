@@ -49,8 +49,9 @@ def base_url(request: Request, site_url: str | None) -> str:
     if site_url:
         return site_url
     scheme = request.url.scheme
-    host = netloc(scheme, request.headers.get("host", ""))
-    if host is None or not _HOST.fullmatch(host):
+    given = request.headers.get("host", "")
+    host = netloc(scheme, given) if _HOST.fullmatch(given.lower()) else None
+    if host is None:
         raise HTTPException(400, "Host 请求头不是合法的主机名 (malformed Host header)")
     return f"{scheme}://{host}"
 
