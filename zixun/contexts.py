@@ -38,6 +38,7 @@ from zixun.schemas import (
     SearchPage,
     StatusPage,
     category_path,
+    hot_path,
     list_path,
 )
 from zixun.search.query import Filters, search
@@ -388,7 +389,6 @@ def share(reader: Reader, connection: sa.Connection, key: str, client: str) -> C
 
 
 # Feeds out (RSS 2.0 and Atom, web/syndication.py): the same lists as the pages, as feed contexts
-FEED_KINDS = ("category", "author", "source")
 
 
 @dataclass(frozen=True)
@@ -418,7 +418,7 @@ def _feed_entry(article: Article, note: str | None = None) -> FeedEntry:
 
 def list_feed(reader: Reader, connection: sa.Connection, kind: str | None, name: str | None) -> Feed:
     """The newest settings.feed_items articles of the site (kind None) or of a category, author or source
-    (kind in FEED_KINDS; NotFound when it has none), kept a while by the portal like the other lists."""
+    (kind: category, author or source; NotFound when it has none), kept a while by the portal like the other lists."""
     where = {kind: name} if kind else {}
 
     def build(on: sa.Connection) -> Feed:
@@ -443,7 +443,6 @@ def hot_feed(reader: Reader, connection: sa.Connection, window: str, category: s
                 entries.append(_feed_entry(article, f"热门第 {hot.rank} 名：{hot.explanation}"))
         entries.sort(key=lambda e: e.item.published_at or e.updated, reverse=True)
         title = "热门资讯" + (f" · {category}" if category else "") + (" · 24 小时" if window == "24h" else " · 7 天")
-        query = urlencode({"window": window, **({"category": category} if category else {})})
-        return Feed(("hot", window, category), title, f"/hot?{query}", entries)
+        return Feed(("hot", window, category), title, hot_path(window, category), entries)
 
     return reader.cached(connection, ("hot-feed", window, category), build)

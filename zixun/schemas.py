@@ -47,9 +47,14 @@ def feed_path(fmt: str, kind: str | None = None, name: str | None = None) -> str
     return f"/feeds/{fmt}" + (_path(LIST_PREFIXES[kind], name) if kind else "")
 
 
+def hot_path(window: str = "24h", category: str | None = None) -> str:
+    """The HTML page of a hot list, over all categories or one."""
+    return "/hot?" + urlencode({"window": window, **({"category": category} if category else {})})
+
+
 def hot_feed_path(fmt: str, window: str = "24h", category: str | None = None) -> str:
     """The feed (fmt: rss or atom) of a hot list, over all categories or one."""
-    return f"/feeds/{fmt}/hot?" + urlencode({"window": window, **({"category": category} if category else {})})
+    return f"/feeds/{fmt}" + hot_path(window, category)
 
 
 class ArticleItem(BaseModel):
