@@ -6,7 +6,9 @@ from __future__ import annotations
 import time
 from urllib.parse import quote
 
+import httpx
 import pytest
+import sqlalchemy as sa
 from conftest import postgres_schema_url
 from web_server import SAMPLE_END, FakeClock, fill_store, live_server
 
@@ -130,3 +132,19 @@ def test_a_head_of_an_article_counts_no_view(web):
         time.sleep(0.05)
     time.sleep(0.2)
     assert _views(web, item["api_url"]) == before + 1
+
+
+def test_a_server_error_carries_the_headers_too(db_url):
+    # Starlette's error middleware answers a crash outside the app's own middleware: the headers wrap it too
+    fill_store(db_url)
+    with live_server(Settings(database_url=db_url, warm_pages=False), FakeClock(SAMPLE_END)) as (server, _client):
+        engine = sa.create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as connection:
+            connection.execute(sa.text("ALTER TABLE articles RENAME TO articles_gone"))
+        engine.dispose()
+        for method in ("GET", "HEAD"):
+            # a connection of its own each time: the server closes one after a crash
+            response = httpx.request(method, server.url + "/feeds/rss")
+            assert response.status_code == 500, method
+            assert all(response.headers.get(name) == value for name, value in SECURITY_HEADERS.items()), method
+            assert (response.content == b"") == (method == "HEAD")

@@ -59,9 +59,10 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     app.add_middleware(SlashRedirect, routes=app.router.routes)
     app.add_middleware(SameOrigin, site=settings.site_url)
     app.add_middleware(HeaderLimit, max_bytes=settings.max_header_bytes)
-    # around everything, the refusals above included: HEAD answered as GET, every response's security headers
-    app.add_middleware(HeadAsGet)
-    app.add_middleware(SecurityHeaders)
+    # around everything, Starlette's own error middleware included (add_middleware would put them inside it,
+    # and its 500 page would go out without them): every response's security headers, HEAD answered as GET
+    inner = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(HeadAsGet(inner()))
     return app
 
 
