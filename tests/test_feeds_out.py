@@ -257,3 +257,18 @@ def test_the_validator_finds_what_a_feed_lacks(broken, problem):
     assert validate(GOOD_RSS.encode()) == [] and validate(GOOD_ATOM.encode()) == []
     found = validate(broken.encode())
     assert any(problem in p for p in found), found
+
+
+def test_an_article_page_links_the_feeds_of_its_category_author_and_source(web):
+    home = web.get("/api/home").json()
+    item = next(i for s in home["sections"] for i in s["items"] if i["author"] and i["source"] and i["category"])
+    page = lxml.html.fromstring(_get(web, item["url"]).text)
+    found = set(page.xpath("//head/link[@rel='alternate']/@href"))
+    for fmt in ("rss", "atom"):
+        expected = {f"/feeds/{fmt}"} | {f"/feeds/{fmt}{item[k]}" for k in ("category_url", "author_url", "source_url")}
+        assert expected <= found, (expected, found)
+    assert len(found) == 8
+    for href in found:
+        document = _get(web, href).content
+        assert validate(document) == []
+        assert item["url"] in [urlsplit(e.link).path for e in feedparser.parse(document).entries]
