@@ -1,4 +1,5 @@
-"""The portal in a real browser: Debian's chromium, driven by Playwright, with JavaScript off.
+"""The portal in a real browser: Debian's chromium, driven by Playwright, with JavaScript off (on only where
+the browser must report Content-Security-Policy violations to the page).
 
 Screenshots of each step are saved in artifacts/browser/ (desktop and phone sizes).
 """
@@ -101,3 +102,61 @@ def test_home_article_related_and_search_in_chromium(browser, portal_url, size):
     assert set(page.locator("ul.results mark").all_inner_texts()) == {"足球"}
     page.screenshot(path=SHOTS / f"{size}-4-search.png", full_page=True)
     page.context.close()
+
+
+# records every CSP violation the page reports (an init script runs before the page's own content)
+_LISTEN = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def test_pages_work_under_the_content_security_policy_with_no_violation(browser, portal_url):
+    base, client = portal_url
+    # JavaScript on here: the browser reports violations to the page and its console
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="zh-CN")
+    context.add_init_script(_LISTEN)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    home = client.get("/api/home").json()
+    article = home["sections"][0]["items"][0]
+    shown = []
+
+    def visit(path: str) -> None:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        # the stylesheet applied: the body's background is site.css's --bg
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(246, 247, 249)", path
+        shown.append(page.evaluate("window.__violations.slice()"))
+
+    visit("/")
+    visit(home["sections"][0]["url"])
+    visit("/hot?window=7d")
+    visit("/search?q=" + "足球")
+    assert page.locator("ul.results li.item").count() > 0
+    # the search form, submitted by the browser
+    page.fill("form.search-form input[name=q]", "火箭")
+    page.press("form.search-form input[name=q]", "Enter")
+    page.wait_for_load_state()
+    assert page.locator("ul.results li.item").count() > 0
+    shown.append(page.evaluate("window.__violations.slice()"))
+    # the article, and its share button (a form post back to the page)
+    visit(article["url"])
+    before = client.get(article["api_url"]).json()["article"]["shares"]
+    with page.expect_navigation():
+        page.click("form.share button")
+    assert page.url.endswith(article["url"] + "?shared=1")
+    assert client.get(article["api_url"]).json()["article"]["shares"] == before + 1
+    shown.append(page.evaluate("window.__violations.slice()"))
+    assert shown == [[]] * len(shown) and errors == []
+    # the listener does catch a violation: an inline style added now is refused and reported
+    page.evaluate("document.head.append(Object.assign(document.createElement('style'), {textContent: 'body{}'}))")
+    page.wait_for_function("window.__violations.length > 0")
+    assert page.evaluate("window.__violations")[0].startswith("style-src")
+    assert any("Content Security Policy" in e for e in errors)
+    context.close()

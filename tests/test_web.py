@@ -627,7 +627,8 @@ def test_the_article_shell_is_cut_at_each_slot_once_and_fills_them_in_order():
     page = shell.fill(fragments).decode("utf-8")
     assert page.startswith("<!doctype html>") and "\x00" not in page
     assert [
-        page.index(f"<i>{slot}</i>") for slot in ("title", "nav_html", "top", "counts", "body", "related", "hot")
+        page.index(f"<i>{slot}</i>")
+        for slot in ("title", "feeds", "nav_html", "top", "counts", "body", "related", "hot")
     ] == sorted(page.index(f"<i>{slot}</i>") for slot in Shell.SLOTS)
     # a shell that drops a slot (say, an edited template without the hot list) is refused at start-up
     renderer.env.loader = ChoiceLoader([DictLoader({"article.html": "{{ title }}{{ top }}"}), renderer.env.loader])

@@ -38,6 +38,8 @@ from zixun.schemas import (
     SearchPage,
     StatusPage,
     category_path,
+    hot_path,
+    list_path,
 )
 from zixun.search.query import Filters, search
 from zixun.settings import Settings
@@ -384,3 +386,63 @@ def share(reader: Reader, connection: sa.Connection, key: str, client: str) -> C
     return Counters(
         id=article.id, views=article.views, comments=article.comments, shares=article.shares, counted=counted
     )
+
+
+# Feeds out (RSS 2.0 and Atom, web/syndication.py): the same lists as the pages, as feed contexts
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """An article in a feed: its list item, when it last counts as changed (its publish time, else when
+    it was stored), and for the hot list why it is there."""
+
+    item: ArticleItem
+    updated: datetime
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's title, the path of the page it mirrors, and its entries, newest first (URLs are paths)."""
+
+    key: tuple
+    title: str
+    page: str
+    entries: list[FeedEntry]
+
+
+def _feed_entry(article: Article, note: str | None = None) -> FeedEntry:
+    updated = article.published_at or article.ingested_at or datetime(1970, 1, 1, tzinfo=UTC)
+    return FeedEntry(item=ArticleItem.of(article), updated=updated, note=note)
+
+
+def list_feed(reader: Reader, connection: sa.Connection, kind: str | None, name: str | None) -> Feed:
+    """The newest settings.feed_items articles of the site (kind None) or of a category, author or source
+    (kind: category, author or source; NotFound when it has none), kept a while by the portal like the other lists."""
+    where = {kind: name} if kind else {}
+
+    def build(on: sa.Connection) -> Feed:
+        found = articles.recent(on, reader.settings.feed_items, **where)
+        if kind and not found:
+            raise NotFound(f"{_list_title(where)}：没有文章")
+        page = list_path(kind, name) if kind else "/articles"
+        return Feed(("list", kind, name), _list_title(where), page, [_feed_entry(a) for a in found])
+
+    return reader.cached(connection, ("feed", kind, name), build)
+
+
+def hot_feed(reader: Reader, connection: sa.Connection, window: str, category: str | None) -> Feed:
+    """The hot list of a window (as on /hot), newest first as feed readers show it; each entry's note
+    gives its rank and why it is hot."""
+
+    def build(on: sa.Connection) -> Feed:
+        entries = []
+        for hot in reader.hot(on, window, category, reader.settings.feed_items):
+            article = articles.get(on, hot.article.id)
+            if article is not None:  # deleted since the list was ranked
+                entries.append(_feed_entry(article, f"热门第 {hot.rank} 名：{hot.explanation}"))
+        entries.sort(key=lambda e: e.item.published_at or e.updated, reverse=True)
+        title = "热门资讯" + (f" · {category}" if category else "") + (" · 24 小时" if window == "24h" else " · 7 天")
+        return Feed(("hot", window, category), title, hot_path(window, category), entries)
+
+    return reader.cached(connection, ("hot-feed", window, category), build)

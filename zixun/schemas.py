@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, Field
 
@@ -30,6 +30,31 @@ def article_path(article_id: str) -> str:
 def category_path(name: str | None) -> str | None:
     """The HTML page of a category."""
     return _path("/categories", name)
+
+
+# the list pages of a category, author or source, under these paths (and their feeds under /feeds/FORMAT)
+LIST_PREFIXES = {"category": "/categories", "author": "/authors", "source": "/sources"}
+FEED_FORMATS = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+def list_path(kind: str, name: str) -> str:
+    """The HTML page of a category, author or source (kind: a key of LIST_PREFIXES)."""
+    return _path(LIST_PREFIXES[kind], name)
+
+
+def feed_path(fmt: str, kind: str | None = None, name: str | None = None) -> str:
+    """The feed (fmt: rss or atom) of the whole site, or of a category, author or source."""
+    return f"/feeds/{fmt}" + (_path(LIST_PREFIXES[kind], name) if kind else "")
+
+
+def hot_path(window: str = "24h", category: str | None = None) -> str:
+    """The HTML page of a hot list, over all categories or one."""
+    return "/hot?" + urlencode({"window": window, **({"category": category} if category else {})})
+
+
+def hot_feed_path(fmt: str, window: str = "24h", category: str | None = None) -> str:
+    """The feed (fmt: rss or atom) of a hot list, over all categories or one."""
+    return f"/feeds/{fmt}" + hot_path(window, category)
 
 
 class ArticleItem(BaseModel):

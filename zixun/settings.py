@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(
         16_384, description="Requests whose header names and values total more bytes than this are refused (431)."
     )
+    feed_items: int = Field(
+        30, ge=1, le=500, description="Articles in each RSS and Atom feed the portal serves (newest first)."
+    )
 
     @field_validator("trusted_proxies")
     @classmethod

@@ -10,9 +10,10 @@ from fastapi.staticfiles import StaticFiles
 
 from zixun.contexts import Clock
 from zixun.settings import Settings
-from zixun.web import api, docs, errors, pages
+from zixun.web import api, docs, errors, pages, syndication
 from zixun.web.fragments import ArticlePages
 from zixun.web.guard import HeaderLimit, SameOrigin, SlashRedirect
+from zixun.web.headers import HeadAsGet, SecurityHeaders
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 
@@ -51,12 +52,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> FastAPI:
     # pages first: a request is matched against the routes in order, and article pages are most requests
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(syndication.router)
     docs.install(app)
     errors.install(app)
     # the last added runs first: oversized headers are refused before anything, cross-site posts next
     app.add_middleware(SlashRedirect, routes=app.router.routes)
     app.add_middleware(SameOrigin, site=settings.site_url)
     app.add_middleware(HeaderLimit, max_bytes=settings.max_header_bytes)
+    # around everything, Starlette's own error middleware included (add_middleware would put them inside it,
+    # and its 500 page would go out without them): every response's security headers, HEAD answered as GET
+    inner = app.build_middleware_stack
+    app.build_middleware_stack = lambda: SecurityHeaders(HeadAsGet(inner()))
     return app
 
 

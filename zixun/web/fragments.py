@@ -54,6 +54,7 @@ CONTENT_SLOTS = {
     "top": "partials/article_top.html",
     "body": "partials/article_body.html",
     "related": "partials/related.html",
+    "feeds": "partials/article_feeds.html",
 }
 
 
@@ -89,7 +90,7 @@ class Shell:
     """article.html rendered once around slot markers and cut into UTF-8 runs: a page is the runs joined
     with its slots' fragments, so assembling one renders no template but its counters."""
 
-    SLOTS = ("title", "nav_html", "top", "counts", "body", "related", "hot")
+    SLOTS = ("title", "feeds", "nav_html", "top", "counts", "body", "related", "hot")
 
     def __init__(self, renderer: Renderer):
         marked = renderer.env.get_template("article.html").render(

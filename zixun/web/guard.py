@@ -18,7 +18,7 @@ _OWN_FETCH = frozenset({"same-origin", "none"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _netloc(scheme: str, location: str) -> str | None:
+def netloc(scheme: str, location: str) -> str | None:
     """host[:port] of a URL's authority, lower case, the scheme's default port left out; None if malformed."""
     try:
         parts = urlsplit(f"//{location}")
@@ -37,8 +37,8 @@ def _origin(url: str) -> tuple[str, str] | None:
     scheme = scheme.lower()
     if scheme not in _DEFAULT_PORTS or not rest or any(c in rest for c in "/?#"):
         return None
-    netloc = _netloc(scheme, rest)
-    return (scheme, netloc) if netloc else None
+    host = netloc(scheme, rest)
+    return (scheme, host) if host else None
 
 
 def same_origin(site: str | None, origin: str, host: str | None) -> bool:
@@ -50,7 +50,7 @@ def same_origin(site: str | None, origin: str, host: str | None) -> bool:
         return False
     if site is not None:
         return seen == _origin(site)
-    return host is not None and seen[1] == _netloc(seen[0], host)
+    return host is not None and seen[1] == netloc(seen[0], host)
 
 
 class HeaderLimit:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from zixun import contexts
 from zixun.schemas import article_path
+from zixun.web.headers import is_head
 from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, Window, form_day, paging, search_query
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
@@ -54,8 +55,9 @@ async def article(request: Request, article_id: ArticleKey) -> HTMLResponse:
     """The article page (assembled from cached fragments, web/fragments.py); serving it queues a page view."""
     portal: Portal = request.app.state.portal
     found_id, html = await request.app.state.article_pages.page(portal, article_id)
-    agent = request.headers.get("user-agent", "")
-    portal.views.record(found_id, request_client(request, portal.proxies), agent, portal.clock())
+    if not is_head(request):  # a HEAD (a link checker, a feed reader's probe) is no reader
+        agent = request.headers.get("user-agent", "")
+        portal.views.record(found_id, request_client(request, portal.proxies), agent, portal.clock())
     return HTMLResponse(html)
 
 

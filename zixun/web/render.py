@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from zixun.schemas import FEED_FORMATS, feed_path, hot_feed_path
 from zixun.text.snippets import truncate
 
 
@@ -48,7 +49,9 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters.update(when=self.when, cut=truncate, highlight=highlight, thousands=thousands)
-        self.env.globals.update(demo_note=demo_note)
+        self.env.globals.update(
+            demo_note=demo_note, feed_formats=FEED_FORMATS, feed_path=feed_path, hot_feed_path=hot_feed_path
+        )
 
     def when(self, moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         """A datetime as local time in the portal's zone ('' when unknown)."""
