@@ -27,7 +27,7 @@ from zixun.ingest.checks import Limits
 from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
-from zixun.store import articles, engagement, terms, writing
+from zixun.store import articles, engagement, mentions, terms, writing
 from zixun.store.batches import BatchWriter, article_row
 from zixun.text.analysis import Analysis, analyzer
 from zixun.text.keywords import top_keywords
@@ -180,7 +180,8 @@ def _utcnow() -> datetime:
 
 
 def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = None) -> int:
-    """Re-segment every article (after a dictionary change) and rebuild df and keywords from scratch."""
+    """Re-segment every article (after a dictionary change), rebuild df and keywords from scratch, and
+    recompute its people, places and orgs (entity_mentions)."""
     progress = progress or Progress()
     with engine.connect() as connection:
         ids = [a.id for a in articles.iterate(connection)]
@@ -192,9 +193,11 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
     with writing(engine) as connection, analyzer(settings.user_dict, settings.summary_chars, workers) as analyze:
         for batch in _batches(ids, settings.ingest_batch):
             found = [articles.get(connection, key) for key in batch]
-            for article, analysis in zip(found, analyze([(a.title, a.body) for a in found]), strict=True):
+            analysed = list(zip(found, analyze([(a.title, a.body) for a in found]), strict=True))
+            for article, analysis in analysed:
                 articles.update_analysis(connection, article.id, analysis.columns())
                 df.update(analysis.candidates.keys())
+            mentions.replace(connection, [{"id": a.id, "entities": analysis.entities} for a, analysis in analysed])
             progress.advance("reindex", len(batch) / 2)
         terms.clear_document_frequencies(connection)
         terms.add_document_frequencies(connection, df)

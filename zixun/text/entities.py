@@ -68,6 +68,11 @@ class Lexicon:
         """The name word is an alias of, else word itself."""
         return self.aliases.get(word, word)
 
+    def forms(self, name: str) -> list[str]:
+        """Every name of the entity name (folded) is or is an alias of: its canonical name first."""
+        canonical = self.canonical(name)
+        return [canonical, *sorted(v for v, c in self.aliases.items() if c == canonical and v != canonical)]
+
     def display(self, word: str) -> str:
         """How a name is shown: as the dictionary spells it (NBA, not the folded nba)."""
         return self.shown.get(word, word)
@@ -92,6 +97,26 @@ def _lines(path: Path) -> list[str]:
 
 def _pairs(path: Path) -> list[tuple[str, str]]:
     return [tuple(line.split()[:2]) for line in _lines(path) if len(line.split()) >= 2]
+
+
+def entity_forms(text: str) -> list[str]:
+    """The names a search for text matches: all names of the entity text names (海格塞斯 → 赫格塞思 and its
+    aliases), else text alone."""
+    known = lexicon()
+    key = fold(text)
+    if key in known.aliases or key in known.kinds:
+        forms = known.forms(key)
+        return forms if len(forms) > 1 else [text]
+    return [text]
+
+
+def names_of(name: str) -> tuple[list[str], list[str]]:
+    """The names of the entity a reader asks for by any of them (traditional characters, another
+    transliteration, any case), the one shown first; and every name it may be stored under."""
+    known = lexicon()
+    key = known.canonical(fold(name.strip()))
+    forms = [known.display(f) for f in known.forms(key)]
+    return forms, list(dict.fromkeys([*forms, name.strip(), key]))
 
 
 def dictionary_words() -> list[tuple[str, str]]:
