@@ -21,10 +21,10 @@ from zixun.models import Article
 from zixun.rank.hot import hot_articles
 from zixun.rank.related import related_articles
 from zixun.schemas import (
+    ENTITY_KINDS,
     ArticleDetail,
     ArticleItem,
     ArticlePage,
-    ENTITY_KINDS,
     CategorySection,
     Counters,
     EntityLink,
