@@ -30,10 +30,13 @@ _SURNAMES = frozenset(
     "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
     "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
     "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "惠阚鞠奚寿冀郜栗蔺晁芮闻訾逯仝扈邸眭练糜蒯隗铁帅战郁昝阎揭暴钮厉储桓宿况亢乐匡鄢"
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "夏侯")
 # a name the tokenizer ran into the next word (李咏是, 李咏说): the last character is a verb or particle
-_NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们")
+_NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继")
+# a name the tokenizer ran into the word before (对惠若琪, 人葛爱平): the first character is a preposition
+_NOT_NAME_STARTS = frozenset("对和与向在被把给让将人")
 # what an organisation's name ends with; an unknown word tagged nt without one is usually not a name (国际化)
 _ORG_ENDINGS = (
     "大学", "学院", "中学", "小学", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
@@ -44,6 +47,8 @@ _PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江�
 # an organisation's head word: the names just before it are part of the organisation's name
 # (中国 + 传媒大学, 爱因斯坦 + 医学院), not places or people of their own
 _ORG_HEADS = ("大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会")
+_SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
+_DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
 _PERSON_LIKE_TAGS = frozenset(["nr", "nrt", "nrfg", "n", "nz"])  # new words the tokenizer found are tagged n
 _ROLES = frozenset(
     [
@@ -183,6 +188,8 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
     kind = known.kinds.get(name) or known.kinds.get(word)
     if kind:
         return kind
+    if tag == _DOTTED:
+        return "people" if 2 <= len(word) <= 6 and word[-1] not in _NOT_NAME_ENDINGS else None
     tagged = _TAG_KINDS.get(tag)
     if tagged is None or word in known.not_names or not _CJK.match(word) or len(word) < 2:
         return None
@@ -203,17 +210,53 @@ def _person_shaped(word: str, tag: str) -> bool:
     return 2 <= len(word) <= 3 and word[0] in _SURNAMES
 
 
+def _trimmed(tokens: Iterable[Token]) -> Iterable[Token]:
+    """The tokens, a person's name run into the preposition before it (对惠若琪) given without it."""
+    for word, tag in tokens:
+        if tag in ("nr", "nrfg") and len(word) == 4 and word[0] in _NOT_NAME_STARTS and word[1] in _SURNAMES:
+            yield word[0], "p"
+            yield word[1:], tag
+        else:
+            yield word, tag
+
+
+def _sources(tokens: list[Token]) -> Iterable[str]:
+    """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, an opening 来源：猫眼电影."""
+    for i, (word, _) in enumerate(tokens[:-2]):
+        if word == "来源" and tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容")):
+            parts = []
+            for part, tag in tokens[i + 2 : i + 6]:
+                if tag not in _SOURCE_TAGS:
+                    break
+                parts.append(part)
+            if 2 <= len(name := "".join(parts)) <= 16:
+                yield name
+
+
 def named_entities(tokens: Iterable[Token], limit: int = LIMIT) -> dict[str, list[str]]:
     """The most mentioned people, places and orgs: {"people": [...], "places": [...], "orgs": [...]}, each
     name in its canonical form (aliases merged)."""
     known = lexicon()
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
-    found = list(_joined_orgs(_joined_names(tokens)))
+    confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
+    found = list(_joined_orgs(_joined_names(_trimmed(tokens))))
+    for name in _sources(found):
+        counts["orgs"][known.canonical(name)] += 1
+        confirmed.add(known.canonical(name))
     for i, (word, tag) in enumerate(found):
-        kind = kind_of(word, tag, known) or _person_by_context(found, i, known)
+        kind = kind_of(word, tag, known)
+        sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == _DOTTED)
+        if kind is None:
+            kind = _person_by_context(found, i, known)
+            sure = kind is not None
         if kind:
             counts[kind][known.canonical(word)] += 1
-    return {kind: [known.display(w) for w, _ in c.most_common(limit)] for kind, c in counts.items()}
+            if sure:
+                confirmed.add(known.canonical(word))
+    return {
+        kind: [known.display(w) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
+        for kind, c in counts.items()
+    }
 
 
 def _person_by_context(tokens: list[Token], i: int, known: Lexicon) -> str | None:
@@ -240,7 +283,7 @@ def _joined_names(tokens: Iterable[Token]) -> Iterable[Token]:
         if token[0] in _DOTS and held and held[-1][0] not in _DOTS:
             held.append(token)
         elif held and held[-1][0] in _DOTS and _CJK.match(token[0]):
-            held = [(token[0], "nrt" if len(token[0]) >= 3 else "nr")]
+            held = [(token[0], _DOTTED)]
         else:
             yield from held  # a name with no dotted part after it (a dot alone is tagged x: never a name)
             held = [token] if _TAG_KINDS.get(token[1]) == "people" or token[0] in known_words else []
