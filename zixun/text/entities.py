@@ -49,6 +49,9 @@ _PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江�
 _ORG_HEADS = ("大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会")
 _SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
 _DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
+_NAME_TAGS = frozenset([*_TAG_KINDS, _DOTTED])
+_PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", _DOTTED])
+_HELD_TAGS = frozenset([*_NAME_TAGS, "nz", "eng"])  # words that may begin a longer name
 _PERSON_LIKE_TAGS = frozenset(["nr", "nrt", "nrfg", "n", "nz"])  # new words the tokenizer found are tagged n
 _ROLES = frozenset(
     [
@@ -210,20 +213,10 @@ def _person_shaped(word: str, tag: str) -> bool:
     return 2 <= len(word) <= 3 and word[0] in _SURNAMES
 
 
-def _trimmed(tokens: Iterable[Token]) -> Iterable[Token]:
-    """The tokens, a person's name run into the preposition before it (对惠若琪) given without it."""
-    for word, tag in tokens:
-        if tag in ("nr", "nrfg") and len(word) == 4 and word[0] in _NOT_NAME_STARTS and word[1] in _SURNAMES:
-            yield word[0], "p"
-            yield word[1:], tag
-        else:
-            yield word, tag
-
-
 def _sources(tokens: list[Token]) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, an opening 来源：猫眼电影."""
-    for i, (word, _) in enumerate(tokens[:-2]):
-        if word == "来源" and tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容")):
+    for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
+        if tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容")):
             parts = []
             for part, tag in tokens[i + 2 : i + 6]:
                 if tag not in _SOURCE_TAGS:
@@ -239,11 +232,15 @@ def named_entities(tokens: Iterable[Token], limit: int = LIMIT) -> dict[str, lis
     known = lexicon()
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
-    found = list(_joined_orgs(_joined_names(_trimmed(tokens))))
+    found = _joined(tokens)
     for name in _sources(found):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
+    kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
     for i, (word, tag) in enumerate(found):
+        plain = tag not in _NAME_TAGS and word not in kinds and word not in aliases
+        if plain and (tag not in new_word_tags or len(word) != 3 or word[0] not in _SURNAMES):
+            continue  # most words: no name tag, not in the dictionary, not shaped like a new name
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == _DOTTED)
         if kind is None:
@@ -274,47 +271,49 @@ def _person_by_context(tokens: list[Token], i: int, known: Lexicon) -> str | Non
     return None
 
 
-def _joined_names(tokens: Iterable[Token]) -> Iterable[Token]:
-    """The tokens, with a dotted full name (勒布朗·詹姆斯) given as its last part, tagged a person: news
-    calls a transliterated person by that part after the first mention."""
-    held: list[Token] = []  # a name part and the dot after it, waiting for the next part
-    known_words = lexicon().kinds
-    for token in tokens:
-        if token[0] in _DOTS and held and held[-1][0] not in _DOTS:
-            held.append(token)
-        elif held and held[-1][0] in _DOTS and _CJK.match(token[0]):
-            held = [(token[0], _DOTTED)]
-        else:
-            yield from held  # a name with no dotted part after it (a dot alone is tagged x: never a name)
-            held = [token] if _TAG_KINDS.get(token[1]) == "people" or token[0] in known_words else []
-            if not held:
-                yield token
-    yield from held
-
-
-def _joined_orgs(tokens: Iterable[Token]) -> Iterable[Token]:
-    """The tokens, with the names before an organisation's head word joined to it (中国传媒大学, tagged nt),
-    and a place followed by 时间 dropped (北京时间 is a time zone, not a place the article is about)."""
+def _joined(tokens: Iterable[Token]) -> list[Token]:
+    """The tokens as names: a dotted full name (勒布朗·詹姆斯) as its last part, tagged _DOTTED (news calls
+    a transliterated person by that part after the first mention); the names before an organisation's head
+    word joined to it (中国 + 传媒大学, tagged nt); a place followed by 时间 dropped (北京时间 is a time zone);
+    a person's name run into the preposition before it (对惠若琪) trimmed. One pass: it sees every word."""
+    out: list[Token] = []
     held: list[Token] = []  # names that may begin an organisation's name
+    dotted = False  # the last word held is a name followed by a dot
+    known = lexicon().kinds
     for token in tokens:
         word, tag = token
-        if held and word.endswith(_ORG_HEADS) and _CJK.match(word):
+        if dotted:
+            dotted = False
+            if _CJK.match(word):
+                held[-1] = (word, _DOTTED)
+                continue
+        if word in _DOTS:
+            if held and held[-1][1] in _PEOPLE_TAGS:
+                dotted = True
+                continue
+        elif held and word.endswith(_ORG_HEADS) and _CJK.match(word):
             while len(held) > 1 and held[0][1] == "ns":  # 美国 + 爱因斯坦医学院: the country stays a place
-                yield held.pop(0)
-            yield ("".join(w for w, _ in held) + word, "nt")
+                out.append(held.pop(0))
+            out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
-        if held and word == "时间" and held[-1][1] == "ns":
-            held.pop()
-        if tag in _TAG_KINDS or tag in ("nz", "eng"):
+        elif tag in _HELD_TAGS or word in known:
+            if len(word) == 4 and tag in ("nr", "nrfg") and word[0] in _NOT_NAME_STARTS and word[1] in _SURNAMES:
+                out.extend(held)
+                out.append((word[0], "p"))
+                held, token = [], (word[1:], tag)
             held.append(token)
             if len(held) > 3:
-                yield held.pop(0)
+                out.append(held.pop(0))
             continue
-        yield from held
-        held = []
-        yield token
-    yield from held
+        if held:
+            if word == "时间" and held[-1][1] == "ns":
+                held.pop()
+            out.extend(held)
+            held = []
+        out.append(token)
+    out.extend(held)
+    return out
 
 
 def tagged_names(tokens: Iterable[Token], limit: int = 10) -> dict[str, list[str]]:
