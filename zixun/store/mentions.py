@@ -14,7 +14,8 @@ KINDS = ("people", "places", "orgs")
 
 def rows_of(article_id: str, entities: dict) -> list[dict]:
     """The entity_mentions rows of an article's entities ({"people": [...], "places": [...], "orgs": [...]})."""
-    found = {(kind, name) for kind in KINDS for name in (entities or {}).get(kind, []) if isinstance(name, str)}
+    lists = entities if isinstance(entities, dict) else {}  # a malformed value (an old store's) names no one
+    found = {(kind, name) for kind in KINDS for name in lists.get(kind) or [] if isinstance(name, str) and name}
     return [{"kind": kind, "name": name, "article_id": article_id} for kind, name in sorted(found)]
 
 
