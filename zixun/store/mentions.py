@@ -15,7 +15,8 @@ KINDS = ("people", "places", "orgs")
 def rows_of(article_id: str, entities: dict) -> list[dict]:
     """The entity_mentions rows of an article's entities ({"people": [...], "places": [...], "orgs": [...]})."""
     lists = entities if isinstance(entities, dict) else {}  # a malformed value (an old store's) names no one
-    found = {(kind, name) for kind in KINDS for name in lists.get(kind) or [] if isinstance(name, str) and name}
+    named = {kind: names for kind in KINDS if isinstance(names := lists.get(kind), list)}
+    found = {(kind, name) for kind, names in named.items() for name in names if isinstance(name, str) and name}
     return [{"kind": kind, "name": name, "article_id": article_id} for kind, name in sorted(found)]
 
 
