@@ -69,10 +69,10 @@ def test_dictionary_kinds_and_dotted_names():
 
 # --- the quality gate ---------------------------------------------------------------------------------
 
-# pinned floors on the held-out split, a point under what it measured after tuning on dev (P 0.890, R 0.626
-# overall; scored before any tuning it was P 0.745, R 0.568, the raw POS tags P 0.439, R 0.490): a change that
+# pinned floors on the held-out split, a point under what it measured after tuning on dev (P 0.896, R 0.626
+# overall; scored before any tuning it was P 0.745, R 0.568, the raw POS tags P 0.444, R 0.495): a change that
 # loses more than a point fails
-HELD_OUT_FLOORS = {"overall": (0.87, 0.61), "places": (0.88, 0.87), "orgs": (0.92, 0.59), "people": (0.79, 0.40)}
+HELD_OUT_FLOORS = {"overall": (0.88, 0.61), "places": (0.88, 0.87), "orgs": (0.94, 0.60), "people": (0.79, 0.41)}
 
 
 def test_entity_quality_does_not_regress_on_the_held_out_labels():
