@@ -4,7 +4,8 @@ ingest_paths:
   1. find      ingest/files    the paths named and the files under the folders named
   2. extract   ingest/         each input, record by record (a bad page or record fails alone), checked on entry
   3. analyse   text/analysis   segment once, then terms, keyword candidates, names, summary (worker processes)
-  4. store     store/batches   new, changed or unchanged; keywords from corpus df; written in batches
+  4. store     store/batches   new, changed or unchanged; keywords from corpus df; written in batches, each
+                              article with its entity mentions (a changed one's replaced)
   5. relate    rank/related    related lists of the new articles and the older lists they enter
   6. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
 Stages 2–4 stream in batches, so memory holds a few batches, never the whole input.
