@@ -676,6 +676,15 @@ _PAGE_ARTICLE = {
     "shares": lambda doc: _count(doc, 3),
     "body": lambda doc: doc.xpath("//div[@class='body']/p/text()"),
     "keywords": lambda doc: doc.xpath("//p[@class='keywords']/a/text()"),
+    "entities": lambda doc: [
+        {
+            "kind": a.get("class").split("entity-")[1],
+            "name": a.text,
+            "url": a.get("href"),
+            "api_url": "/api" + a.get("href"),
+        }
+        for a in doc.xpath("//p[@class='entities']/a")
+    ],
 }
 _API_ONLY = {"guid", "api_url", "summary", "original_url"}
 _HOT_WINDOWS = {"24 小时": "24h", "7 天": "7d"}

@@ -293,6 +293,27 @@ def eval_group() -> None:
     """Measure quality on labelled data."""
 
 
+@eval_group.command("entities")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["all", "dev", "test"]), default="all", help="Only the lines of this split.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@click.pass_obj
+def eval_entities(settings, paths, split, fmt) -> None:
+    """Precision and recall of people, places and orgs against labelled JSONL, beside the raw POS tags."""
+    from zixun.evaluate.entities import LabelError, evaluate_entities
+    from zixun.text.segment import segmenter
+
+    try:
+        quality = evaluate_entities(list(paths), segmenter(settings.user_dict), split)
+    except LabelError as error:
+        err.print(f"failed {error}", highlight=False, markup=False)
+        sys.exit(1)
+    if fmt == "json":
+        _echo_json(quality)
+    else:
+        click.echo("\n".join(quality.lines()))
+
+
 @eval_group.command("related")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--k", default=5, type=click.IntRange(1, 10))

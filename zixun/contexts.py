@@ -21,11 +21,14 @@ from zixun.models import Article
 from zixun.rank.hot import hot_articles
 from zixun.rank.related import related_articles
 from zixun.schemas import (
+    ENTITY_KINDS,
     ArticleDetail,
     ArticleItem,
     ArticlePage,
     CategorySection,
     Counters,
+    EntityLink,
+    EntityPage,
     HomePage,
     HotEntry,
     HotPage,
@@ -43,7 +46,8 @@ from zixun.schemas import (
 )
 from zixun.search.query import Filters, search
 from zixun.settings import Settings
-from zixun.store import articles, engagement, facets, related_lists
+from zixun.store import articles, engagement, facets, mentions, related_lists
+from zixun.text.entities import names_of
 from zixun.text.segment import Segmenter, segmenter
 
 Clock = Callable[[], datetime]
@@ -312,6 +316,32 @@ def list_page(
         author=where.get("author"),
         items=[ArticleItem.of(a) for a in found[: paging.size]],
         pager=paging.pager(len(found) > paging.size),
+    )
+
+
+def entity_page(reader: Reader, connection: sa.Connection, kind: str, name: str, paging: Paging) -> EntityPage:
+    """A person's, place's or organisation's articles (under any of its names), newest first; NotFound when
+    no article names it or past the last page."""
+    label = ENTITY_KINDS.get(kind)
+    if label is None:
+        raise NotFound(f"没有 {kind!r} 这类名称（可用 people、places、orgs）")
+    forms, names = names_of(name)
+    shown = forms[0]
+    total = mentions.count_articles(connection, kind, names)
+    if not total:
+        raise NotFound(f"没有提到{label}“{name}”的文章")
+    found = mentions.articles_naming(connection, kind, names, paging.size, (paging.page - 1) * paging.size)
+    if not found:
+        raise NotFound(f"{label}“{shown}”：没有第 {paging.page} 页")
+    return EntityPage(
+        kind=kind,
+        kind_label=label,
+        name=shown,
+        names=forms,
+        total=total,
+        other_kinds=[EntityLink.of(k, shown) for k, _ in mentions.kinds_of(connection, names) if k != kind],
+        items=[ArticleItem.of(a) for a in found],
+        pager=paging.pager(paging.page * paging.size < total, total),
     )
 
 

@@ -59,6 +59,7 @@ class Article:
     category: str | None = None
     summary: str = ""
     keywords: list[str] = field(default_factory=list)
+    entities: dict[str, list[str]] = field(default_factory=dict)  # {"people": [...], "places": [...], "orgs": [...]}
     views: int = 0
     comments: int = 0
     shares: int = 0

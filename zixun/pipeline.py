@@ -4,7 +4,8 @@ ingest_paths:
   1. find      ingest/files    the paths named and the files under the folders named
   2. extract   ingest/         each input, record by record (a bad page or record fails alone), checked on entry
   3. analyse   text/analysis   segment once, then terms, keyword candidates, names, summary (worker processes)
-  4. store     store/batches   new, changed or unchanged; keywords from corpus df; written in batches
+  4. store     store/batches   new, changed or unchanged; keywords from corpus df; written in batches, each
+                              article with its entity mentions (a changed one's replaced)
   5. relate    rank/related    related lists of the new articles and the older lists they enter
   6. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
 Stages 2–4 stream in batches, so memory holds a few batches, never the whole input.
@@ -27,7 +28,7 @@ from zixun.ingest.checks import Limits
 from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
-from zixun.store import articles, engagement, terms, writing
+from zixun.store import articles, engagement, mentions, terms, writing
 from zixun.store.batches import BatchWriter, article_row
 from zixun.text.analysis import Analysis, analyzer
 from zixun.text.keywords import top_keywords
@@ -187,7 +188,8 @@ def _utcnow() -> datetime:
 
 
 def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = None) -> int:
-    """Re-segment every article (after a dictionary change) and rebuild df and keywords from scratch."""
+    """Re-segment every article (after a dictionary change), rebuild df and keywords from scratch, and
+    recompute its people, places and orgs (entity_mentions)."""
     progress = progress or Progress()
     with engine.connect() as connection:
         ids = [a.id for a in articles.iterate(connection)]
@@ -199,9 +201,11 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
     with writing(engine) as connection, analyzer(settings.user_dict, settings.summary_chars, workers) as analyze:
         for batch in _batches(ids, settings.ingest_batch):
             found = [articles.get(connection, key) for key in batch]
-            for article, analysis in zip(found, analyze([(a.title, a.body) for a in found]), strict=True):
+            analysed = list(zip(found, analyze([(a.title, a.body) for a in found]), strict=True))
+            for article, analysis in analysed:
                 articles.update_analysis(connection, article.id, analysis.columns())
                 df.update(analysis.candidates.keys())
+            mentions.replace(connection, [{"id": a.id, "entities": analysis.entities} for a, analysis in analysed])
             progress.advance("reindex", len(batch) / 2)
         terms.clear_document_frequencies(connection)
         terms.add_document_frequencies(connection, df)

@@ -84,17 +84,46 @@ class ArticleItem(BaseModel):
         return cls(**_item_fields(article))
 
 
+ENTITY_KINDS = {"people": "人物", "places": "地点", "orgs": "机构"}
+
+
+def entity_path(kind: str, name: str) -> str:
+    """The HTML page of a person (kind people), place (places) or organisation (orgs)."""
+    return f"/entities/{kind}/{quote(name, safe='')}"
+
+
+class EntityLink(BaseModel):
+    """A person, place or organisation an article names, and its page."""
+
+    kind: Literal["people", "places", "orgs"]
+    name: str
+    url: str = Field(description="Path of the entity's HTML page.")
+    api_url: str = Field(description="Path of the entity's JSON.")
+
+    @classmethod
+    def of(cls, kind: str, name: str) -> EntityLink:
+        """The link to one entity's page."""
+        return cls(kind=kind, name=name, url=entity_path(kind, name), api_url="/api" + entity_path(kind, name))
+
+
 class ArticleDetail(ArticleItem):
     """An article with its body, for its own page."""
 
     body: list[str] = Field(description="Paragraphs of the article text.")
     keywords: list[str] = []
+    entities: list[EntityLink] = Field([], description="The people, places and organisations it names.")
     original_url: str | None = Field(None, description="Where the article was published, when known.")
 
     @classmethod
     def of(cls, article: Article) -> ArticleDetail:
         """The full view of a stored article."""
-        return cls(**_item_fields(article), body=article.body, keywords=article.keywords, original_url=article.url)
+        return cls(
+            **_item_fields(article),
+            body=article.body,
+            keywords=article.keywords,
+            entities=[EntityLink.of(k, n) for k in ENTITY_KINDS for n in (article.entities or {}).get(k, [])],
+            original_url=article.url,
+        )
 
 
 def _item_fields(article: Article) -> dict:
@@ -193,6 +222,19 @@ class ListPage(BaseModel):
     category: str | None = None
     source: str | None = None
     author: str | None = None
+    items: list[ArticleItem]
+    pager: Pager
+
+
+class EntityPage(BaseModel):
+    """A person, place or organisation: the articles naming it (by any of its names), newest first."""
+
+    kind: Literal["people", "places", "orgs"]
+    kind_label: str = Field(description="人物, 地点 or 机构.")
+    name: str
+    names: list[str] = Field(description="Its names: the one shown first, then its aliases.")
+    total: int = Field(description="How many articles name it.")
+    other_kinds: list[EntityLink] = Field(description="The same name found as another kind.")
     items: list[ArticleItem]
     pager: Pager
 

@@ -26,6 +26,9 @@ TITLE_WEIGHT, BODY_WEIGHT, SUB_WEIGHT = 10.0, 1.0, 0.3
 # intersects (about 1 ms). '~' is a word character of this index alone: text and query terms are \w+, so no
 # word a reader types can match a facet word. The DDL of both backends is spelled out in the migrations.
 FACET_COLUMN = "facet_terms"
+# between the phrases of one query part that match alike (the names of one entity: search.query); terms are
+# \w+ only, so no term is this
+ALTERNATIVES = " | "
 
 
 def facet_word(kind: str, value: str) -> str:
@@ -90,7 +93,7 @@ def _fts5_match(query: str) -> Match:
 def _fts5_matches(phrases: list[str], facets: Facets) -> Match:
     # each phrase is quoted: terms are \w+ only, so they hold no quote to escape; a facet word adds nothing
     # to bm25, its column weighing 0
-    words = [f'"{p}"' for p in phrases]
+    words = ["(" + " OR ".join(f'"{a}"' for a in p.split(ALTERNATIVES)) + ")" for p in phrases]
     for kind, value in (("c", facets.category), ("s", facets.source)):
         if value is not None:
             words.append(f'{FACET_COLUMN}:"{facet_word(kind, value)}"')
@@ -132,10 +135,19 @@ def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
 
 
 def _tsvector_matches(phrases: list[str], _facets: Facets) -> Match:
-    query = sa.func.phraseto_tsquery("simple", phrases[0])
+    query = _tsvector_phrase(phrases[0])
     for phrase in phrases[1:]:
-        query = query.op("&&")(sa.func.phraseto_tsquery("simple", phrase))
+        query = query.op("&&")(_tsvector_phrase(phrase))
     return _tsvector_match(query, sa.func.ts_rank_cd)
+
+
+def _tsvector_phrase(phrase: str) -> sa.ColumnElement:
+    """A phrase, or any of its alternatives (ALTERNATIVES), as a tsquery."""
+    first, *others = phrase.split(ALTERNATIVES)
+    query = sa.func.phraseto_tsquery("simple", first)
+    for other in others:
+        query = query.op("||")(sa.func.phraseto_tsquery("simple", other))
+    return query
 
 
 def _tsvector_any_matches(terms: list[str]) -> Match:

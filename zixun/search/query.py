@@ -18,9 +18,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from zixun.models import Article
-from zixun.search.backends import Backend, Facets, Match, for_dialect
+from zixun.search.backends import ALTERNATIVES, Backend, Facets, Match, for_dialect
 from zixun.store import schema
 from zixun.store.articles import select_articles, to_article
+from zixun.text.entities import entity_forms
 from zixun.text.segment import Segmenter
 from zixun.text.snippets import snippet_around
 
@@ -58,8 +59,13 @@ class SearchResult:
 
 
 def query_phrases(segmenter: Segmenter, query: str) -> list[str]:
-    """Each whitespace-separated part of the query as one phrase of index terms (all must match)."""
-    phrases = (" ".join(segmenter.terms(part)) for part in query.split())
+    """Each whitespace-separated part of the query as one phrase of index terms (all must match); a part that
+    names a person, place or organisation matches any of its names (海格塞斯 finds 赫格塞思 too), its
+    phrases joined by backends.ALTERNATIVES."""
+    phrases = []
+    for part in query.split():
+        cut = (" ".join(segmenter.terms(form)) for form in entity_forms(part))
+        phrases.append(ALTERNATIVES.join(dict.fromkeys(p for p in cut if p)))
     return [p for p in phrases if p]
 
 
@@ -81,7 +87,8 @@ def search(
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     phrases = query_phrases(segmenter, query)
-    result = SearchResult(query=query, total=0, words=[w for p in phrases for w in p.split()])
+    words = [w for p in phrases for w in p.split() if w != ALTERNATIVES.strip()]
+    result = SearchResult(query=query, total=0, words=list(dict.fromkeys(words)))
     if not phrases:
         return result
     # 1. the matches, filtered: through the index alone when no filter asks for a facet

@@ -28,6 +28,7 @@ _ARTICLE_COLUMNS = [
         "body",
         "summary",
         "keywords",
+        "entities",
         "ingested_at",
         "updated_at",
     )

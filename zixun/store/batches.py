@@ -18,7 +18,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.models import Extracted
-from zixun.store import articles, terms, writing
+from zixun.store import articles, mentions, terms, writing
 
 # (keyword candidates, df, article count) → keywords: the text stage's rule, handed in by the pipeline
 Keywords = Callable[[dict[str, int], dict[str, int], int], list[str]]
@@ -142,6 +142,7 @@ class BatchWriter:
                 articles.insert_many(connection, new)
                 for row in changed:
                     articles.replace(connection, row["guid"], row)
+                mentions.replace(connection, new + changed)
                 terms.add_document_frequencies(connection, delta)
         except BaseException:
             self._failed = True

@@ -130,3 +130,14 @@ search_facets = sa.Table(
     sa.Column("category", sa.Text),
     sa.Column("source", sa.Text),
 )
+
+# the people, places and organisations each article names (its entities, aliases merged), one row each:
+# an entity page lists the articles of (kind, name); rewritten with the article (store/mentions.py)
+entity_mentions = sa.Table(
+    "entity_mentions",
+    metadata,
+    sa.Column("kind", sa.String(8), primary_key=True),  # people, places, orgs
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("article_id", sa.String(16), primary_key=True),  # articles.id
+    sa.Index("ix_entity_mentions_article", "article_id"),
+)

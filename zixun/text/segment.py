@@ -47,6 +47,11 @@ class Segmenter:
 
         self._jieba = rjieba.Jieba()
         self._subword_cache: dict[str, list[str]] = {}
+        from zixun.text.entities import dictionary_words  # entities reads tokens: imported here, not at the top
+
+        for word, tag in dictionary_words():  # curated names cut as one word; stock words keep their weight
+            if not self._jieba.has_word(word):
+                self._jieba.add_word(word, None, tag)
         for path in (_BUNDLED_DICT, *user_dicts):
             load_user_dict(self._jieba, path)
 

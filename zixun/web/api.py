@@ -10,6 +10,7 @@ from zixun import contexts
 from zixun.schemas import (
     ArticlePage,
     Counters,
+    EntityPage,
     ErrorMessage,
     HomePage,
     HotPage,
@@ -30,6 +31,7 @@ router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 ArticleKey = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL, description="Article id or guid.")]
 PathName = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+EntityKind = Annotated[str, Path(pattern="^(people|places|orgs)$", description="people, places or orgs.")]
 
 
 def _portal(request: Request) -> Portal:
@@ -107,6 +109,15 @@ async def author(request: Request, name: PathName, page: Page = 1, page_size: Pa
 async def source(request: Request, name: PathName, page: Page = 1, page_size: PageSize = 20) -> ListPage:
     """A source's articles, newest first; 404 for a source with none."""
     return await _named(request, "source", name, page, page_size)
+
+
+@router.get("/entities/{kind}/{name:path}", response_model=EntityPage, summary="A person, place or organisation")
+async def entity(
+    request: Request, kind: EntityKind, name: PathName, page: Page = 1, page_size: PageSize = 20
+) -> EntityPage:
+    """The articles naming a person, place or organisation by any of its names, newest first; 404 for a name
+    no article gives as that kind."""
+    return await _portal(request).read(contexts.entity_page, kind, name, paging(request, page, page_size))
 
 
 @router.get("/hot", response_model=HotPage, summary="Hot articles of a time window")

@@ -19,6 +19,7 @@ from zixun.web.tracking import request_client
 router = APIRouter(include_in_schema=False)
 ArticleKey = Annotated[str, Path(min_length=1, max_length=300, pattern=NO_NUL)]
 PathName = Annotated[str, Path(min_length=1, max_length=200, pattern=NO_NUL)]
+EntityKind = Annotated[str, Path(pattern="^(people|places|orgs)$")]
 
 
 def _with_menu(build: Callable) -> Callable:
@@ -93,6 +94,13 @@ async def author(request: Request, name: PathName, page: Page = 1) -> HTMLRespon
 async def source(request: Request, name: PathName, page: Page = 1) -> HTMLResponse:
     """A source's articles."""
     return await _named(request, "source", name, page)
+
+
+@router.get("/entities/{kind}/{name:path}", response_class=HTMLResponse)
+async def entity(request: Request, kind: EntityKind, name: PathName, page: Page = 1) -> HTMLResponse:
+    """A person's, place's or organisation's articles, newest first (aliases merged)."""
+    at = paging(request, page, request.app.state.portal.settings.page_size)
+    return await _show(request, "entity.html", contexts.entity_page, kind, name, at)
 
 
 @router.get("/hot", response_class=HTMLResponse)

@@ -1,0 +1,264 @@
+"""People, places and organisations: extraction (dictionary, filters, aliases), the quality gate on the labelled
+sample, entity_mentions on both backends (ingest, update, reindex, migration), search by alias, export, and the
+entity pages over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import sqlalchemy as sa
+from lxml import html
+from web_server import FakeClock, fill_store, live_server
+
+from zixun import contexts, pipeline
+from zixun.contexts import NotFound, Paging, Reader
+from zixun.evaluate.entities import LabelError, evaluate_entities
+from zixun.models import Extracted
+from zixun.search.query import search
+from zixun.settings import Settings
+from zixun.store import articles, create_engine, migrate, schema, writing
+from zixun.store.batches import article_row
+from zixun.text.analysis import analyze
+from zixun.text.entities import named_entities, tagged_names
+from zixun.text.segment import segmenter
+
+DATA = Path(__file__).resolve().parent / "data"
+FIXTURE = DATA / "entities" / "articles.jsonl"
+LABELED = DATA / "entities_labeled.jsonl"
+HEGSETH = "赫格塞思"
+
+
+def _entities(title: str, body: str) -> dict:
+    return analyze(segmenter(), title, body.split("\n")).entities
+
+
+# --- extraction -------------------------------------------------------------------------------------
+
+
+def test_tagged_noise_is_not_a_name_but_the_tokenizer_alone_says_it_is():
+    text = "外交部发言人表示严正关切，认为此事尤为重要。本赛季明星球员詹姆斯表现出色。"
+    tokens = segmenter().tag(text)
+    raw = {n for names in tagged_names(tokens).values() for n in names}
+    assert {"严正", "本赛季", "明星"} & raw  # what the POS tags alone call names
+    found = named_entities(tokens)
+    shown = {n for names in found.values() for n in names}
+    assert not {"严正", "尤为重要", "本赛季", "明星"} & shown
+    assert found["people"] == ["詹姆斯"] and found["orgs"] == ["外交部"]
+
+
+def test_transliterations_and_traditional_characters_are_one_person():
+    found = [
+        _entities(r["title"], r["body"]) for r in map(json.loads, FIXTURE.read_text(encoding="utf-8").splitlines())
+    ]
+    assert [f["people"][0] for f in found] == [HEGSETH] * 3  # 海格塞斯, 赫格塞思 (traditional text), 赫格塞斯
+    assert "董军" in found[1]["people"] and "美国" in found[1]["places"]  # 董軍, 美國 folded
+    assert "严正" not in found[0]["people"] and "日本" in found[0]["places"]
+
+
+def test_dictionary_kinds_and_dotted_names():
+    found = _entities("华为与阿里巴巴", "华为和阿里巴巴在北京时间昨晚宣布合作。勒布朗·詹姆斯出席，詹皇表示支持。")
+    assert set(found["orgs"]) >= {"华为", "阿里巴巴"}  # the stock tags call them people
+    assert found["people"] == ["詹姆斯"]  # 勒布朗·詹姆斯 and 詹皇 are 詹姆斯
+    assert "北京" not in found["places"]  # 北京时间 is a time zone
+
+
+# --- the quality gate ---------------------------------------------------------------------------------
+
+# pinned floors on the held-out split, a point under what it measured after tuning on dev (P 0.896, R 0.626
+# overall; scored before any tuning it was P 0.745, R 0.568, the raw POS tags P 0.444, R 0.495): a change that
+# loses more than a point fails
+HELD_OUT_FLOORS = {"overall": (0.88, 0.61), "places": (0.88, 0.87), "orgs": (0.94, 0.60), "people": (0.79, 0.41)}
+
+
+def test_entity_quality_does_not_regress_on_the_held_out_labels():
+    quality = evaluate_entities([LABELED], segmenter(), "test")
+    assert quality.articles == 30 and quality.mentions >= 200
+    assert evaluate_entities([LABELED], segmenter()).mentions >= 300
+    ours, baseline = quality.scores["zixun"], quality.scores["pos_tags"]
+    for kind, (precision, recall) in HELD_OUT_FLOORS.items():
+        assert ours[kind].precision >= precision, (kind, ours[kind])
+        assert ours[kind].recall >= recall, (kind, ours[kind])
+    assert ours["overall"].precision > baseline["overall"].precision + 0.3
+    assert ours["overall"].recall > baseline["overall"].recall
+
+
+def test_eval_entities_command_reports_both_extractors_and_refuses_bad_labels(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "zixun", "eval", "entities", str(LABELED), "--split", "dev", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["articles"] == 30 and set(report["scores"]) == {"zixun", "pos_tags"}
+    assert set(report["scores"]["zixun"]) == {"people", "places", "orgs", "overall"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "标题", "body": "正文", "people": "詹姆斯"}\n', encoding="utf-8")
+    with pytest.raises(LabelError, match=r"bad\.jsonl:1: people, places and orgs must be lists"):
+        evaluate_entities([bad], segmenter())
+
+
+# --- the store, both backends -------------------------------------------------------------------------
+
+
+def _mentions(engine: sa.Engine) -> set[tuple[str, str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(schema.entity_mentions)).all()
+    return {(row.kind, row.name, row.article_id) for row in rows}
+
+
+def _id(guid: str) -> str:
+    return articles.article_id(guid)
+
+
+def test_ingest_fills_mentions_and_an_update_replaces_them(engine, settings, tmp_path):
+    pipeline.ingest_paths(engine, [FIXTURE], settings)
+    found = _mentions(engine)
+    assert {("people", HEGSETH, _id(f"ent-heg-{i}")) for i in (1, 2, 3)} <= found
+    assert not any(name in ("严正", "尤为重要") for _, name, _ in found)
+    # the same guid again, rewritten: its old names go, the new ones come
+    changed = tmp_path / "changed.jsonl"
+    record = json.loads(FIXTURE.read_text(encoding="utf-8").splitlines()[0])
+    record["title"], record["body"] = "鲁比奥访问巴西", "美国国务卿鲁比奥抵达巴西。"
+    changed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert pipeline.ingest_paths(engine, [changed], settings).updated == 1
+    first = {(kind, name) for kind, name, key in _mentions(engine) if key == _id("ent-heg-1")}
+    assert ("people", "鲁比奥") in first and ("people", HEGSETH) not in first and ("places", "东京") not in first
+
+
+def test_reindex_recomputes_mentions(engine, settings):
+    pipeline.ingest_paths(engine, [FIXTURE], settings)
+    before = _mentions(engine)
+    with writing(engine) as connection:
+        connection.execute(schema.entity_mentions.delete())
+        connection.execute(schema.entity_mentions.insert(), [{"kind": "people", "name": "严正", "article_id": "x"}])
+    assert pipeline.reindex(engine, settings) == 3
+    assert _mentions(engine) - {("people", "严正", "x")} == before
+
+
+def test_migration_fills_mentions_from_the_stored_entities(settings):
+    engine = create_engine(settings.database_url)
+    try:
+        migrate(engine, "0007")
+        article = Extracted(path="t", title="标题", body=["正文"], guid="old-1")
+        row = article_row(article, _old_analysis(), datetime_now())
+        with writing(engine) as connection:
+            articles.insert_many(connection, [row])
+        migrate(engine)
+        assert _mentions(engine) == {("people", "海格塞斯", _id("old-1")), ("places", "东京", _id("old-1"))}
+    finally:
+        engine.dispose()
+
+
+def _old_analysis() -> dict:
+    return {
+        "title_terms": "标题",
+        "body_terms": "正文",
+        "sub_terms": "",
+        "candidates": {},
+        "entities": {"people": ["海格塞斯"], "places": ["东京"], "orgs": []},
+        "summary": "正文",
+    }
+
+
+def datetime_now():
+    from datetime import UTC, datetime
+
+    return datetime(2025, 9, 1, tzinfo=UTC)
+
+
+def test_search_for_an_alias_finds_every_name_of_the_entity(engine, settings):
+    pipeline.ingest_paths(engine, [FIXTURE], settings)
+    with engine.connect() as connection:
+        for query in ("海格塞斯", "赫格塞思", "赫格塞斯"):
+            found = search(connection, segmenter(), query, limit=10)
+            assert {hit.article.guid for hit in found.hits} == {"ent-heg-1", "ent-heg-2", "ent-heg-3"}, query
+        assert search(connection, segmenter(), "董军", limit=10).total == 1
+
+
+def test_entity_page_lists_articles_newest_first_with_paging(engine, settings):
+    pipeline.ingest_paths(engine, [FIXTURE], settings)
+    reader = Reader(settings)
+    with engine.connect() as connection:
+        page = contexts.entity_page(reader, connection, "people", "海格塞斯", Paging(1, 2, "/entities/people/x"))
+        assert page.name == HEGSETH and "海格塞斯" in page.names and page.total == 3
+        assert [i.guid for i in page.items] == ["ent-heg-3", "ent-heg-2"]
+        second = contexts.entity_page(reader, connection, "people", HEGSETH, Paging(2, 2, "/entities/people/x"))
+        assert [i.guid for i in second.items] == ["ent-heg-1"] and second.pager.next_url is None
+        for kind, name in (("people", "严正"), ("places", HEGSETH), ("things", HEGSETH)):
+            with pytest.raises(NotFound):
+                contexts.entity_page(reader, connection, kind, name, Paging(1, 2, "/x"))
+        with pytest.raises(NotFound, match="没有第 3 页"):
+            contexts.entity_page(reader, connection, "people", HEGSETH, Paging(3, 2, "/x"))
+
+
+def test_export_keeps_each_articles_entities(db_url):
+    ingest = [sys.executable, "-m", "zixun", "--db", db_url]
+    assert subprocess.run([*ingest, "ingest", str(FIXTURE)], capture_output=True, timeout=300).returncode == 0
+    done = subprocess.run([*ingest, "export", "--format", "jsonl"], capture_output=True, text=True, timeout=300)
+    exported = {r["guid"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert exported["ent-heg-2"]["entities"]["people"] == [HEGSETH, "董军"]
+
+
+# --- over real HTTP ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory):
+    """A live portal over a SQLite store holding the sample, the seed page and the entity fixture."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('entities') / 'zixun.db'}"
+    fill_store(url, [FIXTURE])
+    with live_server(Settings(database_url=url), FakeClock()) as (_, client):
+        yield client
+
+
+def test_entity_pages_over_http_merge_aliases_and_agree_with_the_api(web):
+    api = web.get(f"/api/entities/people/{quote('海格塞斯')}?page_size=2").json()
+    assert api["name"] == HEGSETH and api["total"] == 4  # the three fixtures and the seed page
+    assert api["pager"]["next_url"].startswith("/api/entities/people/")
+    doc = html.fromstring(web.get(f"/entities/people/{quote(HEGSETH)}").text)
+    assert doc.xpath("string(//h1)").split()[0] == HEGSETH
+    shown = [a.split("/")[-1] for a in doc.xpath("//ul[@class='list']//a[@class='item-title']/@href")]
+    everything = web.get(f"/api/entities/people/{quote(HEGSETH)}").json()
+    assert shown == [item["id"] for item in everything["items"]] and len(shown) == 4
+    dates = [item["published_at"] for item in everything["items"]]
+    assert dates == sorted(dates, reverse=True)
+    assert web.get(f"/entities/people/{quote('严正')}").status_code == 404
+    assert web.get(f"/api/entities/people/{quote('没有这个人')}").status_code == 404
+    assert web.get("/api/entities/things/x").status_code == 422
+
+
+def test_article_pages_link_their_names_to_entity_pages(web):
+    key = _id("ent-heg-2")
+    doc = html.fromstring(web.get(f"/articles/{key}", headers={"user-agent": "Googlebot"}).text)
+    names, paths = doc.xpath("//p[@class='entities']/a/text()"), doc.xpath("//p[@class='entities']/a/@href")
+    links = dict(zip(names, paths, strict=True))
+    assert links[HEGSETH] == f"/entities/people/{quote(HEGSETH, safe='')}"
+    assert links["美国"] == f"/entities/places/{quote('美国', safe='')}"
+    assert web.get(links["董军"]).status_code == 200
+    api = web.get(f"/api/articles/{key}").json()["article"]["entities"]
+    assert [(e["name"], e["url"]) for e in api] == list(links.items())
+
+
+@pytest.mark.browser
+def test_browser_screenshot_of_an_entity_page(web):
+    from test_browser import ARGS, CHROMIUM, SHOTS, _require_chromium
+
+    sync_playwright = _require_chromium()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        page = chromium.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False).new_page()
+        page.goto(f"{str(web.base_url).rstrip('/')}/articles/{_id('ent-heg-1')}")
+        page.locator("p.entities a", has_text=HEGSETH).click()  # from the article to its person's page
+        assert page.locator("h1").inner_text().startswith(HEGSETH)
+        assert page.locator("ul.list li.item").count() == 4
+        page.screenshot(path=SHOTS / "desktop-entity.png", full_page=True)
+        chromium.close()
+    assert (SHOTS / "desktop-entity.png").stat().st_size > 0

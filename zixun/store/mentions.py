@@ -1,0 +1,63 @@
+"""Which articles name which people, places and organisations: rows of entity_mentions, written with the
+articles (a changed article's rows replaced) and read by entity pages."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from zixun.models import Article
+from zixun.store import schema
+from zixun.store.articles import select_articles, to_article
+
+KINDS = ("people", "places", "orgs")
+
+
+def rows_of(article_id: str, entities: dict) -> list[dict]:
+    """The entity_mentions rows of an article's entities ({"people": [...], "places": [...], "orgs": [...]})."""
+    lists = entities if isinstance(entities, dict) else {}  # a malformed value (an old store's) names no one
+    named = {kind: names for kind in KINDS if isinstance(names := lists.get(kind), list)}
+    found = {(kind, name) for kind, names in named.items() for name in names if isinstance(name, str) and name}
+    return [{"kind": kind, "name": name, "article_id": article_id} for kind, name in sorted(found)]
+
+
+def replace(connection: sa.Connection, articles: list[dict]) -> None:
+    """Make the stored mentions of these articles ({id, entities} each) what their entities say."""
+    ids = [a["id"] for a in articles]
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        chunk = ids[start : start + 5000]
+        connection.execute(schema.entity_mentions.delete().where(schema.entity_mentions.c.article_id.in_(chunk)))
+    rows = [row for a in articles for row in rows_of(a["id"], a["entities"])]
+    if rows:
+        connection.execute(schema.entity_mentions.insert(), rows)
+
+
+def _of(kind: str, names: list[str]) -> sa.ColumnElement:
+    mentions = schema.entity_mentions.c
+    return sa.and_(mentions.kind == kind, mentions.name.in_(names))
+
+
+def count_articles(connection: sa.Connection, kind: str, names: list[str]) -> int:
+    """How many articles name any of names (one entity's forms) as kind."""
+    mentions = schema.entity_mentions.c
+    query = sa.select(sa.func.count(sa.distinct(mentions.article_id))).where(_of(kind, names))
+    return connection.execute(query).scalar_one()
+
+
+def articles_naming(connection: sa.Connection, kind: str, names: list[str], limit: int, offset: int) -> list[Article]:
+    """The articles that name any of names as kind, newest first (bodies left empty)."""
+    mentions = schema.entity_mentions.c
+    ids = sa.select(mentions.article_id).where(_of(kind, names))
+    order = (schema.articles.c.published_at.desc().nulls_last(), schema.articles.c.n.desc())
+    query = select_articles(body=False).where(schema.articles.c.id.in_(ids)).order_by(*order)
+    return [to_article(row) for row in connection.execute(query.limit(limit).offset(offset))]
+
+
+def kinds_of(connection: sa.Connection, names: list[str]) -> list[tuple[str, int]]:
+    """(kind, article count) of the kinds any of names is stored as, most articles first."""
+    mentions = schema.entity_mentions.c
+    query = (
+        sa.select(mentions.kind, sa.func.count(sa.distinct(mentions.article_id)))
+        .where(mentions.name.in_(names))
+        .group_by(mentions.kind)
+    )
+    return sorted(connection.execute(query).all(), key=lambda row: -row[1])
