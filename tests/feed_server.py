@@ -74,7 +74,14 @@ class FeedServer:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
 
-        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def process_request(self, request, client_address):
+                with server.lock:
+                    server.connections += 1
+                super().process_request(request, client_address)
+
+        self.connections = 0
+        self.httpd = Server((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.host = host

@@ -160,7 +160,7 @@ class Crawler:
         feed = _parse(fetched, source.url, limits)  # 3. parse
         outcome.title = feed.title
         outcome.notes += [str(error) for error in feed.failed] + feed.skipped
-        new = self._new(feed.articles)
+        new = self._new(_first_of_each_guid(feed.articles, outcome.notes))
         for article in new:
             article.category = source.category or article.category
         for article in (a for a in feed.summary_only if any(a is n for n in new)):  # 4. complete
@@ -217,6 +217,20 @@ class Crawler:
             if not feeds.record(connection, source.id, self.owner, values):
                 log.warning("lost the lease on %s: its outcome is dropped", source.url)
                 outcome.records = []
+
+
+def _first_of_each_guid(found: list[Extracted], notes: list[str]) -> list[Extracted]:
+    """The articles with a guid not seen before in the same feed; a repeated guid is noted and skipped."""
+    seen: set[str] = set()
+    first = []
+    for article in found:
+        guid = articles.guid_of(article)
+        if guid in seen:
+            notes.append(f"{article.path}: guid {guid!r} repeated in the feed; only its first item is kept")
+        else:
+            seen.add(guid)
+            first.append(article)
+    return first
 
 
 def _parse(fetched: Fetched, url: str, limits: Limits) -> Feed:

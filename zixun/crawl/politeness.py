@@ -48,6 +48,7 @@ class Robots:
     def __init__(self, fetcher: Fetcher, gate: HostGate):
         self.fetcher, self.gate = fetcher, gate
         self._rules: dict[str, RobotFileParser | None] = {}
+        self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._lock = threading.Lock()
 
     def allows(self, url: str) -> bool:
@@ -55,12 +56,11 @@ class Robots:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._lock:
-            known = origin in self._rules
-        if not known:
-            rules = self._fetch(origin)
-            with self._lock:
-                self._rules[origin] = rules
-        rules = self._rules[origin]
+            origin_lock = self._locks[origin]
+        with origin_lock:  # one fetch of robots.txt per origin, however many feeds of it start at once
+            if origin not in self._rules:
+                self._rules[origin] = self._fetch(origin)
+            rules = self._rules[origin]
         return rules is None or rules.can_fetch(ROBOTS_AGENT, url)
 
     def _fetch(self, origin: str) -> RobotFileParser | None:

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from zixun.fetch.addresses import AddressPolicy
+from zixun.fetch.addresses import AddressPolicy, literal_address
 from zixun.fetch.body import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, decode_body
 from zixun.fetch.transport import (
     Budget,
@@ -92,7 +92,8 @@ class Fetcher:
         connections: int = 20,
     ):
         self.limits = limits or FetchLimits()
-        transport = GuardedTransport(AddressPolicy(allowed_networks), resolver or system_resolver, connections)
+        self.policy = AddressPolicy(allowed_networks)
+        transport = GuardedTransport(self.policy, resolver or system_resolver, connections)
         timeout = httpx.Timeout(self.limits.read_timeout, connect=self.limits.connect_timeout)
         self.client = httpx.Client(
             transport=transport,
@@ -145,7 +146,7 @@ class Fetcher:
         first = url
         for _hop in range(MAX_REDIRECTS + 1):
             try:
-                _check_url(url)
+                _check_url(url, self.policy)
             except FetchError as error:
                 raise _redirected(error, first) from None
             try:
@@ -157,6 +158,8 @@ class Fetcher:
                     return self._read(url, response)
             except FetchRefused as refused:
                 raise _redirected(FetchError(url, f"refused: {refused}", refused=True), first) from None
+            except httpx.InvalidURL as error:
+                raise _redirected(FetchError(url, f"refused: not a valid URL ({error})", refused=True), first) from None
         raise FetchError(first, f"more than {MAX_REDIRECTS} redirects")
 
     def _read(self, url: str, response: httpx.Response) -> Fetched:
@@ -199,8 +202,9 @@ def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
     return headers
 
 
-def _check_url(url: str) -> None:
-    """FetchError unless url is an absolute http(s) URL with a host (checked on every hop)."""
+def _check_url(url: str, policy: AddressPolicy) -> None:
+    """FetchError unless url is an absolute http(s) URL with a host that is not a refused address in any
+    spelling (checked on every hop; names are checked on the addresses they resolve to, at connect time)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -212,3 +216,7 @@ def _check_url(url: str) -> None:
         raise FetchError(url, "refused: no host in the URL", refused=True)
     if parts.username or parts.password:
         raise FetchError(url, "refused: credentials in the URL", refused=True)
+    literal = literal_address(host)
+    reason = policy.refusal(literal) if literal is not None else None
+    if reason:
+        raise FetchError(url, f"refused: {reason}", refused=True)
