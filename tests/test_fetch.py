@@ -12,8 +12,8 @@ import zlib
 
 import brotli
 import pytest
-
 from feed_server import FeedServer, Reply, StubResolver, endless_chunks, trickle
+
 from zixun.fetch.addresses import AddressPolicy, literal_address
 from zixun.fetch.fetcher import USER_AGENT, Fetcher, FetchError, FetchLimits
 

@@ -352,13 +352,11 @@ def feeds_add(settings: Settings, url: str, category: str | None) -> None:
 @click.pass_obj
 def feeds_list(settings: Settings, fmt: str) -> None:
     """Every feed with its status: last fetch, HTTP status, new items, last error, next fetch."""
-    from zixun.crawl.sources import list_feeds
-
-    found = list_feeds(open_store(settings.database_url))
+    found = _read(settings, contexts.sources_page)
     if fmt == "json":
-        _echo_json({"feeds": [jsonable(source, exclude={"etag", "last_modified"}) for source in found]})
+        _echo_json(found)
         return
-    for source in found:
+    for source in found.feeds:
         when = source.last_fetch_at.isoformat(timespec="seconds") if source.last_fetch_at else "never"
         click.echo(
             f"{source.id}  {source.url}  [{source.category or '-'}]  last fetch {when}  "

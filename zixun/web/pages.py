@@ -93,6 +93,12 @@ async def source(request: Request, name: PathName, page: Page = 1) -> HTMLRespon
     return await _named(request, "source", name, page)
 
 
+@router.get("/sources", response_class=HTMLResponse)
+async def sources(request: Request) -> HTMLResponse:
+    """The feeds the crawler polls and how their last fetch went (read-only)."""
+    return await _show(request, "sources.html", contexts.sources_page)
+
+
 @router.get("/hot", response_class=HTMLResponse)
 async def hot(request: Request, window: Window = "24h", category: Name = None) -> HTMLResponse:
     """The hot list of a window (24h, 7d), over all categories or one."""
