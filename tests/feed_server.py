@@ -80,6 +80,9 @@ class FeedServer:
                     server.connections += 1
                 super().process_request(request, client_address)
 
+            def handle_error(self, request, client_address):
+                pass  # a client that hangs up (a refused bomb, a closed keep-alive) is not the server's error
+
         self.connections = 0
         self.httpd = Server((host, 0), Handler)
         self.httpd.daemon_threads = True

@@ -39,6 +39,7 @@ from zixun.store import articles, feeds, writing
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+POOL_FEEDS = 20  # due feeds worth starting analysis worker processes for (some 200+ items)
 
 
 @dataclass
@@ -97,8 +98,15 @@ class Crawler:
         """Fetch every due feed once (claimed a chunk at a time) and store their new items."""
         summary = CrawlSummary()
         records = self._records(summary)
-        pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest)
+        workers = self._workers()
+        pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
         return summary
+
+    def _workers(self) -> int:
+        """Analysis processes for this round: one per core when many feeds are due (starting them costs ~0.3 s)."""
+        with self.engine.connect() as connection:
+            due = feeds.count_due(connection, self.clock())
+        return (self.settings.ingest_workers or os.cpu_count() or 1) if due >= POOL_FEEDS else 1
 
     def run_forever(self, stop: threading.Event, idle: float = 60.0) -> None:
         """Rounds until stop is set, sleeping until the next feed is due (at most idle seconds) in between."""

@@ -77,6 +77,12 @@ def claim_due(connection: sa.Connection, owner: str, now: datetime, limit: int, 
     return [_source(row) for row in rows]
 
 
+def count_due(connection: sa.Connection, now: datetime) -> int:
+    """How many feeds are due at now (leased or not)."""
+    query = sa.select(sa.func.count()).select_from(schema.feeds).where(schema.feeds.c.next_fetch_at <= now)
+    return connection.execute(query).scalar_one()
+
+
 def record(connection: sa.Connection, feed_id: int, owner: str, values: dict) -> bool:
     """Store a fetch's outcome (status, validators, next_fetch_at...) and release the lease; False when the
     lease was lost to another crawler (the outcome is then dropped)."""
