@@ -85,7 +85,7 @@ class Settings(BaseSettings):
     fetch_min_rate: float = Field(
         512.0, description="Bytes per second a fetch must average once fetch_rate_grace has passed (slow servers fail)."
     )
-    fetch_rate_grace: float = Field(5.0, description="Seconds a fetch runs before its minimum rate is enforced.")
+    fetch_rate_grace: float = Field(3.0, description="Seconds a fetch runs before its minimum rate is enforced.")
     crawl_concurrency: int = Field(8, description="Fetches a crawler runs at once, over all hosts.")
     crawl_per_host: int = Field(2, description="Fetches a crawler runs at once against one host.")
     crawl_host_delay: float = Field(1.0, description="Seconds between the starts of two fetches from one host.")

@@ -66,7 +66,7 @@ class FetchLimits:
     read_timeout: float = 30.0
     total_timeout: float = 60.0
     min_rate: float = 512.0
-    rate_grace: float = 5.0
+    rate_grace: float = 3.0
 
     @classmethod
     def of(cls, settings) -> FetchLimits:
