@@ -4,6 +4,7 @@ full text for summary-only feeds, bombs and malformed feeds that fail alone, rob
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -327,3 +328,43 @@ def test_two_crawler_processes_on_postgresql_fetch_each_feed_exactly_once(server
         with engine.connect() as connection:
             assert articles.count(connection) == 400
         engine.dispose()
+
+
+def test_markup_kept_from_feeds_is_sanitized_and_only_web_links_are_kept(db_url, server):
+    crawler = _crawler(crawl_settings(db_url), Clock())
+    hostile = (
+        "<p>正文第一段，内容完整。</p><script>alert('xss')</script><style>p{color:red}</style>"
+        '<p onclick="steal()">第二段<img src=x onerror="alert(2)">继续。</p><iframe src=\'http://evil\'></iframe>'
+    )
+    rss = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        "<channel><title>t</title><item><title>标题一</title><link>javascript:alert(1)</link><guid>g-1</guid>"
+        f"<content:encoded><![CDATA[{hostile}]]></content:encoded></item></channel></rss>"
+    )
+    document = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "j", "items": [{"id": "g-2", "title": "标题二", '
+        '"url": "data:text/html,<script>1</script>", "content_html": ' + json.dumps(hostile) + "}]}"
+    )
+    server.routes["/rss"] = Reply(rss.encode())
+    server.routes["/json"] = Reply(document.encode(), headers={"Content-Type": "application/feed+json"})
+    _add(crawler, server.url("/rss"))
+    _add(crawler, server.url("/json"))
+    assert crawler.run_once().ingest.new == 2
+    for guid in ("g-1", "g-2"):
+        article = _stored(crawler)[guid]
+        text = " ".join(article.body)
+        assert "正文第一段" in text and "第二段" in text
+        assert not any(bad in text for bad in ("alert", "steal", "color:red", "iframe", "<"))
+        assert article.url is None
+
+
+def test_adaptive_intervals_and_backoff_stay_within_their_bounds():
+    from zixun.crawl.schedule import failure_delay, next_interval, retry_pause
+
+    assert next_interval(3600, new_items=5, least=900, most=86400) == 1800
+    assert next_interval(1000, new_items=5, least=900, most=86400) == 900
+    assert next_interval(3600, new_items=0, least=900, most=86400) == 5400
+    assert next_interval(80000, new_items=0, least=900, most=86400) == 86400
+    delays = [failure_delay(n, 900, 86400) for n in range(1, 12)]
+    assert all(675 <= d <= 86400 * 1.25 for d in delays) and delays[4] > delays[0] * 8
+    assert all(0 <= retry_pause(n) <= 0.5 * 2 ** (n - 1) for n in range(1, 6))

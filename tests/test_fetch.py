@@ -247,3 +247,13 @@ def test_http_errors_name_the_status_and_say_whether_to_retry(public):
     with pytest.raises(FetchError, match="HTTP 503") as busy:
         fetcher.get(public.url("/busy"))
     assert not gone.value.transient and busy.value.transient
+
+
+def test_a_mistyped_allowed_network_fails_at_start_up():
+    from pydantic import ValidationError
+
+    from zixun.settings import Settings
+
+    with pytest.raises(ValidationError, match=r"10\.0\.0\.0/33"):
+        Settings(fetch_allowed_networks=("10.0.0.0/33",))
+    assert Settings(fetch_allowed_networks=("10.1.0.0/16", "fd00::/8")).fetch_allowed_networks[1] == "fd00::/8"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 
+import httpx
 from feed_fixtures import rss2, sample_items
 from feed_server import FeedServer, Reply
 from test_crawl import Clock, crawl_settings
@@ -112,3 +115,43 @@ def test_crawl_command_reports_each_feed_and_exits_non_zero_on_failures(db_url):
     assert done.returncode == 1
     assert "2 feeds: 1 fetched, 0 not modified (304), 1 failed; 2 new items, 2 stored" in done.stdout
     assert "http://10.255.0.1/feed: refused: address 10.255.0.1 is not public (private)" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_with_crawl_keeps_the_portal_current(db_url):
+    with FeedServer() as server:
+        server.routes["/live"] = Reply(rss2(sample_items(3, start=170), title="实时新闻"))
+        engine = open_store(db_url)
+        add_feed(engine, crawl_settings(db_url), server.url("/live"), "实时", Clock()())
+        engine.dispose()
+        port = _free_port()
+        environment = os.environ | {
+            "ZIXUN_FETCH_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
+            "ZIXUN_CRAWL_HOST_DELAY": "0",
+            "ZIXUN_INGEST_WORKERS": "1",
+            "ZIXUN_WARM_PAGES": "false",
+        }
+        command = [sys.executable, "-m", "zixun", "--db", db_url, "serve", "--crawl", "--port", str(port)]
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            html = ""
+            for _ in range(600):  # up to a minute: the server starts, the crawler's first round stores the feed
+                try:
+                    html = httpx.get(f"http://127.0.0.1:{port}/sources", timeout=5).text
+                except httpx.TransportError:
+                    html = ""
+                if 'class="source-new">3<' in html:
+                    break
+                time.sleep(0.1)
+            assert 'class="source-new">3<' in html and "实时新闻" in html
+            status = httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=5).json()
+            assert status["articles"] == 3  # the crawled items are in the store the portal serves
+            assert server.hits["/live"] == 1
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
