@@ -427,8 +427,10 @@ def crawl(settings: Settings, once: bool) -> None:
     engine = open_store(settings.database_url)
     crawler = Crawler(engine, settings)
     if not once:
+        import logging
         import threading
 
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")  # one line per round
         stop = threading.Event()
         try:
             crawler.run_forever(stop)

@@ -97,16 +97,15 @@ class Crawler:
     def run_once(self, progress: pipeline.Progress | None = None) -> CrawlSummary:
         """Fetch every due feed once (claimed a chunk at a time) and store their new items."""
         summary = CrawlSummary()
-        records = self._records(summary)
-        workers = self._workers()
-        pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
-        return summary
-
-    def _workers(self) -> int:
-        """Analysis processes for this round: one per core when many feeds are due (starting them costs ~0.3 s)."""
         with self.engine.connect() as connection:
             due = feeds.count_due(connection, self.clock())
-        return (self.settings.ingest_workers or os.cpu_count() or 1) if due >= POOL_FEEDS else 1
+        if not due:
+            return summary  # nothing to fetch: no pipeline run (its related and engagement stages cost time)
+        # analysis processes: one per core when many feeds are due (starting them costs ~0.3 s)
+        workers = (self.settings.ingest_workers or os.cpu_count() or 1) if due >= POOL_FEEDS else 1
+        records = self._records(summary)
+        pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
+        return summary
 
     def run_forever(self, stop: threading.Event, idle: float = 60.0) -> None:
         """Rounds until stop is set, sleeping until the next feed is due (at most idle seconds) in between."""
