@@ -368,3 +368,22 @@ def test_adaptive_intervals_and_backoff_stay_within_their_bounds():
     delays = [failure_delay(n, 900, 86400) for n in range(1, 12)]
     assert all(675 <= d <= 86400 * 1.25 for d in delays) and delays[4] > delays[0] * 8
     assert all(0 <= retry_pause(n) <= 0.5 * 2 ** (n - 1) for n in range(1, 6))
+
+
+def test_feeds_claimed_by_a_crawler_that_died_are_taken_over_when_the_lease_runs_out(db_url, server):
+    from zixun.store import feeds, writing
+
+    clock = Clock()
+    crawler = _crawler(crawl_settings(db_url, crawl_lease_seconds=600), clock)
+    server.routes["/orphan"] = Reply(rss2(sample_items(1, start=180)))
+    _add(crawler, server.url("/orphan"))
+    with writing(crawler.engine) as connection:
+        (claimed,) = feeds.claim_due(connection, "dead-crawler", clock(), 10, 600)
+    assert crawler.run_once().feeds == 0 and server.hits["/orphan"] == 0  # leased to the dead crawler
+    clock.now += timedelta(seconds=601)
+    summary = crawler.run_once()
+    assert summary.feeds == 1 and summary.ingest.new == 1 and server.hits["/orphan"] == 1
+    with writing(crawler.engine) as connection:  # the dead crawler's late report is refused
+        assert not feeds.record(connection, claimed.id, "dead-crawler", {"last_status": 500})
+    (source,) = list_feeds(crawler.engine)
+    assert source.last_status == 200 and source.fetches == 1

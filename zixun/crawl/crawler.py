@@ -5,8 +5,8 @@ items to the pipeline as records, record each feed's outcome and its next fetch.
   2. fetch     fetch/           conditional GET through the hardened fetcher; robots.txt; retries with backoff
   3. parse     ingest/feeds, ingest/jsonfeed   RSS 0.9x/1.0/2.0, Atom, JSON Feed, safely
   4. complete  crawl/fulltext   pages of summary-only items, extracted by the core extractor
-  5. record    store/feeds      status, validators, next fetch (adaptive interval or backoff)
-  6. store     pipeline.ingest_records   the new items, stored as files' articles are
+  5. store     pipeline.ingest_records   the new items, stored as files' articles are
+  6. record    store/feeds      status, validators, next fetch (adaptive interval or backoff), once stored
 A feed that fails (refused, too large, malformed...) records its error and stores nothing; the others go on.
 """
 
@@ -103,8 +103,13 @@ class Crawler:
             return summary  # nothing to fetch: no pipeline run (its related and engagement stages cost time)
         # analysis processes: one per core when many feeds are due (starting them costs ~0.3 s)
         workers = (self.settings.ingest_workers or os.cpu_count() or 1) if due >= POOL_FEEDS else 1
-        records = self._records(summary)
+        done: list[Outcome] = []
+        records = self._records(done)
         pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
+        # 6. record, once the items are stored: a run that breaks off records nothing, and the leases run out
+        # (ZIXUN_CRAWL_LEASE_SECONDS) so that the feeds are fetched again rather than marked done
+        for outcome in done:
+            self._record(outcome, summary)
         return summary
 
     def run_forever(self, stop: threading.Event, idle: float = 60.0) -> None:
@@ -124,19 +129,23 @@ class Crawler:
             return idle
         return max(1.0, min(idle, (min(due) - self.clock()).total_seconds()))
 
-    def _records(self, summary: CrawlSummary) -> Iterator[Extracted]:
-        """Stages 1–5 for every due feed, chunk by chunk; yields the new items (each guid once per round)."""
+    def _records(self, done: list[Outcome]) -> Iterator[Extracted]:
+        """Stages 1–4 for every due feed, chunk by chunk; yields the new items (each guid once per round) and
+        appends each feed's outcome to done."""
         chunk = self.settings.crawl_concurrency * 4
         seen: set[str] = set()
+        # claims stop at half the lease, so every claimed feed is recorded while its lease still holds; the
+        # feeds left over are due in the next round
+        stop_claiming = time.monotonic() + self.settings.crawl_lease_seconds / 2
         with ThreadPoolExecutor(self.settings.crawl_concurrency, thread_name_prefix="zixun-crawl") as pool:
-            while claimed := self._claim(chunk):  # 1. claim
+            while time.monotonic() < stop_claiming and (claimed := self._claim(chunk)):  # 1. claim
                 for outcome in pool.map(self.crawl_feed, claimed):  # 2-4. fetch, parse, complete
-                    self._record(outcome, summary)  # 5. record
+                    done.append(outcome)
                     for record in outcome.records:
                         guid = articles.guid_of(record)
                         if guid not in seen:
                             seen.add(guid)
-                            yield record  # 6. store (the pipeline consumes this generator)
+                            yield record  # 5. store (the pipeline consumes this generator)
 
     def _claim(self, limit: int) -> list[Source]:
         with writing(self.engine) as connection:
@@ -222,8 +231,7 @@ class Crawler:
             summary.found += new
         with writing(self.engine) as connection:
             if not feeds.record(connection, source.id, self.owner, values):
-                log.warning("lost the lease on %s: its outcome is dropped", source.url)
-                outcome.records = []
+                log.warning("lost the lease on %s to another crawler: its status is left to that one", source.url)
 
 
 def _first_of_each_guid(found: list[Extracted], notes: list[str]) -> list[Extracted]:
