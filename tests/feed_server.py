@@ -4,6 +4,7 @@ stub resolver (names → addresses). Both stand in for the internet; nothing els
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
 from collections import Counter
@@ -30,7 +31,7 @@ Route = Callable[[BaseHTTPRequestHandler], None] | Reply
 class FeedServer:
     """ThreadingHTTPServer on host:0; routes[path] answers; hits counts requests per path."""
 
-    def __init__(self, host: str = "127.0.0.1"):
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None):
         self.routes: dict[str, Route] = {}
         self.hits: Counter = Counter()
         self.requests: list[tuple[str, dict]] = []
@@ -86,13 +87,16 @@ class FeedServer:
         self.connections = 0
         self.httpd = Server((host, 0), Handler)
         self.httpd.daemon_threads = True
+        if tls is not None:  # HTTPS: every accepted connection does the TLS handshake first
+            self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self.port = self.httpd.server_address[1]
         self.host = host
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def url(self, path: str, host: str | None = None) -> str:
         """The URL of path on this server, under host (a name the stub resolver maps here) or the address."""
-        return f"http://{host or self.host}:{self.port}{path}"
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def __enter__(self) -> FeedServer:
         self.thread.start()

@@ -257,3 +257,27 @@ def test_a_mistyped_allowed_network_fails_at_start_up():
     with pytest.raises(ValidationError, match=r"10\.0\.0\.0/33"):
         Settings(fetch_allowed_networks=("10.0.0.0/33",))
     assert Settings(fetch_allowed_networks=("10.1.0.0/16", "fd00::/8")).fetch_allowed_networks[1] == "fd00::/8"
+
+
+def test_https_connects_to_the_checked_address_and_names_the_host_for_sni_and_the_certificate():
+    import ssl
+
+    import trustme
+
+    authority = trustme.CA()  # a throwaway CA: the outside network's PKI, faked like its DNS
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("secure.test").configure_cert(server_context)
+    names: list[str | None] = []
+    server_context.sni_callback = lambda _socket, name, _context: names.append(name)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+    resolver = StubResolver({"secure.test": PUBLIC, "other.test": PUBLIC})
+    with FeedServer(PUBLIC, tls=server_context) as secure:
+        secure.routes["/ok"] = Reply(b"over tls")
+        fetcher = Fetcher(LIMITS, ALLOWED, resolver, tls=client_context)
+        fetched = fetcher.get(secure.url("/ok", "secure.test"))
+        assert fetched.body == b"over tls" and names == ["secure.test"]
+        assert secure.requests[0][1]["Host"] == f"secure.test:{secure.port}"
+        # the same address under a name the certificate does not cover fails verification
+        with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetcher.get(secure.url("/ok", "other.test"))

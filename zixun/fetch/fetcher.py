@@ -7,6 +7,7 @@ from the environment ignored (a proxy would connect on our behalf, past the addr
 
 from __future__ import annotations
 
+import ssl
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -90,10 +91,12 @@ class Fetcher:
         allowed_networks: tuple[str, ...] = (),
         resolver: Resolver | None = None,
         connections: int = 20,
+        tls: ssl.SSLContext | None = None,
     ):
+        """tls: the certificate authorities to trust (default: the system's); tests hand in their own CA."""
         self.limits = limits or FetchLimits()
         self.policy = AddressPolicy(allowed_networks)
-        transport = GuardedTransport(self.policy, resolver or system_resolver, connections)
+        transport = GuardedTransport(self.policy, resolver or system_resolver, connections, tls)
         timeout = httpx.Timeout(self.limits.read_timeout, connect=self.limits.connect_timeout)
         self.client = httpx.Client(
             transport=transport,

@@ -144,11 +144,12 @@ class GuardedBackend(httpcore.NetworkBackend):
 class GuardedTransport(httpx.HTTPTransport):
     """httpx's transport over a connection pool whose every connection goes through GuardedBackend."""
 
-    def __init__(self, policy: AddressPolicy, resolver: Resolver, connections: int = 20):
+    def __init__(
+        self, policy: AddressPolicy, resolver: Resolver, connections: int = 20, context: ssl.SSLContext | None = None
+    ):
         # httpx.HTTPTransport's own __init__ builds a pool on the plain backend; this one replaces it
-        context = ssl.create_default_context()
         self._pool = httpcore.ConnectionPool(
-            ssl_context=context,
+            ssl_context=context or ssl.create_default_context(),
             max_connections=connections,
             max_keepalive_connections=connections,
             keepalive_expiry=30.0,
