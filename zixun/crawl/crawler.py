@@ -115,12 +115,14 @@ class Crawler:
     def run_forever(self, stop: threading.Event, idle: float = 60.0) -> None:
         """Rounds until stop is set, sleeping until the next feed is due (at most idle seconds) in between."""
         while not stop.is_set():
+            pause = idle
             try:
                 summary = self.run_once()
                 log.info("crawl round: %s", summary.line())
-            except Exception:
+                pause = self._pause(idle)
+            except Exception:  # the store may be down for a while: the next round tries again
                 log.exception("crawl round failed")
-            stop.wait(self._pause(idle))
+            stop.wait(pause)
 
     def _pause(self, idle: float) -> float:
         with self.engine.connect() as connection:
