@@ -1,5 +1,5 @@
 """Politeness: at most N fetches at once per host and a minimum delay between their starts, and robots.txt
-(fetched once per host per crawler, through the same fetcher; a missing or failing robots.txt allows all)."""
+(fetched once per host a day, through the same fetcher; a missing or failing robots.txt allows all)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from zixun.fetch.fetcher import Fetcher, FetchError
 
 ROBOTS_AGENT = "zixun"
 ROBOTS_MAX_BYTES = 500_000
+ROBOTS_TTL = 86_400.0  # seconds robots.txt rules are kept
 
 
 class HostGate:
@@ -43,11 +44,11 @@ class HostGate:
 
 
 class Robots:
-    """robots.txt rules per host, fetched on first use and kept for the crawler's life."""
+    """robots.txt rules per host, fetched on first use and kept for a day (a long-lived crawler re-reads them)."""
 
     def __init__(self, fetcher: Fetcher, gate: HostGate):
         self.fetcher, self.gate = fetcher, gate
-        self._rules: dict[str, RobotFileParser | None] = {}
+        self._rules: dict[str, tuple[float, RobotFileParser | None]] = {}
         self._locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._lock = threading.Lock()
 
@@ -58,9 +59,10 @@ class Robots:
         with self._lock:
             origin_lock = self._locks[origin]
         with origin_lock:  # one fetch of robots.txt per origin, however many feeds of it start at once
-            if origin not in self._rules:
-                self._rules[origin] = self._fetch(origin)
-            rules = self._rules[origin]
+            read_at, rules = self._rules.get(origin, (-ROBOTS_TTL, None))
+            if time.monotonic() - read_at >= ROBOTS_TTL:
+                rules = self._fetch(origin)
+                self._rules[origin] = (time.monotonic(), rules)
         return rules is None or rules.can_fetch(ROBOTS_AGENT, url)
 
     def _fetch(self, origin: str) -> RobotFileParser | None:
