@@ -45,6 +45,8 @@ def test_feeds_add_list_remove_and_opml_round_trip(db_url, tmp_path):
     assert again.returncode == 2 and "already a feed" in again.stderr
     bad = zixun("feeds", "add", "file:///etc/passwd", db=db_url)
     assert bad.returncode == 2 and "is not an http(s) URL" in bad.stderr
+    secret = zixun("feeds", "add", "https://user:pw@news.example.com/feed", db=db_url)
+    assert secret.returncode == 2 and "carries credentials" in secret.stderr
     (tmp_path / "subs.opml").write_text(OPML, encoding="utf-8")
     imported = zixun("feeds", "import", str(tmp_path / "subs.opml"), db=db_url)
     assert imported.returncode == 0 and "3 feeds added, 0 skipped" in imported.stdout, imported.stderr

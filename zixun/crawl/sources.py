@@ -22,6 +22,8 @@ def check_url(url: str) -> str:
         raise ValueError(f"{url!r} is not a valid URL ({error})") from None
     if parts.scheme.lower() not in ("http", "https") or not host:
         raise ValueError(f"{url!r} is not an http(s) URL")
+    if parts.username or parts.password:
+        raise ValueError(f"{url!r} carries credentials, which the fetcher refuses to send")
     return url.strip()
 
 
