@@ -199,13 +199,18 @@ def reindex(settings: Settings) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes.")
+@click.option("--crawl", "crawl", is_flag=True, help="Also run the feed crawler (zixun crawl) beside the portal.")
 @db_option
 @click.pass_obj
-def serve(settings: Settings, host: str, port: int, workers: int) -> None:
+def serve(settings: Settings, host: str, port: int, workers: int, crawl: bool) -> None:
     """Serve the portal (HTML pages, JSON API under /api/, docs at /docs)."""
     from zixun.web.server import serve as run_server  # the web stack loads only for this command
 
-    run_server(settings, host, port, workers)
+    if not crawl:
+        run_server(settings, host, port, workers)
+        return
+    with _crawler_thread(settings):
+        run_server(settings, host, port, workers)
 
 
 @main.command()
@@ -337,3 +342,145 @@ def eval_related(settings, paths, k, split, fmt) -> None:
     else:
         click.echo(quality.line())
     sys.exit(1 if summary.failed else 0)
+
+
+@main.group("feeds")
+def feeds_group() -> None:
+    """The feeds the crawler polls: add, list, remove, OPML import and export."""
+
+
+@feeds_group.command("add")
+@click.argument("url")
+@click.option("--category", default=None, help="Category given to the feed's articles (e.g. 国际).")
+@db_option
+@click.pass_obj
+def feeds_add(settings: Settings, url: str, category: str | None) -> None:
+    """Add the feed at URL (RSS, Atom or JSON Feed); it is fetched on the next crawl."""
+    from datetime import datetime
+
+    from zixun.crawl.sources import add_feed
+
+    try:
+        source = add_feed(open_store(settings.database_url), settings, url, category, datetime.now(UTC))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"added feed {source.id}: {source.url}")
+
+
+@feeds_group.command("list")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@db_option
+@click.pass_obj
+def feeds_list(settings: Settings, fmt: str) -> None:
+    """Every feed with its status: last fetch, HTTP status, new items, last error, next fetch."""
+    found = _read(settings, contexts.sources_page)
+    if fmt == "json":
+        _echo_json(found)
+        return
+    for source in found.feeds:
+        when = source.last_fetch_at.isoformat(timespec="seconds") if source.last_fetch_at else "never"
+        click.echo(
+            f"{source.id}  {source.url}  [{source.category or '-'}]  last fetch {when}  "
+            f"status {source.last_status or '-'}  new {source.last_new if source.last_new is not None else '-'}  "
+            f"next {source.next_fetch_at.isoformat(timespec='seconds') if source.next_fetch_at else '-'}"
+        )
+        if source.last_error:
+            click.echo(f"    error: {source.last_error}")
+        if source.last_note:
+            click.echo(f"    note: {source.last_note}")
+
+
+@feeds_group.command("remove")
+@click.argument("key", metavar="URL_OR_ID")
+@db_option
+@click.pass_obj
+def feeds_remove(settings: Settings, key: str) -> None:
+    """Stop polling a feed (its articles stay)."""
+    from zixun.crawl.sources import remove_feed
+
+    try:
+        source = remove_feed(open_store(settings.database_url), key)
+    except LookupError as error:
+        raise click.UsageError(str(error.args[0])) from None
+    click.echo(f"removed feed {source.id}: {source.url}")
+
+
+@feeds_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+@click.pass_obj
+def feeds_import(settings: Settings, path: Path) -> None:
+    """Add the feeds an OPML file lists (categories from their folders or category attributes)."""
+    from datetime import datetime
+
+    from zixun.crawl.sources import import_opml
+
+    try:
+        added, skipped = import_opml(
+            open_store(settings.database_url), settings, path.read_bytes(), str(path), datetime.now(UTC)
+        )
+    except IngestError as error:
+        click.echo(f"failed: {error}", err=True)
+        sys.exit(1)
+    for reason in skipped:
+        click.echo(f"skipped: {reason}", err=True)
+    click.echo(f"{added} feeds added, {len(skipped)} skipped")
+
+
+@feeds_group.command("export")
+@db_option
+@click.pass_obj
+def feeds_export(settings: Settings) -> None:
+    """Print every feed as an OPML 2.0 document."""
+    from zixun.crawl.sources import export_opml
+
+    click.echo(export_opml(open_store(settings.database_url)).decode("utf-8"))
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Fetch every due feed once, then exit.")
+@db_option
+@click.pass_obj
+def crawl(settings: Settings, once: bool) -> None:
+    """Fetch the due feeds and store their new items; without --once, run as a scheduler until stopped."""
+    from zixun.crawl.crawler import Crawler
+
+    engine = open_store(settings.database_url)
+    crawler = Crawler(engine, settings)
+    if not once:
+        import logging
+        import threading
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")  # one line per round
+        stop = threading.Event()
+        try:
+            crawler.run_forever(stop)
+        except KeyboardInterrupt:
+            stop.set()
+        return
+    with progress_bar() as progress:
+        summary = crawler.run_once(progress)
+    for error in summary.failed + [str(e) for e in summary.ingest.failed]:
+        click.echo(f"failed: {error}", err=True)
+    for note in summary.notes + summary.ingest.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(summary.line())
+    sys.exit(1 if summary.failed else 0)
+
+
+@contextmanager
+def _crawler_thread(settings: Settings):
+    """A long-lived crawler in a background thread while the block runs (zixun serve --crawl)."""
+    import threading
+
+    from zixun.crawl.crawler import Crawler
+
+    stop = threading.Event()
+    crawler = Crawler(open_store(settings.database_url), settings)
+    thread = threading.Thread(target=crawler.run_forever, args=(stop,), name="zixun-crawler", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=30)

@@ -39,6 +39,8 @@ from zixun.schemas import (
     RelatedPage,
     SearchEntry,
     SearchPage,
+    SourcesPage,
+    SourceStatus,
     StatusPage,
     category_path,
     hot_path,
@@ -46,7 +48,7 @@ from zixun.schemas import (
 )
 from zixun.search.query import Filters, search
 from zixun.settings import Settings
-from zixun.store import articles, engagement, facets, mentions, related_lists
+from zixun.store import articles, engagement, facets, feeds, mentions, related_lists
 from zixun.text.entities import names_of
 from zixun.text.segment import Segmenter, segmenter
 
@@ -405,6 +407,11 @@ def status_page(reader: Reader, connection: sa.Connection, cache) -> StatusPage:
         articles=articles.count(connection),
         page_cache=PageCacheStatus(entries=len(cache.parts), capacity=cache.parts.max_entries, warming=cache.warming),
     )
+
+
+def sources_page(reader: Reader, connection: sa.Connection) -> SourcesPage:
+    """Every feed the crawler polls with its status: what `zixun feeds list` prints and /sources shows."""
+    return SourcesPage(feeds=[SourceStatus.model_validate(s, from_attributes=True) for s in feeds.listing(connection)])
 
 
 def share(reader: Reader, connection: sa.Connection, key: str, client: str) -> Counters:

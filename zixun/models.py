@@ -70,3 +70,25 @@ class Article:
 def jsonable(record, exclude: frozenset[str] | set[str] = frozenset()) -> dict:
     """A dataclass record as JSON-ready fields (but those excluded): datetimes in ISO 8601 with their offset."""
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items() if k not in exclude}
+
+
+@dataclass
+class Source:
+    """A feed the crawler polls, with its schedule and the outcome of its last fetch."""
+
+    id: int
+    url: str
+    category: str | None = None
+    title: str | None = None
+    added_at: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    next_fetch_at: datetime | None = None
+    interval_seconds: int = 0
+    failures: int = 0
+    fetches: int = 0
+    last_fetch_at: datetime | None = None
+    last_status: int | None = None
+    last_new: int | None = None
+    last_error: str | None = None
+    last_note: str | None = None

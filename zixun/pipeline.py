@@ -9,6 +9,9 @@ ingest_paths:
   5. relate    rank/related    related lists of the new articles and the older lists they enter
   6. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
 Stages 2–4 stream in batches, so memory holds a few batches, never the whole input.
+
+ingest_records runs stages 3–6 on records from any source: ingest_paths hands it the files' records,
+the crawler (zixun/crawl) the records of the feeds it fetched, so both are stored the same way.
 """
 
 from __future__ import annotations
@@ -82,14 +85,31 @@ def ingest_paths(
 
     summary, when given, is filled in place (the CLI reports what was done even if the run breaks off).
     """
+    progress = progress or Progress()
+    summary = summary if summary is not None else IngestSummary()
+    files = list(find_inputs(paths))  # 1. find
+    limits = Limits.of(settings, (clock or _utcnow)())
+    records = _extract(files, limits, summary, progress)  # 2. extract
+    return ingest_records(engine, records, settings, progress, clock, summary, _workers(settings, files))
+
+
+def ingest_records(
+    engine: sa.Engine,
+    records: Iterable[Extracted | IngestError],
+    settings: Settings,
+    progress: Progress | None = None,
+    clock: Clock | None = None,
+    summary: IngestSummary | None = None,
+    workers: int = 1,
+) -> IngestSummary:
+    """Stages 3–6 over extracted records from any source; an IngestError among them goes to the summary."""
     # numpy and scipy load only when an ingest runs (~0.2 s), not for every command
     from zixun.rank import related
 
     progress = progress or Progress()
     summary = summary if summary is not None else IngestSummary()
     clock = clock or _utcnow
-    files = list(find_inputs(paths))  # 1. find
-    _store_all(engine, files, settings, progress, clock, summary)
+    _store_all(engine, records, settings, progress, clock, summary, workers)
     related.refresh(engine)  # 5. related lists of what is pending, from the store as written
     _seed_engagement(engine)  # 6. engage
     return summary
@@ -97,23 +117,21 @@ def ingest_paths(
 
 def _store_all(
     engine: sa.Engine,
-    files: list[Path],
+    records: Iterable[Extracted | IngestError],
     settings: Settings,
     progress: Progress,
     clock: Clock,
     summary: IngestSummary,
+    workers: int,
 ) -> None:
-    """Stages 2–4, streamed in batches; the batch writer and its df cache are gone when this returns."""
-    limits = Limits.of(settings, clock())
-    workers = _workers(settings, files)
+    """Stages 3–4, streamed in batches; the batch writer and its df cache are gone when this returns."""
     with (
         BatchWriter(engine, _keywords(settings)) as writer,
         analyzer(settings.user_dict, settings.summary_chars, workers) as analyze,
     ):
         progress.start("store", None)
         ahead: deque[tuple[list[Extracted], Iterator[Analysis]]] = deque()
-        batches = _batches(_extract(files, limits, summary, progress), settings.ingest_batch)  # 2. extract
-        for batch in batches:
+        for batch in _batches(_admitted(records, summary), settings.ingest_batch):
             ahead.append((batch, analyze([(a.title, a.body) for a in batch])))  # 3. analyse
             if len(ahead) > ANALYSIS_AHEAD:
                 _store(writer, *ahead.popleft(), clock(), summary, progress)  # 4. store
@@ -121,17 +139,24 @@ def _store_all(
             _store(writer, *ahead.popleft(), clock(), summary, progress)
 
 
-def _extract(files: list[Path], limits: Limits, summary: IngestSummary, progress: Progress) -> Iterator[Extracted]:
-    """Stage 2: the articles of each input; bad inputs and records go to the summary."""
+def _admitted(records: Iterable[Extracted | IngestError], summary: IngestSummary) -> Iterator[Extracted]:
+    """The articles among records; the errors and the articles' notes go to the summary."""
+    for found in records:
+        if isinstance(found, IngestError):
+            summary.failed.append(found)
+        else:
+            summary.notes.extend(found.notes)
+            yield found
+
+
+def _extract(
+    files: list[Path], limits: Limits, summary: IngestSummary, progress: Progress
+) -> Iterator[Extracted | IngestError]:
+    """Stage 2: the articles of each input, and an IngestError for each bad input or record."""
     progress.start("read", len(files))
     for path in files:
         summary.files += 1
-        for found in extract_records(path, limits):  # never raises: a bad input is an IngestError
-            if isinstance(found, IngestError):
-                summary.failed.append(found)
-            else:
-                summary.notes.extend(found.notes)
-                yield found
+        yield from extract_records(path, limits)  # never raises: a bad input is an IngestError
         progress.advance("read")
 
 

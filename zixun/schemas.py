@@ -215,6 +215,28 @@ class HotPage(BaseModel):
     items: list[HotEntry]
 
 
+class SourceStatus(BaseModel):
+    """A feed the crawler polls and the outcome of its last fetch."""
+
+    id: int
+    url: str
+    title: str | None = None
+    category: str | None = None
+    last_fetch_at: datetime | None = Field(None, description="When it was last fetched (None: never).")
+    last_status: int | None = Field(None, description="HTTP status of the last fetch (304: not modified).")
+    last_new: int | None = Field(None, description="New items the last fetch found.")
+    last_error: str | None = Field(None, description="Why the last fetch failed, if it did.")
+    last_note: str | None = Field(None, description="What the last fetch noted (a page kept its summary...).")
+    failures: int = Field(0, description="Failed fetches in a row.")
+    next_fetch_at: datetime | None = Field(None, description="When it is due again.")
+
+
+class SourcesPage(BaseModel):
+    """Every feed the crawler polls, with its status (zixun feeds list, /sources)."""
+
+    feeds: list[SourceStatus]
+
+
 class ListPage(BaseModel):
     """A page of articles, newest first: all, or those of a category, author and/or source."""
 

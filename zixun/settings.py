@@ -73,7 +73,35 @@ class Settings(BaseSettings):
         30, ge=1, le=500, description="Articles in each RSS and Atom feed the portal serves (newest first)."
     )
 
-    @field_validator("trusted_proxies")
+    # fetching and crawling (zixun crawl, zixun serve --crawl): zixun/fetch and zixun/crawl
+    fetch_allowed_networks: tuple[str, ...] = Field(
+        (),
+        description='Networks (JSON list of CIDRs, e.g. ["10.1.0.0/16"]) that feeds and pages may be fetched from '
+        "although they are not public; by default loopback, private, link-local and other special addresses are refused.",
+    )
+    fetch_max_bytes: int = Field(
+        10_000_000, description="A fetched feed or page larger than this once decoded is refused."
+    )
+    fetch_connect_timeout: float = Field(10.0, description="Seconds a fetch waits to connect.")
+    fetch_read_timeout: float = Field(30.0, description="Seconds a fetch waits for each read from the server.")
+    fetch_total_timeout: float = Field(60.0, description="Seconds one fetch may take in all, redirects included.")
+    fetch_min_rate: float = Field(
+        512.0, description="Bytes per second a fetch must average once fetch_rate_grace has passed (slow servers fail)."
+    )
+    fetch_rate_grace: float = Field(3.0, description="Seconds a fetch runs before its minimum rate is enforced.")
+    crawl_concurrency: int = Field(8, description="Fetches a crawler runs at once, over all hosts.")
+    crawl_per_host: int = Field(2, description="Fetches a crawler runs at once against one host.")
+    crawl_host_delay: float = Field(1.0, description="Seconds between the starts of two fetches from one host.")
+    crawl_min_interval: int = Field(900, description="Seconds between two polls of a feed, at least (busy feeds).")
+    crawl_max_interval: int = Field(86_400, description="Seconds between two polls of a feed, at most (quiet feeds).")
+    crawl_retries: int = Field(
+        2, description="Retries of a failed fetch (timeouts, 5xx, 429), with exponential backoff."
+    )
+    crawl_lease_seconds: int = Field(
+        600, description="How long a crawler holds the feeds it claimed before another crawler may take them over."
+    )
+
+    @field_validator("trusted_proxies", "fetch_allowed_networks")
     @classmethod
     def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for network in value:

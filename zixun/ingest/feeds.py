@@ -4,6 +4,7 @@ read_feed runs in stages: 1. decode the bytes once (encoding.py) and re-declare 
 expat, under both parsers below, reads no multi-byte legacy encoding (GBK, Big5); 2. prove the XML
 well-formed and free of DTDs with defusedxml, because feedparser alone falls back to its loose parser
 and expands entity bombs (0.1 MB → 100 MB); 3. read the feed with feedparser; 4. each entry → Extracted, admitted by checks.py (a bad entry fails alone).
+Markup in an entry is sanitized with nh3 before it is laid out as text (scripts, styles and handlers go).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+import nh3
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import ParseError, fromstring
 
@@ -35,15 +37,18 @@ _CST = re.compile(r"\s(?:CST|Asia/Shanghai)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _TITLE_CHARS = 40
 _WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
+SUMMARY_CHARS = 300  # a description shorter than this, with no full content, is a summary-only entry
 
 
 @dataclass
 class Feed:
     """A parsed feed file: its title, one article per entry, the skipped entries with the reason, and the
-    entries refused by the admission checks."""
+    entries refused by the admission checks. summary_only holds the articles whose entry carried only a
+    short description, not the full text (a crawler fetches their pages)."""
 
     title: str | None
     articles: list[Extracted] = field(default_factory=list)
+    summary_only: list[Extracted] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     failed: list[IngestError] = field(default_factory=list)
 
@@ -74,6 +79,8 @@ def read_feed(data: bytes, path: str, limits: Limits | None = None) -> Feed:
                 feed.skipped.append(f"{where}: skipped, no title and no body")
             else:
                 feed.articles.append(admit(article, where, limits))
+                if _summary_only(entry, article):
+                    feed.summary_only.append(article)
         except IngestError as error:
             feed.failed.append(error)
         except Exception as error:  # one odd entry fails alone, named; the file's other entries go on
@@ -138,6 +145,12 @@ def _article(entry, path: str, where: str, feed_title: str | None) -> Extracted 
     )
 
 
+def _summary_only(entry, article: Extracted) -> bool:
+    """True when the entry has no full content, only a description shorter than SUMMARY_CHARS."""
+    has_content = any((detail or {}).get("value") for detail in entry.get("content") or [])
+    return not has_content and sum(map(len, article.body)) < SUMMARY_CHARS
+
+
 def _url(link: str | None) -> str | None:
     """The entry's web address; feedparser copies a bare <guid> (permalink by default) into link."""
     return link if link and _WEB_ADDRESS.match(link) else None
@@ -164,7 +177,7 @@ def _paragraphs(detail, where: str) -> list[str]:
     is_html = (detail or {}).get("type") in _HTML_TYPES
     if is_html and _MARKUP.search(value):
         try:
-            return [line.text for line in parse_page(value, where).lines]
+            return [line.text for line in parse_page(nh3.clean(value), where).lines]
         except IngestError:  # markup with no content at all (a lone comment): no paragraphs
             return []
     text = html.unescape(value) if is_html else value

@@ -141,3 +141,29 @@ entity_mentions = sa.Table(
     sa.Column("article_id", sa.String(16), primary_key=True),  # articles.id
     sa.Index("ix_entity_mentions_article", "article_id"),
 )
+
+# the sources a crawler polls (store/feeds.py): the schedule lives here so several crawlers share it (a
+# claim sets lease_owner/lease_until), with each feed's conditional-GET validators and last status
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("category", sa.Text),
+    sa.Column("title", sa.Text),
+    sa.Column("added_at", UTCDateTime(), nullable=False),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("next_fetch_at", UTCDateTime(), nullable=False),
+    sa.Column("interval_seconds", sa.Integer, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("fetches", sa.Integer, nullable=False, default=0),
+    sa.Column("last_fetch_at", UTCDateTime()),
+    sa.Column("last_status", sa.Integer),
+    sa.Column("last_new", sa.Integer),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_note", sa.Text),
+    sa.Column("lease_owner", sa.Text),
+    sa.Column("lease_until", UTCDateTime()),
+    sa.Index("ix_feeds_next_fetch_at", "next_fetch_at"),
+)

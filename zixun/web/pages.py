@@ -103,6 +103,12 @@ async def entity(request: Request, kind: EntityKind, name: PathName, page: Page 
     return await _show(request, "entity.html", contexts.entity_page, kind, name, at)
 
 
+@router.get("/sources", response_class=HTMLResponse)
+async def sources(request: Request) -> HTMLResponse:
+    """The feeds the crawler polls and how their last fetch went (read-only)."""
+    return await _show(request, "sources.html", contexts.sources_page)
+
+
 @router.get("/hot", response_class=HTMLResponse)
 async def hot(request: Request, window: Window = "24h", category: Name = None) -> HTMLResponse:
     """The hot list of a window (24h, 7d), over all categories or one."""

@@ -1,0 +1,264 @@
+"""One crawl round: claim the due feeds in the store, fetch them (politely, in parallel), hand their new
+items to the pipeline as records, record each feed's outcome and its next fetch.
+
+  1. claim     store/feeds      due feeds, a chunk at a time, leased to this crawler (SKIP LOCKED on PostgreSQL)
+  2. fetch     fetch/           conditional GET through the hardened fetcher; robots.txt; retries with backoff
+  3. parse     ingest/feeds, ingest/jsonfeed   RSS 0.9x/1.0/2.0, Atom, JSON Feed, safely
+  4. complete  crawl/fulltext   pages of summary-only items, extracted by the core extractor
+  5. store     pipeline.ingest_records   the new items, stored as files' articles are
+  6. record    store/feeds      status, validators, next fetch (adaptive interval or backoff), once stored
+A feed that fails (refused, too large, malformed...) records its error and stores nothing; the others go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from zixun import pipeline
+from zixun.crawl.fulltext import fill_full_text
+from zixun.crawl.politeness import HostGate, Robots
+from zixun.crawl.schedule import failure_delay, next_interval, retry_pause
+from zixun.fetch.fetcher import Fetched, Fetcher, FetchError
+from zixun.ingest.checks import Limits
+from zixun.ingest.feeds import Feed, read_feed
+from zixun.ingest.jsonfeed import looks_like_json_feed, read_json_feed
+from zixun.models import Extracted, IngestError, Source
+from zixun.settings import Settings
+from zixun.store import articles, feeds, writing
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+POOL_FEEDS = 20  # due feeds worth starting analysis worker processes for (some 200+ items)
+
+
+@dataclass
+class Outcome:
+    """What fetching one feed gave: its new records, or its error; and what to record for it."""
+
+    source: Source
+    status: int | None = None
+    records: list[Extracted] = field(default_factory=list)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    fetched: Fetched | None = None
+    title: str | None = None
+
+
+@dataclass
+class CrawlSummary:
+    """What a crawl round did, feed by feed, and what the pipeline stored."""
+
+    feeds: int = 0
+    modified: int = 0
+    unchanged: int = 0
+    failed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    found: int = 0
+    ingest: pipeline.IngestSummary = field(default_factory=pipeline.IngestSummary)
+
+    def line(self) -> str:
+        """One summary line for the terminal."""
+        stored = self.ingest
+        return (
+            f"{self.feeds} feeds: {self.modified} fetched, {self.unchanged} not modified (304), "
+            f"{len(self.failed)} failed; {self.found} new items, {stored.new} stored, {len(stored.failed)} refused"
+        )
+
+
+class Crawler:
+    """Crawls the store's due feeds; several crawlers (processes) may share one PostgreSQL store."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        settings: Settings,
+        fetcher: Fetcher | None = None,
+        clock: Clock | None = None,
+        owner: str | None = None,
+    ):
+        self.engine, self.settings = engine, settings
+        self.fetcher = fetcher or Fetcher.of(settings)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.gate = HostGate(settings.crawl_per_host, settings.crawl_host_delay)
+        self.robots = Robots(self.fetcher, self.gate)
+
+    def run_once(self, progress: pipeline.Progress | None = None) -> CrawlSummary:
+        """Fetch every due feed once (claimed a chunk at a time) and store their new items."""
+        summary = CrawlSummary()
+        with self.engine.connect() as connection:
+            due = feeds.count_due(connection, self.clock())
+        if not due:
+            return summary  # nothing to fetch: no pipeline run (its related and engagement stages cost time)
+        # analysis processes: one per core when many feeds are due (starting them costs ~0.3 s)
+        workers = (self.settings.ingest_workers or os.cpu_count() or 1) if due >= POOL_FEEDS else 1
+        done: list[Outcome] = []
+        records = self._records(done)
+        pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
+        # 6. record, once the items are stored: a run that breaks off records nothing, and the leases run out
+        # (ZIXUN_CRAWL_LEASE_SECONDS) so that the feeds are fetched again rather than marked done
+        for outcome in done:
+            self._record(outcome, summary)
+        return summary
+
+    def run_forever(self, stop: threading.Event, idle: float = 60.0) -> None:
+        """Rounds until stop is set, sleeping until the next feed is due (at most idle seconds) in between."""
+        while not stop.is_set():
+            pause = idle
+            try:
+                summary = self.run_once()
+                log.info("crawl round: %s", summary.line())
+                pause = self._pause(idle)
+            except Exception:  # the store may be down for a while: the next round tries again
+                log.exception("crawl round failed")
+            stop.wait(pause)
+
+    def _pause(self, idle: float) -> float:
+        with self.engine.connect() as connection:
+            due = [s.next_fetch_at for s in feeds.listing(connection) if s.next_fetch_at]
+        if not due:
+            return idle
+        return max(1.0, min(idle, (min(due) - self.clock()).total_seconds()))
+
+    def _records(self, done: list[Outcome]) -> Iterator[Extracted]:
+        """Stages 1–4 for every due feed, chunk by chunk; yields the new items (each guid once per round) and
+        appends each feed's outcome to done."""
+        chunk = self.settings.crawl_concurrency * 4
+        seen: set[str] = set()
+        # claims stop at half the lease, so every claimed feed is recorded while its lease still holds; the
+        # feeds left over are due in the next round
+        stop_claiming = time.monotonic() + self.settings.crawl_lease_seconds / 2
+        with ThreadPoolExecutor(self.settings.crawl_concurrency, thread_name_prefix="zixun-crawl") as pool:
+            while time.monotonic() < stop_claiming and (claimed := self._claim(chunk)):  # 1. claim
+                for outcome in pool.map(self.crawl_feed, claimed):  # 2-4. fetch, parse, complete
+                    done.append(outcome)
+                    for record in outcome.records:
+                        guid = articles.guid_of(record)
+                        if guid not in seen:
+                            seen.add(guid)
+                            yield record  # 5. store (the pipeline consumes this generator)
+
+    def _claim(self, limit: int) -> list[Source]:
+        with writing(self.engine) as connection:
+            return feeds.claim_due(connection, self.owner, self.clock(), limit, self.settings.crawl_lease_seconds)
+
+    def crawl_feed(self, source: Source) -> Outcome:
+        """Fetch, parse and complete one feed; never raises (an unexpected error is the feed's error)."""
+        outcome = Outcome(source)
+        try:
+            self._crawl(outcome)
+        except (FetchError, IngestError) as error:
+            outcome.error, outcome.records = str(error), []
+            outcome.status = getattr(error, "status", None) or outcome.status
+        except Exception as error:
+            log.debug("unexpected error crawling %s", source.url, exc_info=True)
+            outcome.error, outcome.records = f"{source.url}: unexpected error: {type(error).__name__}: {error}", []
+        return outcome
+
+    def _crawl(self, outcome: Outcome) -> None:
+        source = outcome.source
+        if not self.robots.allows(source.url):
+            raise IngestError(source.url, "robots.txt disallows fetching this feed")
+        fetched = self._fetch(source)  # 2. fetch
+        outcome.fetched, outcome.status = fetched, fetched.status
+        if fetched.status == 304:
+            return
+        limits = Limits.of(self.settings, self.clock())
+        feed = _parse(fetched, source.url, limits)  # 3. parse
+        outcome.title = feed.title
+        outcome.notes += [str(error) for error in feed.failed] + feed.skipped
+        new = self._new(_first_of_each_guid(feed.articles, outcome.notes))
+        for article in new:
+            article.category = source.category or article.category
+        for article in (a for a in feed.summary_only if any(a is n for n in new)):  # 4. complete
+            fill_full_text(article, self.fetcher, self.gate, self.robots, limits)
+        outcome.records = new
+
+    def _fetch(self, source: Source) -> Fetched:
+        """The feed, conditionally; transient failures retried with exponential backoff and jitter."""
+        attempt = 0
+        while True:
+            try:
+                with self.gate.slot(source.url):
+                    return self.fetcher.get(source.url, source.etag, source.last_modified)
+            except FetchError as error:
+                attempt += 1
+                if not error.transient or attempt > self.settings.crawl_retries:
+                    raise
+                time.sleep(retry_pause(attempt))
+
+    def _new(self, found: list[Extracted]) -> list[Extracted]:
+        """The articles whose guid is not stored yet (a feed repeats its items on every fetch)."""
+        guids = [articles.guid_of(a) for a in found]
+        with self.engine.connect() as connection:
+            stored = articles.existing(connection, guids)
+        return [a for a, guid in zip(found, guids, strict=True) if guid not in stored]
+
+    def _record(self, outcome: Outcome, summary: CrawlSummary) -> None:
+        source, settings, now = outcome.source, self.settings, self.clock()
+        values: dict = {"last_fetch_at": now, "last_status": outcome.status, "last_note": _note(outcome)}
+        summary.feeds += 1
+        summary.notes += outcome.notes
+        if outcome.error:
+            failures = source.failures + 1
+            delay = failure_delay(failures, settings.crawl_min_interval, settings.crawl_max_interval)
+            values |= {"failures": failures, "last_error": outcome.error, "last_new": 0}
+            values["next_fetch_at"] = now + timedelta(seconds=delay)
+            summary.failed.append(outcome.error)
+        else:
+            new = len(outcome.records)
+            interval = next_interval(
+                source.interval_seconds, new, settings.crawl_min_interval, settings.crawl_max_interval
+            )
+            values |= {"failures": 0, "last_error": None, "last_new": new, "interval_seconds": interval}
+            values["next_fetch_at"] = now + timedelta(seconds=interval)
+            if outcome.fetched is not None and outcome.fetched.status != 304:
+                values |= {"etag": outcome.fetched.etag, "last_modified": outcome.fetched.last_modified}
+                summary.modified += 1
+            else:
+                summary.unchanged += 1
+            if outcome.title:
+                values["title"] = outcome.title[:500]
+            summary.found += new
+        with writing(self.engine) as connection:
+            if not feeds.record(connection, source.id, self.owner, values):
+                log.warning("lost the lease on %s to another crawler: its status is left to that one", source.url)
+
+
+def _first_of_each_guid(found: list[Extracted], notes: list[str]) -> list[Extracted]:
+    """The articles with a guid not seen before in the same feed; a repeated guid is noted and skipped."""
+    seen: set[str] = set()
+    first = []
+    for article in found:
+        guid = articles.guid_of(article)
+        if guid in seen:
+            notes.append(f"{article.path}: guid {guid!r} repeated in the feed; only its first item is kept")
+        else:
+            seen.add(guid)
+            first.append(article)
+    return first
+
+
+def _parse(fetched: Fetched, url: str, limits: Limits) -> Feed:
+    if looks_like_json_feed(fetched.body, fetched.content_type):
+        return read_json_feed(fetched.body, url, limits)
+    return read_feed(fetched.body, url, limits)
+
+
+def _note(outcome: Outcome) -> str | None:
+    notes = outcome.notes + [note for record in outcome.records for note in record.notes]
+    if not notes:
+        return None
+    more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+    return (notes[0] + more)[:2000]
