@@ -63,6 +63,11 @@ class Report:
         return mean(s.f1 for s in self.scores)
 
     @property
+    def below_half(self) -> float:
+        """Share of pages whose body F1 is below 0.5 (the wrong block, or nothing)."""
+        return mean(s.f1 < 0.5 for s in self.scores)
+
+    @property
     def title_rate(self) -> float:
         """Share of exact titles (whitespace ignored)."""
         return mean(s.title for s in self.scores)
@@ -86,8 +91,16 @@ class Report:
 
 
 def load_cases(folder: Path, split: str | None = None) -> list[Case]:
-    """The pages listed in folder/expected.json, optionally only one split (dev or test)."""
-    pages = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["pages"]
+    """The pages listed in folder/expected.json or folder/gold.jsonl, optionally only one split (dev, test...).
+
+    gold.jsonl (one page a line) marks a page whose article is not on it at all `"readable": false`: such a
+    page is not scored here (an extractor must refuse it, which the tests check on their own).
+    """
+    if (folder / "gold.jsonl").exists():
+        rows = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        pages = {row["name"]: row for row in rows if row.get("readable", True)}
+    else:
+        pages = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["pages"]
     cases = [Case(name, folder / gold["file"], gold["split"], gold) for name, gold in pages.items()]
     return [case for case in cases if split in (None, case.split)]
 
