@@ -41,6 +41,7 @@ class Extracted:
     category: str | None = None
     discarded: list[Discarded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values the admission checks dropped, and why
+    confidence: float | None = None  # 0-1, how sure the HTML extractor is it took the article (candidates.py)
 
 
 @dataclass

@@ -173,6 +173,23 @@ def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str
         art.author = art.author or meta_name
 
 
+# 来源：某某日报 standing alone in the page footer, the only place some pages name their source.
+_FOOTER_SOURCE = re.compile(
+    r"^\s*[（(【\[]?\s*(?:本文|文章|信息|稿件)?来源\s*[:：]\s*(?P<v>[^\s|｜，。:：]{2,20})\s*[）)】\]]?\s*$"
+)
+
+
+def footer_source(below: list[str]) -> str | None:
+    """The source a short 来源：… line names below the body, before any list heading (a related item's is not it)."""
+    for line in below:
+        if heading_label(line):
+            return None
+        match = _FOOTER_SOURCE.match(line)
+        if match and (name := _clean_name(match.group("v"))):
+            return name
+    return None
+
+
 def _body_reporters(body: list[str]) -> list[str]:
     """Reporters the lead or the closing line names in brackets: "…电 (记者戚亚平)", "（记者 裴剑飞）"."""
     ends = body[:1] + body[-1:]
