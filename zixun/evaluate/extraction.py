@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from statistics import mean
+
+from zixun.ingest.candidates import char_f1  # the one character F1, shared with the plausibility check
 
 
 @dataclass
@@ -103,16 +104,6 @@ def load_cases(folder: Path, split: str | None = None) -> list[Case]:
         pages = json.loads((folder / "expected.json").read_text(encoding="utf-8"))["pages"]
     cases = [Case(name, folder / gold["file"], gold["split"], gold) for name, gold in pages.items()]
     return [case for case in cases if split in (None, case.split)]
-
-
-def char_f1(predicted: str, gold: str) -> float:
-    """F1 over the multiset of non-space characters (the usual measure for Chinese body extraction)."""
-    pred, ref = Counter(re.sub(r"\s", "", predicted)), Counter(re.sub(r"\s", "", gold))
-    overlap = sum((pred & ref).values())
-    if not overlap:
-        return 0.0
-    precision, recall = overlap / sum(pred.values()), overlap / sum(ref.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def same_title(predicted: str | None, gold: str) -> bool:

@@ -16,6 +16,8 @@ from zixun.ingest.layout import Line, is_heading, parse_page
 from zixun.models import Discarded, Extracted, IngestError
 
 _PUNCT = re.compile(r"[，。！？；：、“”…,.!?;]")
+_CLOSED = re.compile(r"[。！？…”」]\s*$")  # a line that ends a sentence
+_SHORTEST = 12  # characters: the least a short post under its own headline may have
 # Lines after which a page only carries chrome, wherever they stand: 责任编辑：…, 责编|…, 【纠错】.
 # A closing note wholly in brackets: （应受访者要求，文中张严为化名。）, （实习生王某对此文亦有贡献）.
 _NOTE = re.compile(r"^\s*[（(][^（）()]{2,60}[）)]\s*$")
@@ -36,11 +38,13 @@ def looks_like_html(text: str) -> bool:
 def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
     """Extract one article from an HTML page; IngestError names the path when the page has no article body."""
     page = parse_page(text, path)  # 1-3. tree, metadata, text lines
-    best, confidence = _choose_body(page, text)  # 4. the most plausible candidate block
+    best, confidence, headed = _choose_body(page, text)  # 4. the most plausible candidate block
     if best is None:
         raise IngestError(path, "no article body: no block of Chinese sentences (an index page, or cut short?)")
     first, last, body, credits, dropped = best.first, best.last, best.body, best.credits, best.dropped
-    if sum(map(len, body)) < 40:
+    # A short post (a blog's two lines) is an article when it is whole sentences under the page's own headline.
+    short_ok = headed and best.quality >= 0.8 and bool(body) and bool(_CLOSED.search(body[-1]))
+    if sum(map(len, body)) < (_SHORTEST if short_ok else 40):
         raise IngestError(path, f"no article body: only {sum(map(len, body))} characters survive the chrome filter")
     # 6. the page's own fields, read around the body
     title_el, title = byline.read_title(page, page.lines[first].el)
@@ -60,8 +64,9 @@ def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
     return art
 
 
-def _choose_body(page, html: str) -> tuple[candidates.Candidate | None, float]:
-    """4. The density picker's blocks, readability-lxml's when unsure, judged; (best or None, confidence)."""
+def _choose_body(page, html: str) -> tuple[candidates.Candidate | None, float, bool]:
+    """4. The density picker's blocks, readability-lxml's when unsure, judged: (best or None, confidence,
+    whether the page has a headline its <title> names)."""
     lines = page.lines
     title_line = _title_line(page)
     proposed = [
@@ -76,8 +81,8 @@ def _choose_body(page, html: str) -> tuple[candidates.Candidate | None, float]:
             reference = _candidate("readability", lines[span[0]].el, span[0], span[1], lines, title_line)
             best, rival = candidates.choose([*proposed, reference])
     if best is None:
-        return None, 0.0
-    return best, candidates.confidence(best, rival, reference)
+        return None, 0.0, title_line is not None
+    return best, candidates.confidence(best, rival, reference), title_line is not None
 
 
 def _candidate(origin: str, el, first: int, last: int, lines: list[Line], title_line: int | None):
@@ -92,7 +97,7 @@ def _title_line(page) -> int | None:
     raw = re.sub(r"\s+", "", (page.root.findtext(".//title") or "") + (page.meta.get("og:title") or ""))
     for i, line in enumerate(page.lines):
         key = re.sub(r"\s+", "", line.text)
-        if len(key) >= 4 and is_heading(line.el) and key in raw:
+        if len(key) >= 2 and is_heading(line.el) and key in raw:
             return i
     return None
 
