@@ -25,12 +25,13 @@ UNTRIMMED = Path(__file__).parent / "data" / "untrimmed"
 PAGES = Path(__file__).parent / "data" / "pages"
 GOLD = {row["name"]: row for row in map(json.loads, (UNTRIMMED / "gold.jsonl").read_text("utf-8").splitlines())}
 
-# Pinned a little below what the extractor measures (see tests/data/untrimmed/README.md for the figures, and
-# the held-out split's first run before any change). One page costs 0.03 of a rate on either split. Raise them
-# when the extractor improves; never lower them quietly.
+# Pinned a little below what the extractor measures (tests/data/untrimmed/README.md has the figures: dev F1 1.000,
+# title/time/byline 1.00; heldout F1 0.959 with 1 page of 30 below 0.5, title 0.97, time 0.96, byline 0.61, and
+# the held-out split's first run before any change). One page costs about 0.03-0.04 of a rate, so the rate floors
+# leave room for one miss. Raise them when the extractor improves; never lower them quietly.
 FLOORS = {
-    "dev": {"body_f1": 0.99, "below_half": 0.0, "title": 0.97, "time": 0.97, "byline": 0.93},
-    "heldout": {"body_f1": 0.95, "below_half": 0.04, "title": 0.93, "time": 0.92, "byline": 0.53},
+    "dev": {"body_f1": 0.99, "below_half": 0.0, "title": 0.97, "time": 0.96, "byline": 0.96},
+    "heldout": {"body_f1": 0.95, "below_half": 0.04, "title": 0.93, "time": 0.92, "byline": 0.57},
 }
 
 
