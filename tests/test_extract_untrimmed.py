@@ -144,16 +144,22 @@ def test_a_page_with_a_few_invalid_bytes_is_stored_with_them_and_a_note(engine, 
         (stored,) = list(articles.iterate(connection))
     assert "".join(stored.body).count("\ufffd") == 2
     assert stored.title.startswith("山西品牌丝路行")
+    assert 0.0 < stored.extraction_confidence <= 1.0  # kept, so that `zixun export` shows it
 
 
-def test_zixun_extract_prints_the_confidence(tmp_path):
+def test_zixun_extract_and_export_print_the_confidence(tmp_path, db_url):
     page = tmp_path / "page.html"
     page.write_bytes((UNTRIMMED / "163-2.html").read_bytes())
-    done = subprocess.run(
-        [sys.executable, "-m", "zixun", "extract", str(page)], capture_output=True, text=True, check=True
-    )
-    record = json.loads(done.stdout)
+
+    def zixun(*args: str) -> str:
+        command = [sys.executable, "-m", "zixun", "--db", db_url, *args]
+        return subprocess.run(command, capture_output=True, text=True, check=True, timeout=300).stdout
+
+    record = json.loads(zixun("extract", str(page)))
     assert 0.0 < record["confidence"] <= 1.0 and record["title"].startswith("姚明对周琦说了啥")
+    zixun("ingest", str(page))
+    (stored,) = map(json.loads, zixun("export").splitlines())
+    assert stored["extraction_confidence"] == record["confidence"]
 
 
 @pytest.mark.parametrize(

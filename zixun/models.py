@@ -65,6 +65,7 @@ class Article:
     shares: int = 0
     ingested_at: datetime | None = None
     updated_at: datetime | None = None
+    extraction_confidence: float | None = None  # Extracted.confidence as stored (None: not from an HTML page)
 
 
 def jsonable(record, exclude: frozenset[str] | set[str] = frozenset()) -> dict:
