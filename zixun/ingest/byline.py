@@ -98,15 +98,8 @@ _BRAND = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*$")
 _SITE_SPLIT = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|－|—| - | – |-(?=\S*$))\s*")
 _AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:auth|author|author-name|author_name|writer|byline|auth-name)(?:\s|$)", re.I)
 _SOURCE_CLASS = re.compile(r"(?:^|\s|_)(?:source|a_source|origin|media-name|source-name)(?:\s|$)", re.I)
-_HEADING_CANDIDATES = lxml.etree.XPath(
-    "//h1|//h2|//h3|//h4|//h5|//h6|//*[contains(translate(@class, 'TITLE', 'title'), 'title')"
-    " or contains(translate(@id, 'TITLE', 'title'), 'title')]"
-)
-_BYLINE_CANDIDATES = lxml.etree.XPath(
-    "//*[contains(@class, 'auth') or contains(@class, 'writer') or contains(@class, 'byline')"
-    " or contains(@class, 'source') or contains(@id, 'source') or contains(@class, 'origin')"
-    " or contains(@class, 'media-name')]"
-)
+# Classes a byline element may carry (read closer by _AUTHOR_CLASS and _SOURCE_CLASS), or an id with "source".
+_BYLINE_MARK = re.compile(r"auth|writer|byline|source|origin|media-name")
 
 
 def is_credit(text: str) -> bool:
@@ -117,9 +110,8 @@ def is_credit(text: str) -> bool:
 def read_title(page: Page, body_start) -> tuple[object, str]:
     """(element, title): the longest headline the <title> contains, else the heading nearest above the body."""
     raw = " ".join((page.root.findtext(".//title") or "").split())
-    limit = page.order.get(body_start, len(page.order))
-    heads = [(el, " ".join(text_of(el).split())) for el in _HEADING_CANDIDATES(page.root) if is_heading(el)]
-    heads = [(el, t) for el, t in heads if 4 <= len(t) <= 100 and page.order.get(el, limit) <= limit]
+    heads = [(el, " ".join(text_of(el).split())) for el in _up_to(page.root, body_start, True) if is_heading(el)]
+    heads = [(el, t) for el, t in heads if 4 <= len(t) <= 100]
     metas = [page.meta.get("og:title"), page.meta.get("articletitle"), page.ld.get("headline"), page.ld.get("title")]
     # Metas and headings compete: a meta can be cut short (a quote inside og:title ends the attribute).
     pool = [(None, m.strip()) for m in metas if m] + heads
@@ -172,8 +164,11 @@ def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str
 
     strip holds the block elements of the byline strip above the body (between headline and text).
     """
-    limit = page.order.get(container, 0)
-    classed = [el for el in _BYLINE_CANDIDATES(page.root) if page.order.get(el, 0) < limit]
+    classed = [
+        el
+        for el in (_up_to(page.root, container, False) if container in page.order else ())
+        if ((names := el.get("class")) and _BYLINE_MARK.search(names)) or "source" in (el.get("id") or "")
+    ]
     marks = {el: f"{el.get('class') or ''} {el.get('id') or ''}" for el in classed}
     # Each list is in order of trust: visible byline text, then classed elements, then credits or meta.
     authors = _groups(_AUTHOR_RE, around, "v", "v2", "v3", "v4", "v5")
@@ -190,6 +185,19 @@ def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str
         art.source = art.source or meta_name
     elif meta_name:
         art.author = art.author or meta_name
+
+
+def _up_to(root, stop, inclusive: bool):
+    """The page's elements in document order up to `stop` (with it when inclusive), every one if it is absent.
+
+    One walk in Python: cheaper than an XPath scan of the whole page and a filter by document order after it.
+    """
+    for el in root.iter(lxml.etree.Element):
+        if el is stop:
+            if inclusive:
+                yield el
+            return
+        yield el
 
 
 # 来源：某某日报 standing alone in the page footer, the only place some pages name their source.
