@@ -26,12 +26,12 @@ PAGES = Path(__file__).parent / "data" / "pages"
 GOLD = {row["name"]: row for row in map(json.loads, (UNTRIMMED / "gold.jsonl").read_text("utf-8").splitlines())}
 
 # Pinned a little below what the extractor measures (tests/data/untrimmed/README.md has the figures: dev F1 1.000,
-# title/time/byline 1.00; heldout F1 0.959 with 1 page of 30 below 0.5, title 0.97, time 0.96, byline 0.61, and
+# title/time/byline 1.00; heldout F1 0.959 with 1 page of 30 below 0.5, title 0.97, time 0.96, byline 0.64, and
 # the held-out split's first run before any change). One page costs about 0.03-0.04 of a rate, so the rate floors
 # leave room for one miss. Raise them when the extractor improves; never lower them quietly.
 FLOORS = {
     "dev": {"body_f1": 0.99, "below_half": 0.0, "title": 0.97, "time": 0.96, "byline": 0.96},
-    "heldout": {"body_f1": 0.95, "below_half": 0.04, "title": 0.93, "time": 0.92, "byline": 0.57},
+    "heldout": {"body_f1": 0.95, "below_half": 0.04, "title": 0.93, "time": 0.92, "byline": 0.60},
 }
 
 
@@ -228,6 +228,23 @@ def test_byline_lines_with_several_names(line, want):
     body = ["正文第一段，讲的是一件事情的来龙去脉，写得很清楚。" * 3]
     page = f"<html><body><h1>某地举行活动</h1><div>{line}</div><div><p>{body[0]}</p></div></body></html>"
     assert extract_html(page, "names.html").author == want
+
+
+@pytest.mark.parametrize(
+    ("line", "author", "source"),
+    [
+        ("2006-05-07 21:23 稿源：某某晚报 编辑：李四", None, "某某晚报"),
+        ("出处：某某日报  作者：王五", "王五", "某某日报"),
+        ("2006/05/07 來源：某某時報 記者：陳大文", "陳大文", "某某時報"),
+        ("文｜赵六 2019-09-07 10:00", "赵六", None),
+        ("中文｜English", None, None),
+    ],
+)
+def test_byline_words_of_older_cms_and_big5_pages(line, author, source):
+    body = "".join(f"<p>第{i}段正文，记录了会议的主要内容和下一步的工作安排，请大家注意。</p>" for i in range(3))
+    page = f"<html><body><h1>某市召开工作会议</h1><div>{line}</div><div class='text'>{body}</div></body></html>"
+    article = extract_html(page, "words.html")
+    assert (article.author, article.source) == (author, source)
 
 
 def test_a_source_given_only_in_the_page_footer_is_read_but_not_a_related_items():

@@ -35,11 +35,14 @@ _CREDIT = re.compile(
     r"|供稿|供图(?:\s*\S{0,12})?$|摄影\s*/|编辑\s*/|^\s*图片来源\s*[:：]|对此文亦有贡献"
 )
 # 来源：人民网-文化频道 / 作者：李在山 — a value runs until a space or the next byline word.
-_NEXT_FIELD = r"来源|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享"
-_SOURCE_RE = re.compile(rf"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])")
+_NEXT_FIELD = r"来源|來源|稿源|出处|作者|编辑|編輯|责任|責任|时间|時間|发布|日期|浏览|阅读|点击|字号|分享"
+# 稿源 and 出处 are older CMSs' words for 来源; 來源 is how Big5 pages write it.
+_SOURCE_RE = re.compile(
+    rf"(?:来源|來源|稿源|出处|出處)(?:于|於)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])"
+)
 # The value may not itself be a byline word ("作者：责任编辑：…" is an empty author field, not 责任).
 _AUTHOR_RE = re.compile(
-    rf"(?:作者\s*{_SEP}|文\s*/|记者\s*[:：])\s*(?!{_NEXT_FIELD})"
+    rf"(?:作者\s*{_SEP}|文\s*/|(?:^|(?<=\s))文\s*[|｜丨]|[记記]者\s*[:：])\s*(?!{_NEXT_FIELD})"
     rf"(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
     rf"(?=\s{{2,}}|$|\s*(?:{_NEXT_FIELD})|\s*\d{{4}}[-年/])"
     # "| 作者魏星" closing a byline strip, the colon left out
@@ -202,7 +205,7 @@ def _up_to(root, stop, inclusive: bool):
 
 # 来源：某某日报 standing alone in the page footer, the only place some pages name their source.
 _FOOTER_SOURCE = re.compile(
-    r"^\s*[（(【\[]?\s*(?:本文|文章|信息|稿件)?来源\s*[:：]\s*(?P<v>[^\s|｜，。:：]{2,20})\s*[）)】\]]?\s*$"
+    r"^\s*[（(【\[]?\s*(?:本文|文章|信息|稿件)?(?:来源|來源|稿源|出处)\s*[:：]\s*(?P<v>[^\s|｜，。:：]{2,20})\s*[）)】\]]?\s*$"
 )
 
 
