@@ -41,6 +41,7 @@ class Extracted:
     category: str | None = None
     discarded: list[Discarded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values the admission checks dropped, and why
+    confidence: float | None = None  # 0-1, how sure the HTML extractor is it took the article (candidates.py)
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Article:
     shares: int = 0
     ingested_at: datetime | None = None
     updated_at: datetime | None = None
+    extraction_confidence: float | None = None  # Extracted.confidence as stored (None: not from an HTML page)
 
 
 def jsonable(record, exclude: frozenset[str] | set[str] = frozenset()) -> dict:

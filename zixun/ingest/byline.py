@@ -35,15 +35,23 @@ _CREDIT = re.compile(
     r"|供稿|供图(?:\s*\S{0,12})?$|摄影\s*/|编辑\s*/|^\s*图片来源\s*[:：]|对此文亦有贡献"
 )
 # 来源：人民网-文化频道 / 作者：李在山 — a value runs until a space or the next byline word.
-_NEXT_FIELD = r"来源|作者|编辑|责任|时间|发布|日期|浏览|阅读|点击|字号|分享"
-_SOURCE_RE = re.compile(rf"来源(?:于)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])")
+_NEXT_FIELD = r"来源|來源|稿源|出处|作者|编辑|編輯|责任|責任|时间|時間|发布|日期|浏览|阅读|点击|字号|分享"
+# 稿源 and 出处 are older CMSs' words for 来源; 來源 is how Big5 pages write it.
+_SOURCE_RE = re.compile(
+    rf"(?:来源|來源|稿源|出处|出處)(?:于|於)?\s*[:：]\s*(?P<v>[^\s|｜]{{1,30}}?)(?=\s|$|{_NEXT_FIELD}|\d{{4}}[-年/])"
+)
 # The value may not itself be a byline word ("作者：责任编辑：…" is an empty author field, not 责任).
 _AUTHOR_RE = re.compile(
-    rf"(?:作者\s*{_SEP}|文\s*/|记者\s*[:：])\s*(?!{_NEXT_FIELD})"
+    rf"(?:作者\s*{_SEP}|文\s*/|(?:^|(?<=\s))文\s*[|｜丨]|[记記]者\s*[:：])\s*(?!{_NEXT_FIELD})"
     rf"(?P<v>[^\s|｜:：]{{2,12}}(?:\s[^\s|｜:：]{{2,4}})*?)"
-    rf"(?=\s{{2,}}|$|{_NEXT_FIELD}|\s*\d{{4}}[-年/])"
+    rf"(?=\s{{2,}}|$|\s*(?:{_NEXT_FIELD})|\s*\d{{4}}[-年/])"
     # "| 作者魏星" closing a byline strip, the colon left out
     r"|[|｜]\s*作者(?P<v2>[\u4e00-\u9fff]{2,4})\s*$"
+    # blogs and forums: "博主：水木年华", "楼主: tiger_2005", "发表者：…", "kingname 发表于 2005-5-7 21:23:57"
+    rf"|(?:博主|楼主|发表者|发帖人|发布者|作者名)\s*[:：]\s*(?P<v3>[^\s|｜:：]{{2,20}})"
+    # 本报记者 钱七 孙八 周九 — several reporters on a line of their own above the text
+    r"|^\S{0,10}记者\s+(?P<v5>[\u4e00-\u9fff]{2,4}(?:\s[\u4e00-\u9fff]{2,4}){0,3})\s*$"
+    r"|^\s*(?:\S{0,6}[:：]\s*)?(?P<v4>[^\s|｜:：\d]{2,20})\s*(?:发表于|发布于|发帖于)\s*[:：]?\s*(?:19|20)\d{2}"
 )
 # The reporter named in brackets in the lead or the last line: "…7月11日电 (记者戚亚平)", "（记者 裴剑飞）".
 _BODY_REPORTER = re.compile(
@@ -85,21 +93,16 @@ _SCRIPT_TIME = re.compile(
 )
 # CMS templates that keep the publish time in a data attribute of the article wrapper.
 _ATTR_TIME = lxml.etree.XPath("//@data-ptime|//@data-pubtime|//@data-publishtime|//@data-publish-time")
+# The post's own date where blogs and forums put it, often below the post: 发表于 2005-5-7 21:23:57.
+_POSTED = re.compile(r"发表于|发布于|发帖于|posted|Posted|POSTED")
 _HAS_CLOCK = re.compile(r"\d{1,2}\s*[:：时]\s*\d{2}")
 # A site brand written as one Latin token (chinanews, CSDN.NET) in <meta name="author">: an outlet, not a person.
 _BRAND = re.compile(r"^[A-Za-z][A-Za-z0-9.\-]*$")
 _SITE_SPLIT = re.compile(r"\s*(?:_{1,2}|\|{1,2}|｜|--|——|－|—| - | – |-(?=\S*$))\s*")
 _AUTHOR_CLASS = re.compile(r"(?:^|\s)(?:auth|author|author-name|author_name|writer|byline|auth-name)(?:\s|$)", re.I)
 _SOURCE_CLASS = re.compile(r"(?:^|\s|_)(?:source|a_source|origin|media-name|source-name)(?:\s|$)", re.I)
-_HEADING_CANDIDATES = lxml.etree.XPath(
-    "//h1|//h2|//h3|//h4|//h5|//h6|//*[contains(translate(@class, 'TITLE', 'title'), 'title')"
-    " or contains(translate(@id, 'TITLE', 'title'), 'title')]"
-)
-_BYLINE_CANDIDATES = lxml.etree.XPath(
-    "//*[contains(@class, 'auth') or contains(@class, 'writer') or contains(@class, 'byline')"
-    " or contains(@class, 'source') or contains(@id, 'source') or contains(@class, 'origin')"
-    " or contains(@class, 'media-name')]"
-)
+# Classes a byline element may carry (read closer by _AUTHOR_CLASS and _SOURCE_CLASS), or an id with "source".
+_BYLINE_MARK = re.compile(r"auth|writer|byline|source|origin|media-name")
 
 
 def is_credit(text: str) -> bool:
@@ -110,9 +113,8 @@ def is_credit(text: str) -> bool:
 def read_title(page: Page, body_start) -> tuple[object, str]:
     """(element, title): the longest headline the <title> contains, else the heading nearest above the body."""
     raw = " ".join((page.root.findtext(".//title") or "").split())
-    limit = page.order.get(body_start, len(page.order))
-    heads = [(el, " ".join(text_of(el).split())) for el in _HEADING_CANDIDATES(page.root) if is_heading(el)]
-    heads = [(el, t) for el, t in heads if 4 <= len(t) <= 100 and page.order.get(el, limit) <= limit]
+    heads = [(el, " ".join(text_of(el).split())) for el in _up_to(page.root, body_start, True) if is_heading(el)]
+    heads = [(el, t) for el, t in heads if 4 <= len(t) <= 100]
     metas = [page.meta.get("og:title"), page.meta.get("articletitle"), page.ld.get("headline"), page.ld.get("title")]
     # Metas and headings compete: a meta can be cut short (a quote inside og:title ends the attribute).
     pool = [(None, m.strip()) for m in metas if m] + heads
@@ -127,10 +129,18 @@ def read_title(page: Page, body_start) -> tuple[object, str]:
 
 
 def read_published(page: Page, before: list[str], after: list[str], html: str) -> datetime | None:
-    """Meta, JSON-LD and the byline above the body first; a clock time there beats a bare date.
+    """The page's publish time, chosen between the dates it shows by this rule (the date nearest the title):
 
-    The time the byline shows wins over a meta time of the same day: CMSs stamp meta tags when they
-    (re)publish, minutes after the time the page itself gives (新浪 09:05 shown, 09:10:42 in the meta).
+    1. meta tags and JSON-LD, unless the byline strip between headline and body shows a clock time of the
+       same day: the time the page shows wins (CMSs stamp meta tags when they (re)publish, minutes after the
+       time the page gives: 新浪 09:05 shown, 09:10:42 in the meta);
+    2. else the first date of that byline strip, the one nearest the title;
+    3. data-ptime style attributes and script variables, only when no clock time shows in 1-2;
+    4. only when none of these has a date: the lines just below the body, which `after` holds only up to
+       the first list or comment heading (相关文章, 网友评论...), so a comment's or a related item's time is
+       never read; there a date the page labels as the post's own (发表于, 发布于, posted) comes first
+       (blogs and forums put it after the post);
+    5. a bare date from 1-3 takes the clock time of the same day a labelled date below the body gives.
     """
     found = [page.meta.get(key) for key in _TIME_META] + [page.ld.get("datePublished"), page.ld.get("pubDate")]
     shown = next((s for s, clock in _stamps(before) if clock), None)
@@ -140,12 +150,16 @@ def read_published(page: Page, before: list[str], after: list[str], html: str) -
     stamps = meta + _stamps(before)
     if not any(clock for _, clock in stamps):  # attributes and script variables only when no clock time shows
         stamps += _stamps([str(v) for v in _ATTR_TIME(page.root)] + _SCRIPT_TIME.findall(html[:200_000]))
-    if not stamps:  # below the body stand comment and list times: the last resort
-        stamps = _stamps(after)
+    below = _stamps([line for line in after if _POSTED.search(line)]) + _stamps(after)
+    if not stamps:
+        stamps = below
     if not stamps:
         return None
     first = stamps[0][0]
-    return next((s for s, clock in stamps if clock and s.date() == first.date()), first)
+    same_day = next((s for s, clock in stamps if clock and s.date() == first.date()), None)
+    if same_day is None:
+        same_day = next((s for s, clock in below if clock and s.date() == first.date()), first)
+    return same_day
 
 
 def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str], container, strip=()) -> None:
@@ -153,11 +167,14 @@ def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str
 
     strip holds the block elements of the byline strip above the body (between headline and text).
     """
-    limit = page.order.get(container, 0)
-    classed = [el for el in _BYLINE_CANDIDATES(page.root) if page.order.get(el, 0) < limit]
+    classed = [
+        el
+        for el in (_up_to(page.root, container, False) if container in page.order else ())
+        if ((names := el.get("class")) and _BYLINE_MARK.search(names)) or "source" in (el.get("id") or "")
+    ]
     marks = {el: f"{el.get('class') or ''} {el.get('id') or ''}" for el in classed}
     # Each list is in order of trust: visible byline text, then classed elements, then credits or meta.
-    authors = _groups(_AUTHOR_RE, around, "v", "v2")
+    authors = _groups(_AUTHOR_RE, around, "v", "v2", "v3", "v4", "v5")
     authors += [text_of(el) for el in classed if _AUTHOR_CLASS.search(marks[el])]
     authors += _groups(_CREDIT, credits, "who", "who2", "who3", "who4") + _body_reporters(art.body)
     sources = _groups(_SOURCE_RE, around, "v") + [text_of(el) for el in classed if _SOURCE_CLASS.search(marks[el])]
@@ -171,6 +188,37 @@ def read_byline(art: Extracted, page: Page, around: list[str], credits: list[str
         art.source = art.source or meta_name
     elif meta_name:
         art.author = art.author or meta_name
+
+
+def _up_to(root, stop, inclusive: bool):
+    """The page's elements in document order up to `stop` (with it when inclusive), every one if it is absent.
+
+    One walk in Python: cheaper than an XPath scan of the whole page and a filter by document order after it.
+    """
+    for el in root.iter(lxml.etree.Element):
+        if el is stop:
+            if inclusive:
+                yield el
+            return
+        yield el
+
+
+# 来源：某某日报 standing alone in the page footer, the only place some pages name their source.
+_FOOTER_SOURCE = re.compile(
+    r"^\s*[（(【\[]?\s*(?:本文|文章|信息|稿件)?(?:来源|來源|稿源|出处)\s*[:：]\s*(?P<v>[^\s|｜，。:：]{2,20})\s*[）)】\]]?\s*$"
+)
+
+
+def footer_source(below: list[str]) -> str | None:
+    """The source a short line standing alone (来源：…) names below the body: between the body and the first
+    list heading, else among the page's last 15 lines (its footer). A related item's 来源 sits in a list and
+    comes with a title or a date on the same line, which the pattern does not take."""
+    until_list = next((i for i, line in enumerate(below) if heading_label(line)), len(below))
+    for line in below[:until_list] + below[max(until_list, len(below) - 15) :]:
+        match = _FOOTER_SOURCE.match(line)
+        if match and (name := _clean_name(match.group("v"))):
+            return name
+    return None
 
 
 def _body_reporters(body: list[str]) -> list[str]:

@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# 2025-09-12 22:03:00 / 2025/9/12 22:03 / 2025年9月12日 22时03分 / 2025.09.12 22:03
+# 2025-09-12 22:03:00 / 2025/9/12 22:03 / 2025年9月12日 22时03分 / 2025.09.12 22:03; older pages and blogs:
+# 2005-5-7 21:23:57, 2005-5-7 下午 09:23, 2005-5-7 9:23 PM, 2005年5月7日 星期六 21:23
 _DATE_TIME = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:\s*(?:T|\s)?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})\s*分?(?:\s*[:：]\s*(?P<S>\d{2})\s*秒?)?"
-    r"(?:\.\d+)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:\s*(?:T|\s)?\s*(?:(?:星期|周)[一二三四五六日天]\s*)?(?P<ap1>上午|下午|晚上|中午|凌晨)?\s*"
+    r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})\s*分?(?:\s*[:：]\s*(?P<S>\d{2})\s*秒?)?"
+    r"(?:\.\d+)?(?:\s*(?P<ap2>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
 )
+_AFTERNOON = ("下午", "晚上", "pm", "p.m.", "p.m")
 
 
 def find_datetime(text: str) -> datetime | None:
@@ -36,7 +39,13 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def _from_match(match: re.Match) -> datetime | None:
-    parts = {k: int(v) for k, v in match.groupdict().items() if v and k != "tz"}
+    parts = {k: int(v) for k, v in match.groupdict().items() if v and k not in ("tz", "ap1", "ap2")}
+    half = (match.group("ap1") or match.group("ap2") or "").lower()
+    if half and "H" in parts:  # 下午 9:23 / 9:23 PM is 21:23; 12:05 AM is 00:05
+        if half in _AFTERNOON and parts["H"] < 12:
+            parts["H"] += 12
+        elif half in ("am", "a.m.", "a.m") and parts["H"] == 12:
+            parts["H"] = 0
     try:
         value = datetime(parts["y"], parts["m"], parts["d"], parts.get("H", 0), parts.get("M", 0), parts.get("S", 0))
     except ValueError:

@@ -1,13 +1,17 @@
 """Bytes to text for every input file: UTF-8, GBK/GB18030 and Big5 pages, with honest or lying charsets.
 
 Order of trust: a BOM, then bytes that are valid UTF-8 (Chinese GBK text almost never is), then the
-charset the file declares, then GB18030 and Big5 tried strictly, and only then a statistical guess.
+charset the file declares, then GB18030 and Big5 tried strictly. Then, as a browser does, the encoding
+that fits all but a few bytes (at most 1 in 1,000, and never more than 200) decodes the page with U+FFFD
+for the bytes that do not fit, and says how many; only then a statistical guess, and bytes no encoding
+fits are refused.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from zixun.models import IngestError
 
@@ -52,6 +56,28 @@ _BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 def decode_bytes(data: bytes, source: str) -> str:
     """Decode a file's bytes to text, detecting the encoding; raise IngestError for empty or binary input."""
+    return decode_noted(data, source)[0]
+
+
+def decode_noted(data: bytes, source: str) -> tuple[str, list[str]]:
+    """(text, notes): decode_bytes, and a note when a few bytes no encoding fits were shown as U+FFFD."""
+    text = _decode(data, source)
+    if isinstance(text, str):
+        return text, []
+    plural = "s" if text.bad != 1 else ""
+    return text.text, [f"{source}: {text.bad} byte sequence{plural} not valid {text.codec}, shown as U+FFFD (�)"]
+
+
+@dataclass
+class _NearlyFits:
+    """The text of an encoding that fits all but a few bytes, and how many byte sequences it replaced."""
+
+    text: str
+    codec: str
+    bad: int
+
+
+def _decode(data: bytes, source: str) -> str | _NearlyFits:
     if not data.strip():
         raise IngestError(source, "empty input (no bytes to decode)")
     for bom, codec in _BOMS:
@@ -65,7 +91,29 @@ def decode_bytes(data: bytes, source: str) -> str:
     legacy = [text for codec in ("gb18030", "big5") if (text := _strict(data, codec)) is not None]
     if legacy:
         return max(legacy, key=_common_share)  # max keeps the first (GB18030) on a tie
-    return _best_guess(data, source)
+    return _nearly(data) or _best_guess(data, source)
+
+
+def _nearly(data: bytes) -> _NearlyFits | None:
+    """The encoding that fits all but a few bytes, decoded with U+FFFD; None if none does.
+
+    The declared charset wins when it fits; else, of UTF-8, GB18030 and Big5, the one whose text holds the
+    most common Chinese characters (GB bytes are mostly valid Big5 too, and the other way round).
+    """
+    allowed = min(200, max(1, len(data) // 1000))
+    declared = declared_charset(data)
+    fits = []
+    for codec in dict.fromkeys(filter(None, (declared, "utf-8", "gb18030", "big5"))):
+        try:
+            text = data.decode(codec, errors="replace")
+        except LookupError:
+            continue
+        bad = text.count("\ufffd") - data.decode(codec, errors="ignore").count("\ufffd")
+        if bad <= allowed:
+            fits.append(_NearlyFits(text, codec, bad))
+    if fits and fits[0].codec == declared:
+        return fits[0]
+    return max(fits, key=lambda near: _common_share(near.text)) if fits else None
 
 
 def declared_charset(data: bytes) -> str | None:

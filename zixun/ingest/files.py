@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from zixun.ingest.checks import Limits, admit
-from zixun.ingest.encoding import decode_bytes
+from zixun.ingest.encoding import decode_noted
 from zixun.ingest.feeds import extract_feed
 from zixun.ingest.html import extract_html, looks_like_html
 from zixun.ingest.jsonl import read_jsonl
@@ -85,8 +85,9 @@ def extract_file(path: Path, limits: Limits) -> Iterable[Extracted | IngestError
     data = _read_page(path, limits.file_bytes)
     if suffix in _FEED_SUFFIXES:
         return extract_feed(data, name, limits)  # decodes on its own: the XML parsers need UTF-8 bytes
-    text = decode_bytes(data, name)
+    text, notes = decode_noted(data, name)
     page = extract_html(text, name) if looks_like_html(text) else extract_page(text, name)
+    page.notes.extend(notes)  # a few bytes shown as U+FFFD, as a browser shows them
     return [admit(page, name, limits)]
 
 

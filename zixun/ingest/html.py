@@ -1,23 +1,23 @@
 """HTML news pages → Extracted: title, byline, publish time, counters and the article body without chrome.
 
 extract_html runs in stages: 1-3. parse the page into a cleaned tree, head metadata and text lines
-(layout.py), 4. pick the article container by Chinese text density, 5. filter its lines into
-paragraphs, 6. fill title, byline, time and counters from metadata and the lines just before and
-after the body (byline.py).
+(layout.py), 4. propose candidate blocks (Chinese text density, readability-lxml when unsure) and keep
+the most plausible (candidates.py), 5. filter its lines into paragraphs, 6. fill title, byline, time and
+counters from metadata and the lines just before and after the body (byline.py).
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
-from zixun.ingest import byline
+from zixun.ingest import byline, candidates
 from zixun.ingest.chrome import heading_label, is_boilerplate
 from zixun.ingest.layout import Line, is_heading, parse_page
 from zixun.models import Discarded, Extracted, IngestError
 
 _PUNCT = re.compile(r"[，。！？；：、“”…,.!?;]")
-_SENTENCE = re.compile(r"[，。！？；…]")
+_CLOSED = re.compile(r"[。！？…”」]\s*$")  # a line that ends a sentence
+_SHORTEST = 12  # characters: the least a short post under its own headline may have
 # Lines after which a page only carries chrome, wherever they stand: 责任编辑：…, 责编|…, 【纠错】.
 # A closing note wholly in brackets: （应受访者要求，文中张严为化名。）, （实习生王某对此文亦有贡献）.
 _NOTE = re.compile(r"^\s*[（(][^（）()]{2,60}[）)]\s*$")
@@ -38,77 +38,94 @@ def looks_like_html(text: str) -> bool:
 def extract_html(text: str, path: str, url: str | None = None) -> Extracted:
     """Extract one article from an HTML page; IngestError names the path when the page has no article body."""
     page = parse_page(text, path)  # 1-3. tree, metadata, text lines
-    container = _container(page.lines)  # 4. densest Chinese text block
-    if container is None:
+    best, confidence, headed = _choose_body(page, text)  # 4. the most plausible candidate block
+    if best is None:
         raise IngestError(path, "no article body: no block of Chinese sentences (an index page, or cut short?)")
-    inside = set(container.iter())
-    first, last = _span(page.lines, inside)
-    body, credits, dropped = _paragraphs(page.lines[first : last + 1])  # 5. filter into paragraphs
-    if sum(map(len, body)) < 40:
+    first, last, body, credits, dropped = best.first, best.last, best.body, best.credits, best.dropped
+    # A short post (a blog's two lines) is an article when it is whole sentences under the page's own headline.
+    short_ok = headed and best.quality >= 0.8 and bool(body) and bool(_CLOSED.search(body[-1]))
+    if sum(map(len, body)) < (_SHORTEST if short_ok else 40):
         raise IngestError(path, f"no article body: only {sum(map(len, body))} characters survive the chrome filter")
     # 6. the page's own fields, read around the body
     title_el, title = byline.read_title(page, page.lines[first].el)
     start = _line_index(page.lines, title_el, default=max(0, first - 15))
     before = [ln.text for ln in page.lines[start:first]]
-    after = [ln.text for ln in page.lines[last + 1 : last + 16]]
+    after = _after_body(page.lines[last + 1 : last + 16])
     art = Extracted(path=path, title=title, body=body, url=byline.canonical_url(page) or url)
+    art.confidence = confidence
     art.published_at = byline.read_published(page, before, after, text)
     strip = [ln.el for ln in page.lines[start:first]] if title_el is not None else []
-    byline.read_byline(art, page, before + after, credits, container, strip)
+    byline.read_byline(art, page, before + after, credits, best.el, strip)
+    if art.source is None:
+        art.source = byline.footer_source([ln.text for ln in page.lines[last + 1 :]])
     art.comments, art.views = byline.read_counters(page.lines, before + after)
     art.declared_original = byline.declared_original(page, before + after)
     art.discarded = _discarded(page.lines) + ([Discarded("boilerplate", dropped)] if dropped else [])
     return art
 
 
-def _line_score(line: Line) -> float:
-    text_chars = len(line.text) - line.links
-    if text_chars < 8 or line.links > len(line.text) / 2:
-        return 0.0
-    sentences = len(_SENTENCE.findall(line.text))
-    return text_chars * (1.0 if sentences else 0.15) + 10 * sentences
+def _choose_body(page, html: str) -> tuple[candidates.Candidate | None, float, bool]:
+    """4. The density picker's blocks, readability-lxml's when unsure, judged: (best or None, confidence,
+    whether the page has a headline its <title> names)."""
+    lines = page.lines
+    title_line = _title_line(page)
+    proposed = [
+        _candidate("density", el, first, last, lines, title_line)
+        for el, first, last in candidates.density_candidates(lines, _chrome_zone(lines))
+    ]
+    best, rival = candidates.choose(proposed)
+    reference = None
+    if candidates.unsure(best, rival):
+        span = candidates.readability_span(html, lines)
+        if span is not None:
+            reference = _candidate("readability", lines[span[0]].el, span[0], span[1], lines, title_line)
+            best, rival = candidates.choose([*proposed, reference])
+    if best is None:
+        return None, 0.0, title_line is not None
+    return best, candidates.confidence(best, rival, reference), title_line is not None
 
 
-def _container(lines: list[Line]):
-    """The element whose own lines and children's lines carry the most sentence text."""
-    scores: dict = defaultdict(float)
-    totals: dict = defaultdict(float)
-    chrome = _chrome_zone(lines)
-    for line in lines:
-        score = _line_score(line)
-        if score and (line.el in chrome or is_heading(line.el) or is_boilerplate(line.text)):
-            score = 0.0
-        el, weight = line.el, 1.0
-        while score and el is not None:
-            scores[el] += score * weight if weight > 0.4 else 0.0
-            totals[el] += score
-            el, weight = el.getparent(), weight * 0.75
-    best = max(scores, key=scores.get, default=None)
-    if best is None or scores[best] < 30:
-        return None
-    # A lone long paragraph lets its parent (with title and byline) win; step down to the child holding the text.
-    while (child := max(best, key=lambda c: totals.get(c, 0.0), default=None)) is not None and totals.get(
-        child, 0.0
-    ) >= 0.85 * totals[best]:
-        best = child
-    return best
+def _candidate(origin: str, el, first: int, last: int, lines: list[Line], title_line: int | None):
+    body, credits, dropped = _paragraphs(lines[first : last + 1])  # 5. filter into paragraphs
+    found = candidates.Candidate(origin, first, last, el, body, credits, dropped)
+    candidates.judge(found, lines, title_line)
+    return found
+
+
+def _title_line(page) -> int | None:
+    """Index of the headline's line: the first heading the <title> or og:title contains, else None."""
+    raw = re.sub(r"\s+", "", (page.root.findtext(".//title") or "") + (page.meta.get("og:title") or ""))
+    for i, line in enumerate(page.lines):
+        key = re.sub(r"\s+", "", line.text)
+        if len(key) >= 2 and is_heading(line.el) and key in raw:
+            return i
+    return None
 
 
 def _chrome_zone(lines: list[Line]) -> set:
-    """Elements inside the block a list heading (相关文章, 为你推荐...) opens: never the article."""
+    """Line owners from a list heading (相关文章, 为你推荐...) to the end of the block it opens: never the article.
+
+    A heading standing in the middle of a block (the article's wrapper ends with 相关推荐 and its list) closes
+    off only what follows it there, not the article above it in the same wrapper.
+    """
     zone: set = set()
-    for line in lines:
+    for i, line in enumerate(lines):
         if heading_label(line.text):
             block = line.el if len(line.el) > 1 else line.el.getparent()
             members = set(block.iter()) if block is not None else set()
             if block is not None and block.tag not in ("body", "html") and len(members) < 400:
-                zone |= members
+                zone |= {later.el for later in lines[i:] if later.el in members}
     return zone
 
 
-def _span(lines: list[Line], inside: set) -> tuple[int, int]:
-    hits = [i for i, line in enumerate(lines) if line.el in inside]
-    return hits[0], hits[-1]
+def _after_body(lines: list[Line]) -> list[str]:
+    """The lines after the body up to the first list or comment heading: below that stand others' times."""
+    after = []
+    for line in lines:
+        if heading_label(line.text):
+            break
+        after.append(line.text)
+    return after
 
 
 def _paragraphs(lines: list[Line]) -> tuple[list[str], list[str], int]:

@@ -31,6 +31,7 @@ _ARTICLE_COLUMNS = [
         "entities",
         "ingested_at",
         "updated_at",
+        "extraction_confidence",
     )
 ] + [schema.article_counters.c[name] for name in COUNTERS]
 _WITH_COUNTERS = schema.articles.join(

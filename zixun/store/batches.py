@@ -62,6 +62,7 @@ def article_row(article: Extracted, analysis: dict, now: datetime) -> dict:
         "shares": 0,
         "ingested_at": now,
         "updated_at": now,
+        "extraction_confidence": article.confidence,
     }
 
 

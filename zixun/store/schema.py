@@ -50,6 +50,7 @@ articles = sa.Table(
     sa.Column("content_hash", sa.String(40), nullable=False),
     sa.Column("ingested_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("extraction_confidence", sa.Float),  # 0-1 for an HTML page's body choice, else NULL (migration 0008)
 )
 
 # what readers add to an article, one narrow row per article (written with it): counting a view
