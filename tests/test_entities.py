@@ -148,8 +148,10 @@ def test_migration_fills_mentions_from_the_stored_entities(settings):
         migrate(engine, "0007")
         article = Extracted(path="t", title="标题", body=["正文"], guid="old-1")
         row = article_row(article, _old_analysis(), datetime_now())
+        # the articles table as 0007 left it (later migrations add columns the live model has)
+        old = sa.Table("articles", sa.MetaData(), autoload_with=engine)
         with writing(engine) as connection:
-            articles.insert_many(connection, [row])
+            connection.execute(old.insert(), [{k: v for k, v in row.items() if k in old.c}])
         migrate(engine)
         assert _mentions(engine) == {("people", "海格塞斯", _id("old-1")), ("places", "东京", _id("old-1"))}
     finally:
