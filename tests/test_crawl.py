@@ -368,6 +368,12 @@ def test_adaptive_intervals_and_backoff_stay_within_their_bounds():
     delays = [failure_delay(n, 900, 86400) for n in range(1, 12)]
     assert all(675 <= d <= 86400 * 1.25 for d in delays) and delays[4] > delays[0] * 8
     assert all(0 <= retry_pause(n) <= 0.5 * 2 ** (n - 1) for n in range(1, 6))
+    from zixun.crawl.schedule import retry_after_delay
+
+    assert retry_after_delay("120", START, 86400) == 120 and retry_after_delay("999999", START, 3600) == 3600
+    assert retry_after_delay("Fri, 16 Nov 2018 01:00:00 GMT", START, 86400) == 3600
+    assert retry_after_delay("Thu, 15 Nov 2018 01:00:00 GMT", START, 86400) == 0  # a date past: now
+    assert retry_after_delay("soon", START, 86400) is None and retry_after_delay(None, START, 86400) is None
 
 
 def test_feeds_claimed_by_a_crawler_that_died_are_taken_over_when_the_lease_runs_out(db_url, server):
