@@ -368,6 +368,12 @@ def test_adaptive_intervals_and_backoff_stay_within_their_bounds():
     delays = [failure_delay(n, 900, 86400) for n in range(1, 12)]
     assert all(675 <= d <= 86400 * 1.25 for d in delays) and delays[4] > delays[0] * 8
     assert all(0 <= retry_pause(n) <= 0.5 * 2 ** (n - 1) for n in range(1, 6))
+    from zixun.crawl.schedule import retry_after_delay
+
+    assert retry_after_delay("120", START, 86400) == 120 and retry_after_delay("999999", START, 3600) == 3600
+    assert retry_after_delay("Fri, 16 Nov 2018 01:00:00 GMT", START, 86400) == 3600
+    assert retry_after_delay("Thu, 15 Nov 2018 01:00:00 GMT", START, 86400) == 0  # a date past: now
+    assert retry_after_delay("soon", START, 86400) is None and retry_after_delay(None, START, 86400) is None
 
 
 def test_feeds_claimed_by_a_crawler_that_died_are_taken_over_when_the_lease_runs_out(db_url, server):
@@ -387,3 +393,142 @@ def test_feeds_claimed_by_a_crawler_that_died_are_taken_over_when_the_lease_runs
         assert not feeds.record(connection, claimed.id, "dead-crawler", {"last_status": 500})
     (source,) = list_feeds(crawler.engine)
     assert source.last_status == 200 and source.fetches == 1
+
+
+def _url_of(crawler: Crawler, feed_id: int) -> str:
+    return next(s.url for s in list_feeds(crawler.engine) if s.id == feed_id)
+
+
+def test_a_feed_that_moved_permanently_is_polled_at_its_new_url(db_url, server):
+    clock = Clock()
+    crawler = _crawler(crawl_settings(db_url), clock)
+
+    def moved(status: int, to: str) -> Reply:
+        return Reply(b"", status=status, headers={"Location": server.url(to)})
+
+    server.routes |= {
+        "/old": moved(301, "/mid"),  # 301 then 308: permanent at every hop
+        "/mid": moved(308, "/new"),
+        "/new": Reply(rss2(sample_items(1, start=200))),
+        "/temp": moved(302, "/new2"),  # temporary: the feed keeps its URL
+        "/new2": Reply(rss2(sample_items(1, start=201))),
+        "/mixed": moved(301, "/mixed2"),  # one temporary hop in the chain: kept
+        "/mixed2": moved(307, "/new3"),
+        "/new3": Reply(rss2(sample_items(1, start=202))),
+        "/dup": moved(301, "/taken"),  # moved to another feed's URL: kept
+        "/taken": Reply(rss2(sample_items(1, start=203))),
+        "/inside": Reply(b"", status=301, headers={"Location": "http://10.255.0.1/feed"}),  # refused: kept
+    }
+    for path in ("/old", "/temp", "/mixed", "/dup", "/taken", "/inside"):
+        _add(crawler, server.url(path))
+    ids = {s.url.rsplit("/", 1)[1]: s.id for s in list_feeds(crawler.engine)}
+    summary = crawler.run_once()
+    assert summary.ingest.new == 4 and len(summary.failed) == 1, summary.line()
+    assert _url_of(crawler, ids["old"]) == server.url("/new")
+    assert _url_of(crawler, ids["temp"]) == server.url("/temp")
+    assert _url_of(crawler, ids["mixed"]) == server.url("/mixed")
+    assert _url_of(crawler, ids["dup"]) == server.url("/dup") and _url_of(crawler, ids["taken"]) == server.url("/taken")
+    assert _url_of(crawler, ids["inside"]) == server.url("/inside")
+    notes = {s.id: s.last_note or "" for s in list_feeds(crawler.engine)}
+    assert "moved permanently to" in notes[ids["old"]] and "another feed's URL" in notes[ids["dup"]]
+    # the next poll goes straight to the new URL
+    clock.now += timedelta(days=2)
+    before = dict(server.hits)
+    crawler.run_once()
+    assert server.hits["/old"] == before["/old"] and server.hits["/new"] == before["/new"] + 1
+    assert server.hits["/temp"] == before["/temp"] + 1
+
+
+def test_retry_after_sets_the_next_fetch_capped_by_the_longest_interval(db_url, server):
+    from email.utils import format_datetime
+
+    clock = Clock()
+    crawler = _crawler(crawl_settings(db_url, crawl_retries=2, crawl_max_interval=86_400), clock)
+    later = START + timedelta(hours=3)
+    server.routes |= {
+        "/seconds": Reply(b"", status=429, headers={"Retry-After": "7200"}),
+        "/date": Reply(b"", status=503, headers={"Retry-After": format_datetime(later, usegmt=True)}),
+        "/forever": Reply(b"", status=429, headers={"Retry-After": "99999999"}),
+        "/none": Reply(b"", status=503),  # no Retry-After: retried in the round, then backoff
+    }
+    for path in ("/seconds", "/date", "/forever", "/none"):
+        _add(crawler, server.url(path))
+    summary = crawler.run_once()
+    assert len(summary.failed) == 4
+    # a server that says when to come back is not asked again in the round
+    assert server.hits["/seconds"] == server.hits["/date"] == server.hits["/forever"] == 1
+    assert server.hits["/none"] == 3
+    due = {s.url.rsplit("/", 1)[1]: s.next_fetch_at for s in list_feeds(crawler.engine)}
+    assert due["seconds"] == START + timedelta(seconds=7200)
+    assert due["date"] == later
+    assert due["forever"] == START + timedelta(seconds=86_400)
+    assert due["none"] - START <= timedelta(seconds=900 * 1.25)  # the failure backoff, not a Retry-After
+
+
+def test_a_slow_host_does_not_hold_up_the_other_hosts_feeds(db_url, server):
+    from feed_server import StubResolver
+
+    settings = crawl_settings(db_url, crawl_per_host=1, crawl_concurrency=2)
+    resolver = StubResolver({"slow.test": "127.0.0.1", "fast.test": "127.0.0.1"})
+    crawler = Crawler(open_store(db_url), settings, Fetcher.of(settings, resolver), Clock())
+    fast_done = threading.Event()
+    fast_paths = [f"/fast/{n}" for n in range(4)]
+
+    def slow(handler, body):  # answers once every fast feed has been asked for (or after 10 s, if never)
+        fast_done.wait(10)
+        handler._send(Reply(body))
+
+    def fast(handler, body):
+        handler._send(Reply(body))
+        if all(server.hits[path] for path in fast_paths):
+            fast_done.set()
+
+    for number in range(3):  # the slow host's feeds are added (so claimed) first
+        body = rss2(sample_items(1, start=210 + number))
+        server.routes[f"/slow/{number}"] = lambda handler, body=body: slow(handler, body)
+        _add(crawler, server.url(f"/slow/{number}", host="slow.test"))
+    for number, path in enumerate(fast_paths):
+        body = rss2(sample_items(1, start=220 + number))
+        server.routes[path] = lambda handler, body=body: fast(handler, body)
+        _add(crawler, server.url(path, host="fast.test"))
+    summary = crawler.run_once()
+    assert summary.failed == [] and summary.ingest.new == 7
+    order = [path for path, _ in server.requests if path != "/robots.txt"]
+    assert sorted(order) == sorted([f"/slow/{n}" for n in range(3)] + fast_paths)
+    # every fast feed was asked for while the slow host's first fetch was still out: it cost them one fetch
+    last_fast = max(order.index(path) for path in fast_paths)
+    assert sum(path.startswith("/slow/") for path in order[:last_fast]) == 1, order
+
+
+def test_two_crawlers_on_postgresql_never_fetch_a_feed_twice_when_the_lease_is_short(server):
+    with postgres_schema_url() as url:
+        settings = crawl_settings(url)
+        engine = open_store(url)
+        for number in range(30):
+            body = rss2(sample_items(1, start=300 + number))
+
+            def slow(handler, body=body):
+                time.sleep(0.2)
+                handler._send(Reply(body))
+
+            server.routes[f"/l{number}"] = slow
+            add_feed(engine, settings, server.url(f"/l{number}"), None, datetime.now(UTC))
+        environment = os.environ | {
+            "ZIXUN_DATABASE_URL": url,
+            "ZIXUN_FETCH_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
+            "ZIXUN_CRAWL_HOST_DELAY": "0",
+            "ZIXUN_CRAWL_CONCURRENCY": "2",
+            "ZIXUN_CRAWL_LEASE_SECONDS": "1",  # a chunk (8 feeds, 2 at a time, 0.2 s each) outlasts it
+            "ZIXUN_INGEST_WORKERS": "1",
+        }
+        processes = [
+            subprocess.Popen(CRAWLER, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
+        ]
+        outputs = [process.communicate(timeout=300) for process in processes]
+        assert [p.returncode for p in processes] == [0, 0], outputs
+        assert all(server.hits[f"/l{number}"] == 1 for number in range(30)), server.hits
+        sources = list_feeds(engine)
+        assert {s.fetches for s in sources} == {1} and {s.last_status for s in sources} == {200}
+        lines = [out.decode().strip().splitlines()[-1] for out, _ in outputs]
+        assert sum(int(line.split(" feeds:")[0]) for line in lines) == 30, lines
+        engine.dispose()

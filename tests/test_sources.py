@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,7 +13,7 @@ import time
 
 import httpx
 from feed_fixtures import rss2, sample_items
-from feed_server import FeedServer, Reply
+from feed_server import FeedServer, Reply, StubResolver
 from test_crawl import Clock, crawl_settings
 from web_server import live_server
 
@@ -157,3 +158,43 @@ def test_serve_with_crawl_keeps_the_portal_current(db_url):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def test_the_public_sources_page_shows_coarse_reasons_and_the_operator_the_detail(db_url):
+    with FeedServer() as server:
+        server.routes |= {
+            "/gone": Reply(b"", status=404),
+            "/huge": Reply(b"<rss>" + b"x" * 3_000_000),
+            "/broken": Reply(b"<rss><channel><title>x</title><item>"),
+            # a summary-only feed whose item's page is on a name resolving inside: its note names the address
+            "/leak": Reply(rss2(sample_items(1, start=240, base_url="http://intranet.test/"), full=False)),
+        }
+        settings = crawl_settings(db_url)
+        engine = open_store(db_url)
+        clock = Clock()
+        resolver = StubResolver({"intranet.test": "10.20.30.40"})
+        for path in ("/gone", "/huge", "/broken", "/leak"):
+            add_feed(engine, settings, server.url(path), None, clock())
+        add_feed(engine, settings, "http://intranet.test/feed", None, clock())  # a name resolving inside
+        add_feed(engine, settings, "https://127.0.0.1:1/feed", None, clock())  # nothing listens there
+        server.routes["/hop"] = Reply(b"", status=301, headers={"Location": "http://intranet.test/x"})  # refused
+        add_feed(engine, settings, server.url("/hop"), None, clock())
+        Crawler(engine, settings, Fetcher.of(settings, resolver), clock).run_once()
+        engine.dispose()
+    with live_server(settings) as (_, client):
+        html = client.get("/sources").text
+    errors = re.findall(r'class="source-error">错误：([^<]*)<', html)
+    assert sorted(errors) == sorted(
+        ["HTTP 404", "too large", "malformed feed", "refused: not a public address", "connection failed"]
+        + ["refused: not a public address"]
+    ), errors
+    for detail in ("10.20.30.40", "intranet.test/x", "bytes", "not well-formed", "说明"):
+        assert detail not in html, detail
+    assert '<a href="/sources">' in html  # linked from every page's footer
+    listed = zixun("feeds", "list", db=db_url).stdout  # the operator's CLI keeps every detail
+    assert "address 10.20.30.40 is not public (private)" in listed and "over the 2,000,000-byte limit" in listed
+    assert "redirected to http://intranet.test/x" in listed
+    # the note, for the operator only
+    assert "full text not fetched (refused: intranet.test resolves to address 10.20.30.40" in listed
+    detailed = json.loads(zixun("feeds", "list", "--format", "json", db=db_url).stdout)["feeds"]
+    assert any("10.20.30.40" in (f["last_error"] or "") for f in detailed)

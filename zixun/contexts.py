@@ -414,6 +414,17 @@ def sources_page(reader: Reader, connection: sa.Connection) -> SourcesPage:
     return SourcesPage(feeds=[SourceStatus.model_validate(s, from_attributes=True) for s in feeds.listing(connection)])
 
 
+def public_sources_page(reader: Reader, connection: sa.Connection) -> SourcesPage:
+    """/sources, which anyone may read: each feed's error coarsely (refused, timed out, HTTP 404...), never its
+    detail nor the fetch notes, which can name the internal address a refused name resolved to (those stay
+    for the operator's `zixun feeds list`)."""
+    shown = []
+    for feed in sources_page(reader, connection).feeds:
+        public = feed.public_error or ("fetch failed" if feed.last_error else None)
+        shown.append(feed.model_copy(update={"last_error": None, "last_note": None, "public_error": public}))
+    return SourcesPage(feeds=shown)
+
+
 def share(reader: Reader, connection: sa.Connection, key: str, client: str) -> Counters:
     """Record a share of an article by client (counted once a day per client and article, within the
     client's hourly budget: engagement.record_share); its counters after it, and whether it counted."""

@@ -93,4 +93,5 @@ class Source:
     last_status: int | None = None
     last_new: int | None = None
     last_error: str | None = None
+    public_error: str | None = None
     last_note: str | None = None

@@ -226,6 +226,9 @@ class SourceStatus(BaseModel):
     last_status: int | None = Field(None, description="HTTP status of the last fetch (304: not modified).")
     last_new: int | None = Field(None, description="New items the last fetch found.")
     last_error: str | None = Field(None, description="Why the last fetch failed, if it did.")
+    public_error: str | None = Field(
+        None, description="Why it failed, coarsely (refused, timed out, HTTP 404...): what the public page shows."
+    )
     last_note: str | None = Field(None, description="What the last fetch noted (a page kept its summary...).")
     failures: int = Field(0, description="Failed fetches in a row.")
     next_fetch_at: datetime | None = Field(None, description="When it is due again.")

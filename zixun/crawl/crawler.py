@@ -1,13 +1,17 @@
 """One crawl round: claim the due feeds in the store, fetch them (politely, in parallel), hand their new
 items to the pipeline as records, record each feed's outcome and its next fetch.
 
-  1. claim     store/feeds      due feeds, a chunk at a time, leased to this crawler (SKIP LOCKED on PostgreSQL)
-  2. fetch     fetch/           conditional GET through the hardened fetcher; robots.txt; retries with backoff
+  1. claim     store/feeds      due feeds, a chunk at a time, leased to this crawler (SKIP LOCKED on PostgreSQL);
+                                the leases extended by a heartbeat until recorded, however long the round takes
+  2. fetch     fetch/           conditional GET through the hardened fetcher; robots.txt; retries with backoff;
+                                a chunk's feeds handed to workers host by host (politeness.HostQueue)
   3. parse     ingest/feeds, ingest/jsonfeed   RSS 0.9x/1.0/2.0, Atom, JSON Feed, safely
   4. complete  crawl/fulltext   pages of summary-only items, extracted by the core extractor
   5. store     pipeline.ingest_records   the new items, stored as files' articles are
-  6. record    store/feeds      status, validators, next fetch (adaptive interval or backoff), once stored
-A feed that fails (refused, too large, malformed...) records its error and stores nothing; the others go on.
+  6. record    store/feeds      status, validators, next fetch (adaptive interval, backoff or Retry-After), a
+                                permanent redirect's new URL; once stored
+A feed that fails (refused, too large, malformed...) records its error (in detail for the operator, coarsely
+for the public page) and stores nothing; the others go on.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from queue import SimpleQueue
 
 import sqlalchemy as sa
 
 from zixun import pipeline
 from zixun.crawl.fulltext import fill_full_text
-from zixun.crawl.politeness import HostGate, Robots
-from zixun.crawl.schedule import failure_delay, next_interval, retry_pause
+from zixun.crawl.politeness import HostGate, HostQueue, Robots
+from zixun.crawl.schedule import failure_delay, next_interval, retry_after_delay, retry_pause
 from zixun.fetch.fetcher import Fetched, Fetcher, FetchError
 from zixun.ingest.checks import Limits
 from zixun.ingest.feeds import Feed, read_feed
@@ -50,6 +55,8 @@ class Outcome:
     status: int | None = None
     records: list[Extracted] = field(default_factory=list)
     error: str | None = None
+    public_error: str | None = None  # the error coarsely, for the public page
+    retry_after: str | None = None  # a 429's or 503's Retry-After header
     notes: list[str] = field(default_factory=list)
     fetched: Fetched | None = None
     title: str | None = None
@@ -105,11 +112,12 @@ class Crawler:
         workers = (self.settings.ingest_workers or os.cpu_count() or 1) if due >= POOL_FEEDS else 1
         done: list[Outcome] = []
         records = self._records(done)
-        pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
-        # 6. record, once the items are stored: a run that breaks off records nothing, and the leases run out
-        # (ZIXUN_CRAWL_LEASE_SECONDS) so that the feeds are fetched again rather than marked done
-        for outcome in done:
-            self._record(outcome, summary)
+        with _Heartbeat(self):  # the claimed feeds stay this crawler's until recorded
+            pipeline.ingest_records(self.engine, records, self.settings, progress, self.clock, summary.ingest, workers)
+            # 6. record, once the items are stored: a run that breaks off records nothing, and the leases run out
+            # (ZIXUN_CRAWL_LEASE_SECONDS) so that the feeds are fetched again rather than marked done
+            for outcome in done:
+                self._record(outcome, summary)
         return summary
 
     def run_forever(self, stop: threading.Event, idle: float = 60.0) -> None:
@@ -136,18 +144,34 @@ class Crawler:
         appends each feed's outcome to done."""
         chunk = self.settings.crawl_concurrency * 4
         seen: set[str] = set()
-        # claims stop at half the lease, so every claimed feed is recorded while its lease still holds; the
-        # feeds left over are due in the next round
-        stop_claiming = time.monotonic() + self.settings.crawl_lease_seconds / 2
         with ThreadPoolExecutor(self.settings.crawl_concurrency, thread_name_prefix="zixun-crawl") as pool:
-            while time.monotonic() < stop_claiming and (claimed := self._claim(chunk)):  # 1. claim
-                for outcome in pool.map(self.crawl_feed, claimed):  # 2-4. fetch, parse, complete
+            while claimed := self._claim(chunk):  # 1. claim (the heartbeat keeps the leases while the round runs)
+                for outcome in self._crawl_chunk(pool, claimed):  # 2-4. fetch, parse, complete
                     done.append(outcome)
                     for record in outcome.records:
                         guid = articles.guid_of(record)
                         if guid not in seen:
                             seen.add(guid)
                             yield record  # 5. store (the pipeline consumes this generator)
+
+    def _crawl_chunk(self, pool: ThreadPoolExecutor, claimed: list[Source]) -> Iterator[Outcome]:
+        """Every claimed feed crawled by the pool's workers, each taking the next feed whose host is ready (not
+        busy with per_host fetches, past its delay); the outcomes as they come."""
+        queue = HostQueue(claimed, lambda source: source.url, self.gate)
+        results: SimpleQueue[Outcome] = SimpleQueue()
+
+        def work() -> None:
+            while (source := queue.take()) is not None:
+                try:
+                    outcome = self.crawl_feed(source)  # never raises
+                finally:
+                    queue.done(source)
+                results.put(outcome)
+
+        for _ in range(min(self.settings.crawl_concurrency, len(claimed))):
+            pool.submit(work)
+        for _ in claimed:
+            yield results.get()
 
     def _claim(self, limit: int) -> list[Source]:
         with writing(self.engine) as connection:
@@ -158,17 +182,22 @@ class Crawler:
         outcome = Outcome(source)
         try:
             self._crawl(outcome)
-        except (FetchError, IngestError) as error:
+        except FetchError as error:
+            outcome.error, outcome.records, outcome.public_error = str(error), [], error.public
+            outcome.status, outcome.retry_after = error.status or outcome.status, error.retry_after
+        except IngestError as error:
             outcome.error, outcome.records = str(error), []
-            outcome.status = getattr(error, "status", None) or outcome.status
+            outcome.public_error = outcome.public_error or "malformed feed"
         except Exception as error:
             log.debug("unexpected error crawling %s", source.url, exc_info=True)
             outcome.error, outcome.records = f"{source.url}: unexpected error: {type(error).__name__}: {error}", []
+            outcome.public_error = "internal error"
         return outcome
 
     def _crawl(self, outcome: Outcome) -> None:
         source = outcome.source
         if not self.robots.allows(source.url):
+            outcome.public_error = "refused by robots.txt"
             raise IngestError(source.url, "robots.txt disallows fetching this feed")
         fetched = self._fetch(source)  # 2. fetch
         outcome.fetched, outcome.status = fetched, fetched.status
@@ -194,8 +223,8 @@ class Crawler:
                     return self.fetcher.get(source.url, source.etag, source.last_modified)
             except FetchError as error:
                 attempt += 1
-                if not error.transient or attempt > self.settings.crawl_retries:
-                    raise
+                if not error.transient or attempt > self.settings.crawl_retries or error.retry_after:
+                    raise  # a server that says when to come back (Retry-After) is not asked again this round
                 time.sleep(retry_pause(attempt))
 
     def _new(self, found: list[Extracted]) -> list[Extracted]:
@@ -207,13 +236,19 @@ class Crawler:
 
     def _record(self, outcome: Outcome, summary: CrawlSummary) -> None:
         source, settings, now = outcome.source, self.settings, self.clock()
+        moved = outcome.fetched.moved_to if outcome.fetched is not None and not outcome.error else None
+        if moved:
+            self._move(outcome, moved)
         values: dict = {"last_fetch_at": now, "last_status": outcome.status, "last_note": _note(outcome)}
         summary.feeds += 1
         summary.notes += outcome.notes
         if outcome.error:
             failures = source.failures + 1
-            delay = failure_delay(failures, settings.crawl_min_interval, settings.crawl_max_interval)
+            delay = retry_after_delay(outcome.retry_after, now, settings.crawl_max_interval)
+            if delay is None:
+                delay = failure_delay(failures, settings.crawl_min_interval, settings.crawl_max_interval)
             values |= {"failures": failures, "last_error": outcome.error, "last_new": 0}
+            values["public_error"] = outcome.public_error or "fetch failed"
             values["next_fetch_at"] = now + timedelta(seconds=delay)
             summary.failed.append(outcome.error)
         else:
@@ -221,7 +256,8 @@ class Crawler:
             interval = next_interval(
                 source.interval_seconds, new, settings.crawl_min_interval, settings.crawl_max_interval
             )
-            values |= {"failures": 0, "last_error": None, "last_new": new, "interval_seconds": interval}
+            values |= {"failures": 0, "last_error": None, "public_error": None, "last_new": new}
+            values["interval_seconds"] = interval
             values["next_fetch_at"] = now + timedelta(seconds=interval)
             if outcome.fetched is not None and outcome.fetched.status != 304:
                 values |= {"etag": outcome.fetched.etag, "last_modified": outcome.fetched.last_modified}
@@ -234,6 +270,47 @@ class Crawler:
         with writing(self.engine) as connection:
             if not feeds.record(connection, source.id, self.owner, values):
                 log.warning("lost the lease on %s to another crawler: its status is left to that one", source.url)
+
+    def _move(self, outcome: Outcome, url: str) -> None:
+        """The feed moved permanently (301/308 at every hop, the final URL fetched through every check): its
+        URL becomes url, unless another feed has that URL already."""
+        source = outcome.source
+        with writing(self.engine) as connection:
+            moved = feeds.move(connection, source.id, self.owner, url)
+        if moved:
+            outcome.notes.append(f"{source.url}: moved permanently to {url}; the feed's URL is now {url}")
+            log.info("feed %s moved permanently to %s", source.url, url)
+        else:
+            outcome.notes.append(f"{source.url}: moved permanently to {url}, which is another feed's URL; kept as is")
+
+
+class _Heartbeat:
+    """While a round runs, the leases of the feeds its crawler holds are extended every third of the lease,
+    so a round that takes longer than the lease keeps its feeds (another crawler never takes a feed still being
+    fetched); a crawler that dies stops beating and its leases run out."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name="zixun-crawl-lease", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def _beat(self) -> None:
+        crawler = self.crawler
+        lease = crawler.settings.crawl_lease_seconds
+        while not self.stop.wait(lease / 3):
+            try:
+                with writing(crawler.engine) as connection:
+                    feeds.extend_leases(connection, crawler.owner, crawler.clock() + timedelta(seconds=lease))
+            except Exception:  # the store busy or down a moment: the next beat tries again, within the lease
+                log.warning("could not extend the crawler's leases", exc_info=True)
 
 
 def _first_of_each_guid(found: list[Extracted], notes: list[str]) -> list[Extracted]:

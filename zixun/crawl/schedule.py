@@ -4,6 +4,8 @@ exponential backoff with jitter after failures."""
 from __future__ import annotations
 
 import random
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 
 def next_interval(interval: int, new_items: int, least: int, most: int) -> int:
@@ -25,3 +27,18 @@ def retry_pause(attempt: int, base: float = 0.5, rand: random.Random | None = No
     """Seconds to wait before retry attempt (1, 2, ...) of a transient failure within one crawl: full jitter."""
     rand = rand or random
     return rand.uniform(0, base * 2 ** (attempt - 1))
+
+
+def retry_after_delay(value: str | None, now: datetime, most: int) -> int | None:
+    """Seconds a Retry-After header (delta-seconds or an HTTP date) asks to wait from now, capped at most;
+    None when there is no header or it is neither form."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return min(most, int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is GMT
+        when = when.replace(tzinfo=now.tzinfo)
+    return max(0, min(most, int((when - now).total_seconds())))

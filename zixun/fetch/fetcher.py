@@ -8,7 +8,7 @@ from the environment ignored (a proxy would connect on our behalf, past the addr
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -31,23 +31,42 @@ FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json,
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.8"
 _CHUNK = 65_536
 TRANSIENT_STATUSES = {408, 429, 500, 502, 503, 504}
+PERMANENT_REDIRECTS = {301, 308}
+
+
+REFUSED_ADDRESS = "refused: not a public address"
+REFUSED_URL = "refused: not an http(s) URL zixun fetches"
+TIMED_OUT = "timed out"
+TOO_LARGE = "too large"
 
 
 class FetchError(Exception):
     """A fetch that failed; the message names the URL and the reason. status is the HTTP status, if any;
-    transient says a retry may succeed (a timeout, a dropped connection, 429 or a 5xx)."""
+    transient says a retry may succeed (a timeout, a dropped connection, 429 or a 5xx). public is the
+    reason coarsely ("refused: not a public address", "timed out", "HTTP 404"...), safe to show anyone: never
+    an address a name resolved to. retry_after is the Retry-After header of a 429 or 503, as sent."""
 
     def __init__(
-        self, url: str, reason: str, status: int | None = None, refused: bool = False, transient: bool = False
+        self,
+        url: str,
+        reason: str,
+        status: int | None = None,
+        refused: bool = False,
+        transient: bool = False,
+        public: str | None = None,
+        retry_after: str | None = None,
     ):
         super().__init__(f"{url}: {reason}")
         self.url, self.reason, self.status, self.refused = url, reason, status, refused
         self.transient = transient or status in TRANSIENT_STATUSES
+        self.public = public or _public(status, refused)
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
 class Fetched:
-    """A response: the final URL, its status (200, or 304 for a conditional GET that matched), headers and body."""
+    """A response: the final URL, its status (200, or 304 for a conditional GET that matched), headers and body.
+    moved_to is the final URL when the URL asked for redirected to it permanently (301/308) at every hop."""
 
     url: str
     status: int
@@ -56,6 +75,7 @@ class Fetched:
     etag: str | None
     last_modified: str | None
     retry_after: str | None = None
+    moved_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,19 +154,21 @@ class Fetcher:
         except FetchRefused as refused:
             raise FetchError(url, f"refused: {refused}", refused=True) from None
         except BudgetExceeded as slow:
-            raise FetchError(url, str(slow)) from None
+            raise FetchError(url, str(slow), public=TIMED_OUT) from None
         except httpx.TimeoutException as error:
             raise FetchError(
-                url, f"timed out ({type(error).__name__}: {error or 'no answer'})", transient=True
+                url, f"timed out ({type(error).__name__}: {error or 'no answer'})", transient=True, public=TIMED_OUT
             ) from None
         except httpx.HTTPError as error:
             transient = isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError)
-            raise FetchError(url, f"{type(error).__name__}: {error}", transient=transient) from None
+            raise FetchError(
+                url, f"{type(error).__name__}: {error}", transient=transient, public="connection failed"
+            ) from None
         finally:
             current_budget.reset(token)
 
     def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
-        first = url
+        first, permanent = url, True
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 _check_url(url, self.policy)
@@ -157,27 +179,36 @@ class Fetcher:
                     location = response.headers.get("location")
                     if response.is_redirect and location:
                         url = urljoin(url, location)
+                        permanent = permanent and response.status_code in PERMANENT_REDIRECTS
                         continue
-                    return self._read(url, response)
+                    fetched = self._read(url, response)
+                    return replace(fetched, moved_to=url) if permanent and url != first else fetched
             except FetchRefused as refused:
                 raise _redirected(FetchError(url, f"refused: {refused}", refused=True), first) from None
             except httpx.InvalidURL as error:
-                raise _redirected(FetchError(url, f"refused: not a valid URL ({error})", refused=True), first) from None
-        raise FetchError(first, f"more than {MAX_REDIRECTS} redirects")
+                refusal = FetchError(url, f"refused: not a valid URL ({error})", refused=True, public=REFUSED_URL)
+                raise _redirected(refusal, first) from None
+        raise FetchError(first, f"more than {MAX_REDIRECTS} redirects", public="too many redirects")
 
     def _read(self, url: str, response: httpx.Response) -> Fetched:
         headers = response.headers
         if response.status_code != 304 and not 200 <= response.status_code < 300:
-            raise FetchError(url, f"HTTP {response.status_code}", response.status_code)
+            retry_after = headers.get("retry-after") if response.status_code in (429, 503) else None
+            raise FetchError(url, f"HTTP {response.status_code}", response.status_code, retry_after=retry_after)
         length = headers.get("content-length", "")
         if length.isdigit() and "content-encoding" not in headers and int(length) > self.limits.max_bytes:
             raise FetchError(
-                url, f"body of {int(length):,} bytes is over the {self.limits.max_bytes:,}-byte limit", 200
+                url,
+                f"body of {int(length):,} bytes is over the {self.limits.max_bytes:,}-byte limit",
+                200,
+                public=TOO_LARGE,
             )
         try:
             body = decode_body(response.iter_raw(_CHUNK), headers.get("content-encoding", ""), self.limits.max_bytes)
-        except (BodyTooLarge, BadEncoding) as error:
-            raise FetchError(url, str(error), response.status_code) from None
+        except BodyTooLarge as error:
+            raise FetchError(url, str(error), response.status_code, public=TOO_LARGE) from None
+        except BadEncoding as error:
+            raise FetchError(url, str(error), response.status_code, public="malformed response") from None
         return Fetched(
             url=url,
             status=response.status_code,
@@ -193,7 +224,23 @@ def _redirected(error: FetchError, first: str) -> FetchError:
     """error as seen from the URL first asked for (naming the hop it happened on)."""
     if error.url == first:
         return error
-    return FetchError(first, f"redirected to {error.url}: {error.reason}", error.status, error.refused, error.transient)
+    return FetchError(
+        first,
+        f"redirected to {error.url}: {error.reason}",
+        error.status,
+        error.refused,
+        error.transient,
+        error.public,
+        error.retry_after,
+    )
+
+
+def _public(status: int | None, refused: bool) -> str:
+    if refused:
+        return REFUSED_ADDRESS
+    if status is not None and not 200 <= status < 300:
+        return f"HTTP {status}"
+    return "fetch failed"
 
 
 def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -212,13 +259,14 @@ def _check_url(url: str, policy: AddressPolicy) -> None:
         parts = urlsplit(url)
         host = parts.hostname
     except ValueError as error:
-        raise FetchError(url, f"not a valid URL ({error})", refused=True) from None
+        raise FetchError(url, f"not a valid URL ({error})", refused=True, public=REFUSED_URL) from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(url, f"refused: scheme {parts.scheme or '(none)'!r} is not http or https", refused=True)
+        scheme = parts.scheme or "(none)"
+        raise FetchError(url, f"refused: scheme {scheme!r} is not http or https", refused=True, public=REFUSED_URL)
     if not host:
-        raise FetchError(url, "refused: no host in the URL", refused=True)
+        raise FetchError(url, "refused: no host in the URL", refused=True, public=REFUSED_URL)
     if parts.username or parts.password:
-        raise FetchError(url, "refused: credentials in the URL", refused=True)
+        raise FetchError(url, "refused: credentials in the URL", refused=True, public=REFUSED_URL)
     literal = literal_address(host)
     reason = policy.refusal(literal) if literal is not None else None
     if reason:

@@ -2,7 +2,8 @@
 
 Crawlers claim due feeds with a lease: on PostgreSQL `FOR UPDATE SKIP LOCKED`, so two crawlers claiming
 at once each get different feeds; on SQLite the claim's write transaction (BEGIN IMMEDIATE) serialises
-them. A feed is fetched by its claimant only; its result moves next_fetch_at on and clears the lease.
+them. A feed is fetched by its claimant only; its result moves next_fetch_at on and clears the lease. A
+claimant extends the leases it holds while it works (extend_leases), so a long round keeps its feeds.
 """
 
 from __future__ import annotations
@@ -75,6 +76,29 @@ def claim_due(connection: sa.Connection, owner: str, now: datetime, limit: int, 
     connection.execute(feeds.update().where(feeds.c.id.in_(ids)).values(lease_owner=owner, lease_until=until))
     rows = connection.execute(sa.select(feeds).where(feeds.c.id.in_(ids)).order_by(feeds.c.next_fetch_at, feeds.c.id))
     return [_source(row) for row in rows]
+
+
+def extend_leases(connection: sa.Connection, owner: str, until: datetime) -> int:
+    """Every lease owner still holds now runs until until (a heartbeat); how many feeds it holds."""
+    feeds = schema.feeds
+    done = connection.execute(feeds.update().where(feeds.c.lease_owner == owner).values(lease_until=until))
+    return done.rowcount
+
+
+def move(connection: sa.Connection, feed_id: int, owner: str, url: str) -> bool:
+    """The feed's URL is url from now on (it moved permanently), if owner holds its lease and no other feed
+    has url already; whether it moved."""
+    feeds = schema.feeds
+    other = feeds.alias("other")
+    taken = sa.exists().where(other.c.url == url, other.c.id != feed_id)
+    try:
+        with connection.begin_nested():  # a feed added with url meanwhile (unique) leaves this one as it was
+            done = connection.execute(
+                feeds.update().where(feeds.c.id == feed_id, feeds.c.lease_owner == owner, ~taken).values(url=url)
+            )
+    except sa.exc.IntegrityError:
+        return False
+    return done.rowcount == 1
 
 
 def count_due(connection: sa.Connection, now: datetime) -> int:

@@ -163,6 +163,7 @@ feeds = sa.Table(
     sa.Column("last_status", sa.Integer),
     sa.Column("last_new", sa.Integer),
     sa.Column("last_error", sa.Text),
+    sa.Column("public_error", sa.Text),  # the coarse reason the public /sources page shows (never an address)
     sa.Column("last_note", sa.Text),
     sa.Column("lease_owner", sa.Text),
     sa.Column("lease_until", UTCDateTime()),

@@ -106,7 +106,7 @@ async def entity(request: Request, kind: EntityKind, name: PathName, page: Page 
 @router.get("/sources", response_class=HTMLResponse)
 async def sources(request: Request) -> HTMLResponse:
     """The feeds the crawler polls and how their last fetch went (read-only)."""
-    return await _show(request, "sources.html", contexts.sources_page)
+    return await _show(request, "sources.html", contexts.public_sources_page)
 
 
 @router.get("/hot", response_class=HTMLResponse)
