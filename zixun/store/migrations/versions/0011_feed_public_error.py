@@ -1,14 +1,14 @@
 """feeds.public_error: the coarse, safe reason a feed's last fetch failed, for the public /sources page
 (last_error keeps the detail, such as the address a refused name resolved to, for the operator).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
