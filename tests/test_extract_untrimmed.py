@@ -15,7 +15,7 @@ import pytest
 from zixun import pipeline
 from zixun.evaluate.extraction import Reading, evaluate, load_cases
 from zixun.ingest import byline
-from zixun.ingest.dates import find_datetime
+from zixun.ingest.dates import SHANGHAI, find_datetime
 from zixun.ingest.encoding import decode_bytes, decode_noted
 from zixun.ingest.html import extract_html
 from zixun.models import IngestError
@@ -32,6 +32,9 @@ GOLD = {row["name"]: row for row in map(json.loads, (UNTRIMMED / "gold.jsonl").r
 FLOORS = {
     "dev": {"body_f1": 0.99, "below_half": 0.0, "title": 0.97, "time": 0.96, "byline": 0.96},
     "heldout": {"body_f1": 0.95, "below_half": 0.04, "title": 0.93, "time": 0.92, "byline": 0.60},
+    # 2 pages from other packages' test folders (first run: body F1 1.000, title 1.00, time 1.00, byline 0.50):
+    # one page is half a rate, so these floors allow no miss in body, title or time.
+    "heldout2": {"body_f1": 0.95, "below_half": 0.0, "title": 1.0, "time": 1.0, "byline": 0.50},
 }
 
 
@@ -40,7 +43,7 @@ def _reading(text: str, path: str) -> Reading:
     return Reading(article.title, "\n".join(article.body), article.published_at, article.author, article.source)
 
 
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", ["dev", "heldout", "heldout2"])
 def test_quality_gate_on_whole_pages(split):
     report = evaluate(_reading, load_cases(UNTRIMMED, split))
     floors = FLOORS[split]
@@ -171,10 +174,14 @@ def test_zixun_extract_and_export_print_the_confidence(tmp_path, db_url):
         ("posted @ 2006-1-3 9:05 PM", "2006-01-03 21:05"),
         ("2006-1-3 下午 09:05", "2006-01-03 21:05"),
         ("2006-1-3 12:05 AM", "2006-01-03 00:05"),
+        ("更新时间 2012年12月10日, 格林尼治标准时间10:41", "2012-12-10 18:41"),
+        ("2012-12-10 10:41 GMT", "2012-12-10 18:41"),
+        ("2012-12-10 10:41 UTC", "2012-12-10 18:41"),
     ],
 )
 def test_dates_of_older_and_blog_pages(text, want):
-    assert find_datetime(text).strftime("%Y-%m-%d %H:%M") == want
+    """Read in Beijing time: a clock given in GMT (BBC中文网's 格林尼治标准时间) is eight hours behind."""
+    assert find_datetime(text).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") == want
 
 
 def _blog(after_post: str, before_post: str = "", tail: str = "") -> str:
@@ -256,11 +263,26 @@ def test_a_source_given_only_in_the_page_footer_is_read_but_not_a_related_items(
     assert byline.footer_source(["相关新闻", "来源：别的报社 2006-01-01"]) is None
 
 
+def test_share_buttons_above_the_text_are_not_read_as_the_source():
+    body = "".join(f"<p>第{i}段正文，记录了会议的主要内容和下一步的工作安排，请大家注意。</p>" for i in range(4))
+    share = (
+        '<ul class="tools"><li><a href="http://www.kaixin001.com/login/index.php?url=http://example.com/a.html">'
+        '开心网</a></li><li><a href="http://service.weibo.com/share/share.php?url=http%3A%2F%2Fexample.com">'
+        "新浪微博</a></li></ul>"
+    )
+    page = f"<html><body><h1>某市召开工作会议</h1><div>2006-01-01 10:00</div>{share}<div>{body}</div></body></html>"
+    assert extract_html(page, "share.html").source is None
+    outlet = '<div>2006-01-01 10:00 <a href="http://www.example.com/">某某日报</a></div>'
+    page = f"<html><body><h1>某市召开工作会议</h1>{outlet}<div>{body}</div></body></html>"
+    assert extract_html(page, "outlet.html").source == "某某日报"
+
+
 def test_the_gold_of_the_untrimmed_set_is_complete():
-    assert len(GOLD) == 65 and {row["split"] for row in GOLD.values()} == {"dev", "heldout"}
+    assert len(GOLD) == 69 and {row["split"] for row in GOLD.values()} == {"dev", "heldout", "heldout2"}
+    licences = {"gne": "MIT", "newspaper4k": "MIT", "node-readability (npm)": "Apache-2.0"}
     for name, row in GOLD.items():
         assert (UNTRIMMED / row["file"]).is_file(), name
-        assert row["provenance"]["package"] == "gne" and row["provenance"]["licence"] == "MIT"
+        assert licences[row["provenance"]["package"]] == row["provenance"]["licence"], name
         assert row.get("readable", True) is False or row["gold_body"], name
         assert re.fullmatch(r"[\w.-]+\.html", row["file"])
 

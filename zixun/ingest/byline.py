@@ -227,11 +227,18 @@ def _body_reporters(body: list[str]) -> list[str]:
     return [m.group("who") for line in ends for m in [_BODY_REPORTER.search(line)] if m]
 
 
+# A share button's link hands the page's address to another site: sharer.php?u=http…, login?url=http%3A…
+_SHARE_HREF = re.compile(r"[?&][\w.]+=(?:https?(?::|%3A)|%2F%2F|//)", re.I)
+
+
 def _strip_outlets(strip) -> list[str]:
     """Outlet names standing alone in the byline strip: a link or span reading 中国新闻网, 环球时报, TNW中文站."""
     found = []
     for block in strip:
+        shares = {a for a in block.iter("a") if _SHARE_HREF.search(a.get("href") or "")}
         for el in block.iter("a", "span", "em", "i", "b", "strong", "font"):
+            if el in shares or any(a in shares for a in el.iterancestors("a")):
+                continue  # 开心网, 新浪微博 as share buttons: links that carry the page's own address
             text = " ".join(text_of(el).split())
             if 2 <= len(text) <= 12 and _OUTLET.search(text) and not re.search(r"\d|来自", text):
                 found.append(text)

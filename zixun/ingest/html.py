@@ -128,6 +128,11 @@ def _after_body(lines: list[Line]) -> list[str]:
     return after
 
 
+def _is_caption(el) -> bool:
+    """A picture's caption (<figcaption>, <p class="caption">): it describes the photo, it is not article text."""
+    return el.tag == "figcaption" or "caption" in (el.get("class") or "").lower()
+
+
 def _paragraphs(lines: list[Line]) -> tuple[list[str], list[str], int]:
     """Body paragraphs, credit lines (作者：…) and how many boilerplate lines were dropped."""
     body, credits, dropped = [], [], 0
@@ -137,7 +142,7 @@ def _paragraphs(lines: list[Line]) -> tuple[list[str], list[str], int]:
             break
         if byline.is_credit(text):
             credits.append(text)
-        elif is_boilerplate(text) or _END.search(text) or line.links > len(text) / 2:
+        elif is_boilerplate(text) or _END.search(text) or line.links > len(text) / 2 or _is_caption(line.el):
             dropped += 1
         else:
             body.append(text)
