@@ -61,14 +61,15 @@ _TRANSLITERATION = frozenset(
     "亚扬耶伊因尤约泽扎詹兹佐夫顿尔茨姆"
 )
 _SPLIT_TAGS = frozenset(["nr", "nrfg", "nrt"])  # the tags of a name's first piece
-_GIVEN_TAGS = frozenset(["n", "nr", "nz", "g", "ng", "zg", "j", "ag", "nrt", "nrfg"])  # what a cut-off given name is tagged
+# what a given name cut off its family name is tagged
+_GIVEN_TAGS = frozenset(["n", "nr", "nz", "g", "ng", "zg", "j", "ag", "nrt", "nrfg"])
 _MORPHEMES = frozenset(["g", "ng", "zg", "ag"])  # a single character that is not a word (李子 + 璇, 王子 + 异)
 # words after a family name that are no given name: a form of address or a role (王 + 先生, 陈 + 医生)
-_NOT_GIVEN = frozenset(
-    ["先生", "女士", "小姐", "老师", "阿姨", "师傅", "同学", "大爷", "大妈", "太太", "夫人", "家", "氏", "某", "总", "姐", "哥"]
-    + ["姐姐", "哥哥", "妹妹", "弟弟", "大夫", "导", "嫂", "叔", "婶", "伯", "爷", "奶奶", "爷爷", "主任", "经理", "律师"]
-    + ["博士", "指导", "姓", "妈", "爸", "少", "董", "局", "处", "科", "所"]
-)
+_NOT_GIVEN = frozenset([
+    "先生", "女士", "小姐", "老师", "阿姨", "师傅", "同学", "大爷", "大妈", "太太", "夫人", "家", "氏", "某", "总", "姐", "哥", "姐姐",
+    "哥哥", "妹妹", "弟弟", "大夫", "导", "嫂", "叔", "婶", "伯", "爷", "奶奶", "爷爷", "主任", "经理", "律师", "博士", "指导", "姓", "妈",
+    "爸", "少", "董", "局", "处", "科", "所",
+])  # fmt: skip
 _HELD_TAGS = frozenset([*_NAME_TAGS, "nz", "eng"])  # words that may begin a longer name
 _PERSON_LIKE_TAGS = frozenset(["nr", "nrt", "nrfg", "n", "nz"])  # new words the tokenizer found are tagged n
 _ROLES = frozenset(
@@ -230,7 +231,9 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
     if tag == _TEAM:
         return "orgs"
     if tag == _JOINED:
-        return "people" if word not in known.not_names and _person_shaped(word, "nrt" if len(word) > 3 else "nr") else None
+        return (
+            "people" if word not in known.not_names and _person_shaped(word, "nrt" if len(word) > 3 else "nr") else None
+        )
     tagged = _TAG_KINDS.get(tag)
     if tagged is None or word in known.not_names or not _CJK.match(word) or len(word) < 2:
         return None
@@ -392,7 +395,12 @@ def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str],
                 i += 2
                 continue
             name, i = word + after, i + 2
-            if i < end and len(tokens[i][0]) == 1 and _transliterated(tokens[i][0]) and tokens[i][1] in ("q", "g", "nrt"):
+            if (
+                i < end
+                and len(tokens[i][0]) == 1
+                and _transliterated(tokens[i][0])
+                and tokens[i][1] in ("q", "g", "nrt")
+            ):
                 name, i = name + tokens[i][0], i + 1
             out.append((name, _JOINED))
             continue
