@@ -137,7 +137,11 @@ _ROLES = frozenset(
 )
 _SAYS = frozenset(
     ["说", "表示", "称", "指出", "透露", "认为", "坦言", "介绍", "回应", "强调", "告诉", "宣布", "说道", "写道", "解释"]
-    + ["饰演", "扮演", "出演", "主演", "笑称", "直言", "回忆", "感叹", "发文", "晒出", "现身", "出席", "饰"]
+)
+_PLAYS = frozenset(["饰演", "扮演", "饰"])
+# what a person does after being named (王大陆 扮演, 林志玲 现身): weaker than a verb of saying (明星 出席)
+_ACTS = frozenset(
+    ["饰演", "扮演", "出演", "主演", "笑称", "直言", "回忆", "感叹", "发文", "晒出", "现身", "出席", "饰"]
 )
 _NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师")  # 马来人, 杨先生: a people or a form of address
 
@@ -312,8 +316,10 @@ def _person_by_context(
     word, tag = tokens[i]
     if tag not in _PERSON_LIKE_TAGS or not 2 <= len(word) <= 4 or not _CJK.match(word) or known.kinds.get(word):
         return None
-    if word[-1] in _NOT_NAME_ENDINGS or word.endswith(_NOT_PERSON_ENDINGS) or word in known.not_names:
+    if word[-1] in _NOT_NAME_ENDINGS or word.endswith(_NOT_PERSON_ENDINGS):
         return None
+    if word in known.not_names:  # reviewed as no name: only a role or a verb of saying says otherwise (CEO 张勇)
+        return "people" if tag.startswith("nr") and _cued(tokens, i, strong=True) else None
     before = tokens[i - 1][0] if i > 0 else ""
     if tag in ("n", "nz"):  # a new word shaped like a name, or a new name a role introduces (导演 哈文)
         new = known_word is not None and not known_word(word)
@@ -325,13 +331,18 @@ def _person_by_context(
     return "people" if _cued(tokens, i) else None
 
 
-def _cued(tokens: list[Token], i: int) -> bool:
+def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     """Whether the words around tokens[i] say it names a person: a role or an @ before it (主教练 索拉里,
-    @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔))."""
+    @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔));
+    strong: a role, a verb of saying or a byline only."""
     before = tokens[i - 1][0] if i > 0 else ""
     after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
     byline = before in "(（" and after in ")）" and tokens[i][1] in _PEOPLE_TAGS
-    return before in _ROLES or before == "@" or after in _SAYS or byline
+    if strong:
+        return before in _ROLES or after in _SAYS or byline
+    if before in '“"「' and i > 1 and tokens[i - 2][0] in _PLAYS:  # a role in quotes: 扮演 “原湘琴”
+        return True
+    return before in _ROLES or before == "@" or after in _SAYS or after in _ACTS or byline
 
 
 def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], bool] | None) -> list[Token]:
@@ -349,8 +360,9 @@ def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str],
         word, tag = token
         if word == "《":
             paper = _newspaper(tokens, i + 1)
-            if paper:
-                out.extend((token, (paper[0], "nt")))
+            if paper:  # a place it begins with stays a place (成都 of 《成都商报》), as before an organisation's head
+                out.extend((token, tokens[i + 1], ("", "x")) if tokens[i + 1][1] == "ns" else (token,))
+                out.append((paper[0], "nt"))
                 i = paper[1]
                 continue
         if word[-1] in "队部" and len(word) > 2 and tag in ("n", "nz", "nt"):
@@ -378,6 +390,7 @@ def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str],
                 and after not in _NOT_GIVEN
                 and after not in _ROLES
                 and after not in _SAYS
+                and after not in _ACTS
                 and after[-1] not in _NOT_NAME_ENDINGS
                 and _CJK.match(after)
             )
