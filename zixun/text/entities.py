@@ -61,6 +61,8 @@ _TRANSLITERATION = frozenset(
     "亚扬耶伊因尤约泽扎詹兹佐夫顿尔茨姆"
 )
 _SPLIT_TAGS = frozenset(["nr", "nrfg", "nrt"])  # the tags of a name's first piece
+_MEND_TAGS = frozenset([*_SPLIT_TAGS, "eng"])  # tokens _mended looks at (and 《, and teams)
+_TEAM_TAGS = frozenset(["n", "nz", "nt"])  # what a team's or club's name is tagged (开拓者队, 上港俱乐部)
 # what a given name cut off its family name is tagged
 _GIVEN_TAGS = frozenset(["n", "nr", "nz", "g", "ng", "zg", "j", "ag", "nrt", "nrfg"])
 _MORPHEMES = frozenset(["g", "ng", "zg", "ag"])  # a single character that is not a word (李子 + 璇, 王子 + 异)
@@ -288,7 +290,7 @@ def named_entities(
     kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
     for i, (word, tag) in enumerate(found):
         plain = tag not in _NAME_TAGS and word not in kinds and word not in aliases
-        if plain and (tag not in new_word_tags or not 2 <= len(word) <= 3):
+        if plain and (tag not in new_word_tags or not _new_name_shaped(word, tag, found[i - 1][0] if i else "")):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == _DOTTED)
@@ -305,6 +307,14 @@ def named_entities(
         kind: [known.display(w) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
         for kind, c in counts.items()
     }
+
+
+def _new_name_shaped(word: str, tag: str, before: str) -> bool:
+    """Whether a word the tokenizer tags n or nz may be a new name: a family name and two characters (范丞丞), or
+    two characters tagged nz after a role (导演 哈文)."""
+    if len(word) == 3:
+        return word[0] in _SURNAMES
+    return len(word) == 2 and tag == "nz" and before in _ROLES
 
 
 def _person_by_context(
@@ -348,82 +358,87 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
 def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], bool] | None) -> list[Token]:
     """The tokens with the names the tokenizer cut apart put together, tagged _JOINED: a family name and
     its given name (王 + 大陆, 陈 + 意涵, 李子 + 璇), the pieces of a transliterated name (艾哈迈 + 多夫,
-    汤姆 + 菲尔 + 顿; a first name before a last name the dictionary has is dropped: 蒂姆 库克 → 库克); a name run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in
-    title marks joined into one organisation (《 每日 邮报 》); a Latin-script name of two or three words that
-    the dictionary has (elon + musk), tagged eng; a team or club as its name (上港俱乐部 → 上港, tagged _TEAM) when
-    the dictionary has the name or the tokenizer does not know the word (开拓者队)."""
+    汤姆 + 菲尔 + 顿; a first name before a last name the dictionary has is dropped: 蒂姆 库克 → 库克); a name
+    run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
+    organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
+    musk), tagged eng; a team or club as its name (上港俱乐部 → 上港, tagged _TEAM) when the dictionary has the
+    name or the tokenizer does not know the word (开拓者队)."""
     tokens = tokens if isinstance(tokens, list) else list(tokens)
+    # the few places to look at, found by one comprehension (most tokens need nothing)
+    starts = [
+        i for i, (w, t) in enumerate(tokens) if t in _MEND_TAGS or w == "《" or (t in _TEAM_TAGS and w[-1] in "队部")
+    ]
+    if not starts:
+        return tokens
     out: list[Token] = []
-    i, end = 0, len(tokens)
-    while i < end:
-        token = tokens[i]
-        word, tag = token
-        if word == "《":
-            paper = _newspaper(tokens, i + 1)
-            if paper:  # a place it begins with stays a place (成都 of 《成都商报》), as before an organisation's head
-                out.extend((token, tokens[i + 1], ("", "x")) if tokens[i + 1][1] == "ns" else (token,))
-                out.append((paper[0], "nt"))
-                i = paper[1]
-                continue
-        if word[-1] in "队部" and len(word) > 2 and tag in ("n", "nz", "nt"):
-            team = _team(word, known, known_word)
-            if team:
-                out.append((team, _TEAM))
-                i += 1
-                continue
-        if tag == "eng":
-            latin = _latin_name(tokens, i, known)
-            if latin:
-                out.append((latin[0], "eng"))
-                i = latin[1]
-                continue
-        if tag not in _SPLIT_TAGS or i + 1 == end:
-            out.append(token)
-            i += 1
-            continue
-        after, after_tag = tokens[i + 1]
-        if len(word) == 1:
-            given = (
-                word in _SURNAMES
-                and after_tag in _GIVEN_TAGS
-                and len(after) <= 2
-                and after not in _NOT_GIVEN
-                and after not in _ROLES
-                and after not in _SAYS
-                and after not in _ACTS
-                and after[-1] not in _NOT_NAME_ENDINGS
-                and _CJK.match(after)
-            )
-            if given:
-                out.append((word + after, _JOINED))
-                i += 2
-                continue
-        elif len(word) == 2 and word[0] in _SURNAMES and after_tag in _MORPHEMES and len(after) == 1 and tag != "nrt":
-            out.append((word + after, _JOINED))
-            i += 2
-            continue
-        elif after_tag == "nrt" and _transliterated(word) and _transliterated(after):
-            if known.kinds.get(after) == "people":  # a first name and a known last name (蒂姆 库克): the last
-                out.append((after, _DOTTED))
-                i += 2
-                continue
-            name, i = word + after, i + 2
-            if (
-                i < end
-                and len(tokens[i][0]) == 1
-                and _transliterated(tokens[i][0])
-                and tokens[i][1] in ("q", "g", "nrt")
-            ):
-                name, i = name + tokens[i][0], i + 1
-            out.append((name, _JOINED))
-            continue
-        elif len(word) == 4 and word[-1] in _NOT_NAME_ENDINGS and word[0] in _SURNAMES:
-            out.extend(((word[:3], tag), (word[3], "d")))
-            i += 1
-            continue
-        out.append(token)
-        i += 1
+    done = 0  # tokens before done are in out
+    for i in starts:
+        if i >= done:
+            out.extend(tokens[done:i])
+            done = _mend_at(tokens, i, out, known, known_word)
+    out.extend(tokens[done:])
     return out
+
+
+def _mend_at(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> int:
+    """Append to out what tokens[i] and the tokens after it that belong to it make; the index after them."""
+    end = len(tokens)
+    token = tokens[i]
+    word, tag = token
+    if word == "《":
+        paper = _newspaper(tokens, i + 1)
+        if paper:  # a place it begins with stays a place (成都 of 《成都商报》), as before an organisation's head
+            out.extend((token, tokens[i + 1], ("", "x")) if tokens[i + 1][1] == "ns" else (token,))
+            out.append((paper[0], "nt"))
+            return paper[1]
+    if tag in _TEAM_TAGS and word[-1] in "队部" and len(word) > 2:
+        team = _team(word, known, known_word)
+        if team:
+            out.append((team, _TEAM))
+            return i + 1
+    if tag == "eng":
+        latin = _latin_name(tokens, i, known)
+        if latin:
+            out.append((latin[0], "eng"))
+            return latin[1]
+    if tag not in _SPLIT_TAGS or i + 1 == end:
+        out.append(token)
+        return i + 1
+    after, after_tag = tokens[i + 1]
+    if len(word) == 1:
+        given = (
+            word in _SURNAMES
+            and after_tag in _GIVEN_TAGS
+            and len(after) <= 2
+            and after not in _NOT_GIVEN
+            and after not in _ROLES
+            and after not in _SAYS
+            and after not in _ACTS
+            and after[-1] not in _NOT_NAME_ENDINGS
+            and _CJK.match(after)
+        )
+        if given:
+            out.append((word + after, _JOINED))
+            return i + 2
+    elif len(word) == 2 and word[0] in _SURNAMES and after_tag in _MORPHEMES and len(after) == 1 and tag != "nrt":
+        out.append((word + after, _JOINED))
+        return i + 2
+    elif after_tag == "nrt" and _transliterated(word) and _transliterated(after):
+        if known.kinds.get(after) == "people":  # a first name and a known last name (蒂姆 库克): the last
+            out.append((after, _DOTTED))
+            return i + 2
+        name, i = word + after, i + 2
+        if i < end and len(tokens[i][0]) == 1 and _transliterated(tokens[i][0]) and tokens[i][1] in ("q", "g", "nrt"):
+            name, i = name + tokens[i][0], i + 1
+        out.append((name, _JOINED))
+        return i
+    elif len(word) == 4 and word[-1] in _NOT_NAME_ENDINGS and word[0] in _SURNAMES:
+        out.extend(((word[:3], tag), (word[3], "d")))
+        return i + 1
+    out.append(token)
+    return i + 1
 
 
 def _latin_name(tokens: list[Token], i: int, known: Lexicon) -> tuple[str, int] | None:
