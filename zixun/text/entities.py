@@ -290,7 +290,7 @@ def named_entities(
     kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
     for i, (word, tag) in enumerate(found):
         plain = tag not in _NAME_TAGS and word not in kinds and word not in aliases
-        if plain and (tag not in new_word_tags or not _new_name_shaped(word, tag, found[i - 1][0] if i else "")):
+        if plain and (tag not in new_word_tags or not _new_name_shaped(word, tag, _around(found, i)[0])):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == _DOTTED)
@@ -330,7 +330,7 @@ def _person_by_context(
         return None
     if word in known.not_names:  # reviewed as no name: only a role or a verb of saying says otherwise (CEO 张勇)
         return "people" if tag.startswith("nr") and _cued(tokens, i, strong=True) else None
-    before = tokens[i - 1][0] if i > 0 else ""
+    before = _around(tokens, i)[0]
     if tag in ("n", "nz"):  # a new word shaped like a name, or a new name a role introduces (导演 哈文)
         new = known_word is not None and not known_word(word)
         if len(word) == 3 and word[0] in _SURNAMES:
@@ -345,14 +345,27 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     """Whether the words around tokens[i] say it names a person: a role or an @ before it (主教练 索拉里,
     @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔));
     strong: a role, a verb of saying or a byline only."""
-    before = tokens[i - 1][0] if i > 0 else ""
-    after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+    before, after, earlier = _around(tokens, i)
     byline = before in "(（" and after in ")）" and tokens[i][1] in _PEOPLE_TAGS
     if strong:
         return before in _ROLES or after in _SAYS or byline
-    if before in '“"「' and i > 1 and tokens[i - 2][0] in _PLAYS:  # a role in quotes: 扮演 “原湘琴”
+    if before in '“"「' and earlier in _PLAYS:  # a role in quotes: 扮演 “原湘琴”
         return True
     return before in _ROLES or before == "@" or after in _SAYS or after in _ACTS or byline
+
+
+def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:
+    """The words just before and after tokens[i], and the one before that, whitespace skipped (记者 滕朝)."""
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    k = i + 1
+    while k < len(tokens) and tokens[k][0].isspace():
+        k += 1
+    h = j - 1
+    while h >= 0 and tokens[h][0].isspace():
+        h -= 1
+    return (tokens[j][0] if j >= 0 else ""), (tokens[k][0] if k < len(tokens) else ""), (tokens[h][0] if h >= 0 else "")
 
 
 def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], bool] | None) -> list[Token]:
@@ -504,6 +517,10 @@ def _joined(tokens: Iterable[Token]) -> list[Token]:
             if held and held[-1][1] in _PEOPLE_TAGS:
                 dotted = True
                 continue
+        elif held and word in ("俱乐部", "队") and "".join(w for w, _ in held) in known:  # 上港 俱乐部: the club
+            out.extend(held)
+            held = []
+            continue
         elif held and word.endswith(_ORG_HEADS) and _CJK.match(word):
             while len(held) > 1 and held[0][1] == "ns":  # 美国 + 爱因斯坦医学院: the country stays a place
                 out.append(held.pop(0))
