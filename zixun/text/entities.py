@@ -290,7 +290,7 @@ def named_entities(
     kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
     for i, (word, tag) in enumerate(found):
         plain = tag not in _NAME_TAGS and word not in kinds and word not in aliases
-        if plain and (tag not in new_word_tags or not _new_name_shaped(word, tag, _around(found, i)[0])):
+        if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == _DOTTED)
@@ -309,12 +309,13 @@ def named_entities(
     }
 
 
-def _new_name_shaped(word: str, tag: str, before: str) -> bool:
+def _new_name_shaped(tokens: list[Token], i: int) -> bool:
     """Whether a word the tokenizer tags n or nz may be a new name: a family name and two characters (范丞丞), or
     two characters tagged nz after a role (导演 哈文)."""
+    word, tag = tokens[i]
     if len(word) == 3:
         return word[0] in _SURNAMES
-    return len(word) == 2 and tag == "nz" and before in _ROLES
+    return len(word) == 2 and tag == "nz" and _around(tokens, i)[0] in _ROLES
 
 
 def _person_by_context(
