@@ -67,12 +67,46 @@ def test_dictionary_kinds_and_dotted_names():
     assert "北京" not in found["places"]  # 北京时间 is a time zone
 
 
+def test_names_the_tokenizer_cut_apart_are_put_together_when_confirmed():
+    # 王 + 大陆 (named twice), 陈 + 意涵 (after @), 陈玉珊继 (run into the next word), 艾哈迈 + 多夫 (pieces)
+    found = _entities(
+        "王大陆新片曝光",
+        "导演陈玉珊继前作后再度开拍，由王大陆扮演男主角。@陈意涵 点赞。艾哈迈多夫与队友训练，艾哈迈多夫说状态很好。",
+    )
+    assert {"王大陆", "陈意涵", "陈玉珊", "艾哈迈多夫"} <= set(found["people"])
+    assert "大陆" not in found["places"]
+    # a form of address is no given name; a first name before a known last name is dropped (蒂姆 库克 → 库克)
+    found = _entities("苹果发布会", "王先生说他很满意。苹果首席执行官蒂姆库克表示，新品将在年底上市。")
+    assert "王先生" not in found["people"] and "库克" in found["people"] and "蒂姆库克" not in found["people"]
+
+
+def test_new_words_shaped_like_names_and_context_cues():
+    # 范丞丞 is not in the tokenizer's dictionary: a family name and two characters, named in the title
+    found = _entities("范丞丞毛衣造型清新", "他在活动中穿了一件毛衣，造型清新。")
+    assert found["people"] == ["范丞丞"]
+    # a single mention counts when a role or a verb of saying vouches for it; a lone unknown word does not
+    found = _entities("新闻", "（记者 滕朝）消息称，衣里面还有一件。")
+    assert found["people"] == ["滕朝"]
+
+
+def test_newspapers_teams_and_latin_names():
+    found = _entities(
+        "外媒报道",
+        "据英国《每日邮报》报道，开拓者队主场获胜，上港俱乐部宣布续约。Elon Musk 表示 Netflix 的内容很好。",
+    )
+    assert {"每日邮报", "开拓者", "上海上港", "Netflix"} <= set(found["orgs"])
+    assert "英国" in found["places"] and "Elon Musk" in found["people"]
+    found = _entities("论文", "他在《中华医学杂志》和《清华大学学报》发表论文。")  # journals are no organisations
+    assert not {"中华医学杂志", "清华大学学报"} & set(found["orgs"])
+
+
 # --- the quality gate ---------------------------------------------------------------------------------
 
-# pinned floors on the held-out split, a point under what it measured after tuning on dev (P 0.896, R 0.626
-# overall; scored before any tuning it was P 0.745, R 0.568, the raw POS tags P 0.444, R 0.495): a change that
-# loses more than a point fails
-HELD_OUT_FLOORS = {"overall": (0.88, 0.61), "places": (0.88, 0.87), "orgs": (0.94, 0.60), "people": (0.79, 0.41)}
+# pinned floors on the held-out split, a point under what it measured after the second round of tuning on dev
+# (P 0.882, R 0.650 overall; people 0.778 / 0.507, places 0.895 / 0.850, orgs 0.960 / 0.623; after the first
+# round P 0.896, R 0.626; scored before any tuning it was P 0.745, R 0.568, the raw POS tags P 0.444, R 0.495):
+# a change that loses more than a point fails
+HELD_OUT_FLOORS = {"overall": (0.87, 0.64), "places": (0.88, 0.84), "orgs": (0.95, 0.61), "people": (0.76, 0.49)}
 
 
 def test_entity_quality_does_not_regress_on_the_held_out_labels():

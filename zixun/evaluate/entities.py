@@ -101,7 +101,7 @@ def evaluate_entities(paths: list[Path], segmenter: Segmenter, split: str = "all
     for record in records:
         tokens = segmenter.tag(record["title"]) + segmenter.tag(record["body"]) + segmenter.tag(record["title"])
         for name, extract in EXTRACTORS.items():
-            given = extract(tokens)
+            given = extract(tokens, known_word=segmenter.knows) if extract is named_entities else extract(tokens)
             for kind in KINDS:
                 _count(counts[name][kind], given[kind], [_entity(n) for n in record.get(kind, [])])
     scores = {}

@@ -44,7 +44,7 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
         body_terms=" ".join(body_cut.terms),
         sub_terms=" ".join(title_cut.subterms + body_cut.subterms),
         candidates=dict(keyword_candidates(chain(*tokens))),
-        entities=named_entities(chain(*tokens)),
+        entities=named_entities(chain(*tokens), known_word=segmenter.knows),
         summary=summarize(paragraphs, summary_chars),
     )
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +34,7 @@ _SURNAMES = frozenset(
 )
 _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "夏侯")
 # a name the tokenizer ran into the next word (李咏是, 李咏说): the last character is a verb or particle
-_NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继")
+_NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及")
 # a name the tokenizer ran into the word before (对惠若琪, 人葛爱平): the first character is a preposition
 _NOT_NAME_STARTS = frozenset("对和与向在被把给让将人")
 # what an organisation's name ends with; an unknown word tagged nt without one is usually not a name (国际化)
@@ -49,8 +49,29 @@ _PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江�
 _ORG_HEADS = ("大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会")
 _SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
 _DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
-_NAME_TAGS = frozenset([*_TAG_KINDS, _DOTTED])
-_PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", _DOTTED])
+_JOINED = "nr+"  # the tag of a person's name joined from the pieces the tokenizer cut it into (王 + 大陆)
+_TEAM = "nt队"  # the tag of a team's or club's name without its 队 / 俱乐部 (开拓者队 → 开拓者)
+_NAME_TAGS = frozenset([*_TAG_KINDS, _DOTTED, _JOINED, _TEAM])
+_PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", _DOTTED, _JOINED])
+# characters of transliterated names: the pieces of one cut apart (艾哈迈 + 多夫, 汤姆 + 菲尔 + 顿) are joined
+_TRANSLITERATION = frozenset(
+    "阿埃艾爱安奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜多厄恩法菲费芬弗福盖甘戈格根古哈海汉豪赫亨"
+    "霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎拉莱赖兰朗劳勒雷里利列林琳隆卢鲁伦罗洛马玛迈麦曼梅蒙米密莫默姆穆纳娜内"
+    "尼纽努诺欧帕潘佩彭皮珀普奇齐恰乔切琼丘萨塞桑森沙莎舍什施斯松苏索塔泰汤唐特提图托瓦万维威温沃乌伍西希谢辛休雅"
+    "亚扬耶伊因尤约泽扎詹兹佐夫顿尔茨姆"
+)
+_SPLIT_TAGS = frozenset(["nr", "nrfg", "nrt"])  # the tags of a name's first piece
+_MEND_TAGS = frozenset([*_SPLIT_TAGS, "eng"])  # tokens _mended looks at (and 《, and teams)
+_TEAM_TAGS = frozenset(["n", "nz", "nt"])  # what a team's or club's name is tagged (开拓者队, 上港俱乐部)
+# what a given name cut off its family name is tagged
+_GIVEN_TAGS = frozenset(["n", "nr", "nz", "g", "ng", "zg", "j", "ag", "nrt", "nrfg"])
+_MORPHEMES = frozenset(["g", "ng", "zg", "ag"])  # a single character that is not a word (李子 + 璇, 王子 + 异)
+# words after a family name that are no given name: a form of address or a role (王 + 先生, 陈 + 医生)
+_NOT_GIVEN = frozenset([
+    "先生", "女士", "小姐", "老师", "阿姨", "师傅", "同学", "大爷", "大妈", "太太", "夫人", "家", "氏", "某", "总", "姐", "哥", "姐姐",
+    "哥哥", "妹妹", "弟弟", "大夫", "导", "嫂", "叔", "婶", "伯", "爷", "奶奶", "爷爷", "主任", "经理", "律师", "博士", "指导", "姓", "妈",
+    "爸", "少", "董", "局", "处", "科", "所",
+])  # fmt: skip
 _HELD_TAGS = frozenset([*_NAME_TAGS, "nz", "eng"])  # words that may begin a longer name
 _PERSON_LIKE_TAGS = frozenset(["nr", "nrt", "nrfg", "n", "nz"])  # new words the tokenizer found are tagged n
 _ROLES = frozenset(
@@ -100,10 +121,29 @@ _ROLES = frozenset(
         "搭档",
         "队友",
         "对手",
+        "艺人",
+        "女演员",
+        "男演员",
+        "球星",
+        "名将",
+        "选手",
+        "前锋",
+        "后卫",
+        "中锋",
+        "门将",
+        "ceo",
+        "作者",
+        "经纪人",
+        "老板",
     ]
 )
 _SAYS = frozenset(
     ["说", "表示", "称", "指出", "透露", "认为", "坦言", "介绍", "回应", "强调", "告诉", "宣布", "说道", "写道", "解释"]
+)
+_PLAYS = frozenset(["饰演", "扮演", "饰"])
+# what a person does after being named (王大陆 扮演, 林志玲 现身): weaker than a verb of saying (明星 出席)
+_ACTS = frozenset(
+    ["饰演", "扮演", "出演", "主演", "笑称", "直言", "回忆", "感叹", "发文", "晒出", "现身", "出席", "饰"]
 )
 _NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师")  # 马来人, 杨先生: a people or a form of address
 
@@ -150,7 +190,8 @@ def _lines(path: Path) -> list[str]:
 
 
 def _pairs(path: Path) -> list[tuple[str, str]]:
-    return [tuple(line.split()[:2]) for line in _lines(path) if len(line.split()) >= 2]
+    """(word, tag) of each line; a Latin-script name of several words is written with underscores (Elon_Musk)."""
+    return [(line.split()[0].replace("_", " "), line.split()[1]) for line in _lines(path) if len(line.split()) >= 2]
 
 
 def entity_forms(text: str) -> list[str]:
@@ -177,7 +218,7 @@ def dictionary_words() -> list[tuple[str, str]]:
     """(word, jieba tag) of every curated name and alias, for the tokenizer to cut each as one word."""
     known = lexicon()
     tags = {kind: tag for tag, kind in reversed(_TAG_KINDS.items())}
-    words = [(word, tags[kind]) for word, kind in known.kinds.items()]
+    words = [(word, tags[kind]) for word, kind in known.kinds.items() if " " not in word]
     for variant, name in known.aliases.items():
         kind = known.kinds.get(name) or known.kinds.get(variant)
         if kind:
@@ -193,6 +234,12 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         return kind
     if tag == _DOTTED:
         return "people" if 2 <= len(word) <= 6 and word[-1] not in _NOT_NAME_ENDINGS else None
+    if tag == _TEAM:
+        return "orgs"
+    if tag == _JOINED:
+        return (
+            "people" if word not in known.not_names and _person_shaped(word, "nrt" if len(word) > 3 else "nr") else None
+        )
     tagged = _TAG_KINDS.get(tag)
     if tagged is None or word in known.not_names or not _CJK.match(word) or len(word) < 2:
         return None
@@ -226,26 +273,32 @@ def _sources(tokens: list[Token]) -> Iterable[str]:
                 yield name
 
 
-def named_entities(tokens: Iterable[Token], limit: int = LIMIT) -> dict[str, list[str]]:
+def named_entities(
+    tokens: Iterable[Token], limit: int = LIMIT, known_word: Callable[[str], bool] | None = None
+) -> dict[str, list[str]]:
     """The most mentioned people, places and orgs: {"people": [...], "places": [...], "orgs": [...]}, each
-    name in its canonical form (aliases merged)."""
+    name in its canonical form (aliases merged). known_word says whether the tokenizer's dictionary has a
+    word: a word it does not have, shaped like a name (a family name and one or two characters), is a new
+    name the tokenizer found (范丞丞)."""
     known = lexicon()
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
-    found = _joined(tokens)
+    found = _joined(_mended(tokens, known, known_word))
     for name in _sources(found):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
     kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
     for i, (word, tag) in enumerate(found):
         plain = tag not in _NAME_TAGS and word not in kinds and word not in aliases
-        if plain and (tag not in new_word_tags or len(word) != 3 or word[0] not in _SURNAMES):
+        if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == _DOTTED)
-        if kind is None:
-            kind = _person_by_context(found, i, known)
-            sure = kind is not None
+        if kind == "people" and not sure:
+            sure = _cued(found, i)
+        elif kind is None:
+            kind = _person_by_context(found, i, known, known_word)
+            sure = kind is not None and _cued(found, i)
         if kind:
             counts[kind][known.canonical(word)] += 1
             if sure:
@@ -256,18 +309,192 @@ def named_entities(tokens: Iterable[Token], limit: int = LIMIT) -> dict[str, lis
     }
 
 
-def _person_by_context(tokens: list[Token], i: int, known: Lexicon) -> str | None:
-    """'people' when the words around a name-like token say it is a person: a role before it (记者 滕朝,
-    主教练 索拉里), a verb of saying after it (陈戌源 表示), or a byline in brackets at the end ((木尔))."""
+def _new_name_shaped(tokens: list[Token], i: int) -> bool:
+    """Whether a word the tokenizer tags n or nz may be a new name: a family name and two characters (范丞丞), or
+    two characters tagged nz after a role (导演 哈文)."""
+    word, tag = tokens[i]
+    if len(word) == 3:
+        return word[0] in _SURNAMES
+    return len(word) == 2 and tag == "nz" and _around(tokens, i)[0] in _ROLES
+
+
+def _person_by_context(
+    tokens: list[Token], i: int, known: Lexicon, known_word: Callable[[str], bool] | None
+) -> str | None:
+    """'people' when a name-like token the tags do not call a person is one: the words around it say so
+    (a role before it: 记者 滕朝, 导演 哈文; a verb of saying after it: 陈戌源 表示; a byline in brackets), or it
+    is a new word (not in the tokenizer's dictionary) of a family name and two characters (范丞丞)."""
     word, tag = tokens[i]
     if tag not in _PERSON_LIKE_TAGS or not 2 <= len(word) <= 4 or not _CJK.match(word) or known.kinds.get(word):
         return None
-    if tag in ("n", "nz") and not (len(word) == 3 and word[0] in _SURNAMES):  # a new word shaped like a name
+    if word[-1] in _NOT_NAME_ENDINGS or word.endswith(_NOT_PERSON_ENDINGS):
         return None
-    before = tokens[i - 1][0] if i > 0 else ""
-    after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-    if before in _ROLES or after in _SAYS or (before in "(（" and after in ")）" and tag.startswith("nr")):
-        return None if word[-1] in _NOT_NAME_ENDINGS or word.endswith(_NOT_PERSON_ENDINGS) else "people"
+    if word in known.not_names:  # reviewed as no name: only a role or a verb of saying says otherwise (CEO 张勇)
+        return "people" if tag.startswith("nr") and _cued(tokens, i, strong=True) else None
+    before = _around(tokens, i)[0]
+    if tag in ("n", "nz"):  # a new word shaped like a name, or a new name a role introduces (导演 哈文)
+        new = known_word is not None and not known_word(word)
+        if len(word) == 3 and word[0] in _SURNAMES:
+            if new and not (known_word(word[:2]) or known_word(word[1:])):  # 卫衣里, 成学渣: words run together
+                return "people"
+        elif not (new and tag == "nz" and len(word) == 2 and before in _ROLES):
+            return None
+    return "people" if _cued(tokens, i) else None
+
+
+def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
+    """Whether the words around tokens[i] say it names a person: a role or an @ before it (主教练 索拉里,
+    @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔));
+    strong: a role, a verb of saying or a byline only."""
+    before, after, earlier = _around(tokens, i)
+    byline = before in "(（" and after in ")）" and tokens[i][1] in _PEOPLE_TAGS
+    if strong:
+        return before in _ROLES or after in _SAYS or byline
+    if before in '“"「' and earlier in _PLAYS:  # a role in quotes: 扮演 “原湘琴”
+        return True
+    return before in _ROLES or before == "@" or after in _SAYS or after in _ACTS or byline
+
+
+def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:
+    """The words just before and after tokens[i], and the one before that, whitespace skipped (记者 滕朝)."""
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    k = i + 1
+    while k < len(tokens) and tokens[k][0].isspace():
+        k += 1
+    h = j - 1
+    while h >= 0 and tokens[h][0].isspace():
+        h -= 1
+    return (tokens[j][0] if j >= 0 else ""), (tokens[k][0] if k < len(tokens) else ""), (tokens[h][0] if h >= 0 else "")
+
+
+def _mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], bool] | None) -> list[Token]:
+    """The tokens with the names the tokenizer cut apart put together, tagged _JOINED: a family name and
+    its given name (王 + 大陆, 陈 + 意涵, 李子 + 璇), the pieces of a transliterated name (艾哈迈 + 多夫,
+    汤姆 + 菲尔 + 顿; a first name before a last name the dictionary has is dropped: 蒂姆 库克 → 库克); a name
+    run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
+    organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
+    musk), tagged eng; a team or club as its name (上港俱乐部 → 上港, tagged _TEAM) when the dictionary has the
+    name or the tokenizer does not know the word (开拓者队)."""
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    # the few places to look at, found by one comprehension (most tokens need nothing)
+    starts = [
+        i for i, (w, t) in enumerate(tokens) if t in _MEND_TAGS or w == "《" or (t in _TEAM_TAGS and w[-1] in "队部")
+    ]
+    if not starts:
+        return tokens
+    out: list[Token] = []
+    done = 0  # tokens before done are in out
+    for i in starts:
+        if i >= done:
+            out.extend(tokens[done:i])
+            done = _mend_at(tokens, i, out, known, known_word)
+    out.extend(tokens[done:])
+    return out
+
+
+def _mend_at(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> int:
+    """Append to out what tokens[i] and the tokens after it that belong to it make; the index after them."""
+    end = len(tokens)
+    token = tokens[i]
+    word, tag = token
+    if word == "《":
+        paper = _newspaper(tokens, i + 1)
+        if paper:  # a place it begins with stays a place (成都 of 《成都商报》), as before an organisation's head
+            out.extend((token, tokens[i + 1], ("", "x")) if tokens[i + 1][1] == "ns" else (token,))
+            out.append((paper[0], "nt"))
+            return paper[1]
+    if tag in _TEAM_TAGS and word[-1] in "队部" and len(word) > 2:
+        team = _team(word, known, known_word)
+        if team:
+            out.append((team, _TEAM))
+            return i + 1
+    if tag == "eng":
+        latin = _latin_name(tokens, i, known)
+        if latin:
+            out.append((latin[0], "eng"))
+            return latin[1]
+    if tag not in _SPLIT_TAGS or i + 1 == end:
+        out.append(token)
+        return i + 1
+    after, after_tag = tokens[i + 1]
+    if len(word) == 1:
+        given = (
+            word in _SURNAMES
+            and after_tag in _GIVEN_TAGS
+            and len(after) <= 2
+            and after not in _NOT_GIVEN
+            and after not in _ROLES
+            and after not in _SAYS
+            and after not in _ACTS
+            and after[-1] not in _NOT_NAME_ENDINGS
+            and _CJK.match(after)
+        )
+        if given:
+            out.append((word + after, _JOINED))
+            return i + 2
+    elif len(word) == 2 and word[0] in _SURNAMES and after_tag in _MORPHEMES and len(after) == 1 and tag != "nrt":
+        out.append((word + after, _JOINED))
+        return i + 2
+    elif after_tag == "nrt" and _transliterated(word) and _transliterated(after):
+        if known.kinds.get(after) == "people":  # a first name and a known last name (蒂姆 库克): the last
+            out.append((after, _DOTTED))
+            return i + 2
+        name, i = word + after, i + 2
+        if i < end and len(tokens[i][0]) == 1 and _transliterated(tokens[i][0]) and tokens[i][1] in ("q", "g", "nrt"):
+            name, i = name + tokens[i][0], i + 1
+        out.append((name, _JOINED))
+        return i
+    elif len(word) == 4 and word[-1] in _NOT_NAME_ENDINGS and word[0] in _SURNAMES:
+        out.extend(((word[:3], tag), (word[3], "d")))
+        return i + 1
+    out.append(token)
+    return i + 1
+
+
+def _latin_name(tokens: list[Token], i: int, known: Lexicon) -> tuple[str, int] | None:
+    """(name, index after it) when the Latin words from tokens[i] (apart by one space at most) make a name
+    of two or three words the dictionary has (Elon Musk, Faraday Future)."""
+    words, at, found = [tokens[i][0]], i + 1, None
+    while at < len(tokens) and len(words) < 3:
+        if tokens[at][0] == " " and at + 1 < len(tokens):
+            at += 1
+        if tokens[at][1] != "eng":
+            break
+        words.append(tokens[at][0])
+        at += 1
+        if " ".join(words) in known.kinds:
+            found = (" ".join(words), at)
+    return found
+
+
+def _team(word: str, known: Lexicon, known_word: Callable[[str], bool] | None) -> str | None:
+    """The name of the team or club word names (开拓者队 → 开拓者, 上港俱乐部 → 上港), else None."""
+    stem = word[:-3] if word.endswith("俱乐部") else word[:-1] if word.endswith("队") else ""
+    if len(stem) < 2 or not _CJK.match(stem):
+        return None
+    if known.kinds.get(known.canonical(stem)) == "orgs":
+        return stem
+    new = known_word is not None and not known_word(word) and len(stem) <= 4
+    return stem if new and stem not in known.not_names and known.kinds.get(stem) is None else None
+
+
+def _transliterated(word: str) -> bool:
+    return all(c in _TRANSLITERATION for c in word)
+
+
+def _newspaper(tokens: list[Token], start: int) -> tuple[str, int] | None:
+    """(name, index after it) when the title marks opened before start hold a newspaper's name (《每日邮报》,
+    《中国报》: ends with 报, not an academic 学报)."""
+    for stop in range(start + 1, min(start + 6, len(tokens))):
+        if tokens[stop][0] == "》":
+            name = "".join(w for w, _ in tokens[start:stop])
+            if 3 <= len(name) <= 8 and name.endswith("报") and not name.endswith(("学报", "画报")) and _CJK.match(name):
+                return name, stop
+            return None
     return None
 
 
@@ -291,6 +518,10 @@ def _joined(tokens: Iterable[Token]) -> list[Token]:
             if held and held[-1][1] in _PEOPLE_TAGS:
                 dotted = True
                 continue
+        elif held and word in ("俱乐部", "队") and "".join(w for w, _ in held) in known:  # 上港 俱乐部: the club
+            out.extend(held)
+            held = []
+            continue
         elif held and word.endswith(_ORG_HEADS) and _CJK.match(word):
             while len(held) > 1 and held[0][1] == "ns":  # 美国 + 爱因斯坦医学院: the country stays a place
                 out.append(held.pop(0))

@@ -59,6 +59,10 @@ class Segmenter:
         """Cut text into words with part-of-speech tags, whitespace dropped."""
         return [pair for pair in self._jieba.tag(fold(text)) if not pair[0].isspace()]
 
+    def knows(self, word: str) -> bool:
+        """Whether word is in the dictionary (a word the tokenizer did not know is a new one it found)."""
+        return self._jieba.has_word(word)
+
     def terms(self, text: str) -> list[str]:
         """Search terms of text in order: folded words, punctuation dropped, split at non-word chars."""
         return index_terms(self._jieba.cut(fold(text)))
