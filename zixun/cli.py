@@ -27,7 +27,12 @@ from zixun.settings import Settings
 from zixun.store import articles, open_store
 
 err = Console(stderr=True)
-_PHASES = {"read": "reading files", "store": "analysing and storing", "reindex": "re-indexing"}
+_PHASES = {
+    "read": "reading files",
+    "store": "analysing and storing",
+    "reindex": "re-indexing",
+    "duplicates": "finding duplicates",
+}
 
 
 class TerminalProgress(pipeline.Progress):
@@ -342,6 +347,35 @@ def eval_related(settings, paths, k, split, fmt) -> None:
     else:
         click.echo(quality.line())
     sys.exit(1 if summary.failed else 0)
+
+
+@eval_group.command("duplicates")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="LABELED.jsonl")
+@click.option(
+    "--split",
+    type=click.Choice(["all", "dev", "heldout"]),
+    default="all",
+    help="Only the articles of this split (by the hash of the original's id, see zixun/evaluate/duplicates.py).",
+)
+@click.option("--baseline", is_flag=True, help="Also score plain MinHash-LSH (4-grams, threshold 0.5) in the same run.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+def eval_duplicates(path, split, baseline, fmt) -> None:
+    """Ingest a labelled repost set (scripts/make_repost_set) into a fresh store; precision and recall of the
+    duplicate groups, recall by kind of edit."""
+    from zixun.evaluate.duplicates import LabelError, evaluate_duplicates
+
+    try:
+        quality = evaluate_duplicates(path, split, baseline)
+    except LabelError as error:
+        err.print(f"failed {error}", highlight=False, markup=False)
+        sys.exit(1)
+    if fmt == "json":
+        _echo_json(quality)
+        return
+    click.echo(f"{quality.articles} articles ({quality.split}), ingested in {quality.ingest_seconds:.1f} s")
+    click.echo("zixun:    " + quality.zixun.line())
+    if quality.baseline is not None:
+        click.echo("baseline: " + quality.baseline.line())
 
 
 @main.group("feeds")

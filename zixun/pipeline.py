@@ -7,10 +7,12 @@ ingest_paths:
   4. store     store/batches   new, changed or unchanged; keywords from corpus df; written in batches, each
                               article with its entity mentions (a changed one's replaced)
   5. relate    rank/related    related lists of the new articles and the older lists they enter
-  6. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
+  6. dedupe    dedup/groups    the new and changed articles' near-duplicates found (MinHash bands in the
+                              store, verified by shared text), each group's original decided again
+  7. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
 Stages 2–4 stream in batches, so memory holds a few batches, never the whole input.
 
-ingest_records runs stages 3–6 on records from any source: ingest_paths hands it the files' records,
+ingest_records runs stages 3–7 on records from any source: ingest_paths hands it the files' records,
 the crawler (zixun/crawl) the records of the feeds it fetched, so both are stored the same way.
 """
 
@@ -27,11 +29,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from zixun.dedup import groups
 from zixun.ingest.checks import Limits
 from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
-from zixun.store import articles, engagement, mentions, terms, writing
+from zixun.store import articles, duplicates, engagement, mentions, terms, writing
 from zixun.store.batches import BatchWriter, article_row
 from zixun.text.analysis import Analysis, analyzer
 from zixun.text.keywords import top_keywords
@@ -102,7 +105,7 @@ def ingest_records(
     summary: IngestSummary | None = None,
     workers: int = 1,
 ) -> IngestSummary:
-    """Stages 3–6 over extracted records from any source; an IngestError among them goes to the summary."""
+    """Stages 3–7 over extracted records from any source; an IngestError among them goes to the summary."""
     # numpy and scipy load only when an ingest runs (~0.2 s), not for every command
     from zixun.rank import related
 
@@ -111,7 +114,8 @@ def ingest_records(
     clock = clock or _utcnow
     _store_all(engine, records, settings, progress, clock, summary, workers)
     related.refresh(engine)  # 5. related lists of what is pending, from the store as written
-    _seed_engagement(engine)  # 6. engage
+    groups.refresh(engine)  # 6. dedupe what is pending (and what was deleted)
+    _seed_engagement(engine)  # 7. engage
     return summary
 
 
@@ -178,7 +182,7 @@ def _store(
 
 
 def _seed_engagement(engine: sa.Engine) -> None:
-    """Stage 6: counters that came with the articles count as engagement at their publish time (once)."""
+    """Stage 7: counters that came with the articles count as engagement at their publish time (once)."""
     with writing(engine) as connection:
         engagement.seed_from_counters(connection)
 
@@ -214,7 +218,7 @@ def _utcnow() -> datetime:
 
 def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = None) -> int:
     """Re-segment every article (after a dictionary change), rebuild df and keywords from scratch, and
-    recompute its people, places and orgs (entity_mentions)."""
+    recompute its people, places and orgs (entity_mentions) and its near-duplicates."""
     progress = progress or Progress()
     with engine.connect() as connection:
         ids = [a.id for a in articles.iterate(connection)]
@@ -239,4 +243,13 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
                 values = {"keywords": keywords(row["candidates"], df, len(ids))}
                 articles.update_analysis(connection, row["id"], values)
             progress.advance("reindex", len(batch) / 2)
+    _redo_duplicates(engine, len(ids), progress)
     return len(ids)
+
+
+def _redo_duplicates(engine: sa.Engine, total: int, progress: Progress) -> None:
+    """Fingerprint every article afresh and decide every group again (reindex)."""
+    progress.start("duplicates", total)
+    with writing(engine) as connection:
+        duplicates.clear(connection)
+    groups.refresh(engine, lambda done: progress.advance("duplicates", done))

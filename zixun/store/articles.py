@@ -187,6 +187,18 @@ def categories_by_guid(connection: sa.Connection) -> dict[str, str | None]:
     return dict(connection.execute(sa.select(schema.articles.c.guid, schema.articles.c.category)).all())
 
 
+def stale(connection: sa.Connection, done: sa.Table) -> list[str]:
+    """Ids of articles, in store order, whose row in done (article_id, updated_at: the version a derived
+    thing was computed for) is missing or names an older version."""
+    query = (
+        sa.select(schema.articles.c.id)
+        .outerjoin(done, done.c.article_id == schema.articles.c.id)
+        .where(sa.or_(done.c.updated_at.is_(None), done.c.updated_at != schema.articles.c.updated_at))
+        .order_by(schema.articles.c.n)
+    )
+    return list(connection.execute(query).scalars())
+
+
 def candidates_of(connection: sa.Connection, ids: list[str]) -> list[dict]:
     """[{id, candidates}] of these articles, for recomputing keywords."""
     query = sa.select(schema.articles.c.id, schema.articles.c.candidates).where(schema.articles.c.id.in_(ids))

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 
 from zixun.models import Article
-from zixun.store import schema
+from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
 
 _FEATURE_COLUMNS = (
@@ -26,14 +26,7 @@ _STREAM_ROWS = 500
 
 def pending(connection: sa.Connection) -> list[str]:
     """Ids of articles whose list is missing or was computed for an older version of the article."""
-    done = schema.related_done.c
-    query = (
-        sa.select(schema.articles.c.id)
-        .outerjoin(schema.related_done, done.article_id == schema.articles.c.id)
-        .where(sa.or_(done.updated_at.is_(None), done.updated_at != schema.articles.c.updated_at))
-        .order_by(schema.articles.c.n)
-    )
-    return list(connection.execute(query).scalars())
+    return articles.stale(connection, schema.related_done)
 
 
 def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: list[int] | None = None) -> list[sa.Row]:

@@ -169,3 +169,36 @@ feeds = sa.Table(
     sa.Column("lease_until", UTCDateTime()),
     sa.Index("ix_feeds_next_fetch_at", "next_fetch_at"),
 )
+
+# near-duplicates (store/duplicates.py, zixun/dedup/): each fingerprinted article's MinHash band keys, looked
+# up by key (an article's candidates are the articles sharing a band); the verified copy pairs (share: of
+# article_id's compared text, the part found in other_id), and the decision of each repost: its group's
+# original. duplicate_done holds the article version each fingerprint was made of.
+duplicate_bands = sa.Table(
+    "duplicate_bands",
+    metadata,
+    sa.Column("key", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("article_id", sa.String(16), primary_key=True),  # articles.id
+    sa.Index("ix_duplicate_bands_article", "article_id"),
+)
+duplicate_pairs = sa.Table(
+    "duplicate_pairs",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("other_id", sa.String(16), primary_key=True),
+    sa.Column("share", sa.Float, nullable=False),
+)
+duplicates = sa.Table(
+    "duplicates",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),  # a repost
+    sa.Column("original_id", sa.String(16), nullable=False),  # its group's original
+    sa.Column("share", sa.Float, nullable=False),  # of the repost's text, the part found in the original
+    sa.Index("ix_duplicates_original", "original_id"),
+)
+duplicate_done = sa.Table(
+    "duplicate_done",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)

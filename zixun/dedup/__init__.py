@@ -1,0 +1,2 @@
+"""Near-duplicate detection: fingerprints (text/fingerprint.py) looked up and verified, grouped, and each
+group's original decided (groups.py)."""

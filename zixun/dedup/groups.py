@@ -1,0 +1,147 @@
+"""Duplicate groups: which stored articles are copies of one another, and which of each group is the original.
+
+An article's candidates are the articles sharing a MinHash band with it (an SQL lookup of its band keys);
+a candidate is a copy when the exact shingle sets say so: most of the smaller text is in the larger one
+(an excerpt, an edited or wrapped repost) and the two are not wholly different in size. Copies form groups
+(connected by verified pairs); a group's original is its earliest published article, ties broken by
+source, then guid, never by arrival: when an earlier copy arrives, or a member changes or is deleted, each
+group it touched is decided again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import sqlalchemy as sa
+
+from zixun.store import duplicates, writing
+from zixun.text import fingerprint
+
+CONTAINMENT = 0.5  # of the smaller text's shingles, the share the larger must hold
+MIN_JACCARD = 0.2  # and of both together, the share they hold in common (an excerpt's is about half)
+BATCH = 500  # articles fingerprinted per transaction
+_LATEST = datetime.max.replace(tzinfo=UTC)  # an article with no publish time claims to be first of none
+
+
+@dataclass
+class DedupeSummary:
+    """What a pass did: articles fingerprinted, copy pairs found, groups decided, seconds."""
+
+    fingerprinted: int = 0
+    pairs: int = 0
+    groups: int = 0
+    seconds: float = 0.0
+
+
+def is_copy(overlap: fingerprint.Overlap) -> bool:
+    """Whether two texts with this overlap are one text: copied, edited, wrapped or cut short."""
+    return overlap.of_smaller >= CONTAINMENT and overlap.jaccard >= MIN_JACCARD
+
+
+def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> DedupeSummary:
+    """Fingerprint the articles stored or changed since the last pass, forget deleted ones, and decide
+    again every group they joined or left; a transaction per BATCH articles."""
+    started = time.perf_counter()
+    summary = DedupeSummary()
+    with engine.connect() as connection:
+        todo, deleted = duplicates.pending(connection), duplicates.gone(connection)
+    if deleted:
+        with writing(engine) as connection:
+            summary.groups += regroup(connection, duplicates.forget(connection, deleted))
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        with writing(engine) as connection:
+            _fingerprint(connection, batch, summary)
+        if progress:
+            progress(len(batch))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSummary) -> None:
+    """Fingerprint these articles, pair them with their copies, and decide the groups touched."""
+    touched = set(ids) | duplicates.forget(connection, ids)
+    versions = duplicates.versions_of(connection, ids)
+    known = _Shingles(connection)
+    for article_id in versions:  # an article deleted meanwhile has no version and is left out
+        mine = known.of([article_id])[article_id]
+        keys = fingerprint.band_keys(mine)
+        found = [other for other in duplicates.lookup(connection, keys) if other != article_id]
+        pairs = {}
+        for other, theirs in known.of(found).items():
+            overlap = fingerprint.overlap(mine, theirs)
+            if is_copy(overlap):
+                pairs[other] = (overlap.of_first, fingerprint.overlap(theirs, mine).of_first)
+        duplicates.save(connection, article_id, keys, pairs)
+        touched.update(pairs)
+        summary.pairs += len(pairs)
+    duplicates.mark_done(connection, versions)
+    summary.fingerprinted += len(versions)
+    summary.groups += regroup(connection, touched)
+
+
+class _Shingles:
+    """Shingle sets of stored articles, read from their text once per batch."""
+
+    def __init__(self, connection: sa.Connection):
+        self._connection, self._found = connection, {}
+
+    def of(self, ids: Iterable[str]) -> dict[str, np.ndarray]:
+        """{id: shingles} of those of ids still stored."""
+        ids = list(ids)
+        missing = [i for i in ids if i not in self._found]
+        for article_id, body in duplicates.texts_of(self._connection, missing).items():
+            self._found[article_id] = fingerprint.shingles(fingerprint.text_of(body))
+        return {i: self._found[i] for i in ids if i in self._found}
+
+
+def regroup(connection: sa.Connection, touched: Iterable[str]) -> int:
+    """Decide again the group of each touched article (its original, and each repost's share); groups decided."""
+    seen: set[str] = set()
+    groups = 0
+    for start in touched:
+        if start in seen:
+            continue
+        members, pairs = _component(connection, start)
+        seen.update(members)
+        order = duplicates.order_keys(connection, list(members)) if len(members) > 1 else {}
+        duplicates.decide(connection, sorted(members), _decisions(members, pairs, order))
+        groups += len(members) > 1
+    return groups
+
+
+def _component(connection: sa.Connection, start: str) -> tuple[set[str], dict[str, dict[str, float]]]:
+    """The articles connected to start by copy pairs, and those pairs."""
+    members, frontier, pairs = {start}, [start], {}
+    while frontier:
+        found = duplicates.paired_with(connection, frontier)
+        pairs.update(found)
+        frontier = [other for others in found.values() for other in others if other not in members]
+        members.update(frontier)
+    return members, pairs
+
+
+def _decisions(members: set[str], pairs: dict[str, dict[str, float]], order: dict[str, tuple]) -> dict:
+    """{repost: (original, share of the repost's text found in it)} of the articles of one component.
+
+    A repost is a copy of its original itself, not of a copy of a copy (single links would chain unrelated
+    texts through one that shares a little with each): the earliest article is the original of the
+    articles paired with it, and the earliest of the rest is the original of its own, and so on."""
+    decided = {}
+    left = sorted(members & order.keys(), key=lambda i: _first_key(order[i]))
+    while len(left) > 1:
+        first, rest = left[0], left[1:]
+        copies = pairs.get(first, {})
+        decided.update((m, (first, round(pairs[m][first], 4))) for m in rest if m in copies)
+        left = [m for m in rest if m not in copies]
+    return decided
+
+
+def _first_key(key: tuple) -> tuple:
+    """Sort key of (published_at, source, guid): earliest published first, then by source, then guid."""
+    published, source, guid = key
+    return (published or _LATEST, source is None, source or "", guid)

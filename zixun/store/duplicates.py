@@ -1,0 +1,174 @@
+"""Near-duplicates in the store: band keys (candidate lookup by SQL, so any process on either backend finds
+what another stored), verified copy pairs, and each repost's original; written by the dedup room
+(zixun/dedup/), read by pages, lists, export and other features (original_of)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from zixun.store import articles, schema
+
+_CHUNK = 5000  # stays under SQLite's bound-parameter limit
+_BANDS = schema.duplicate_bands.c
+_PAIRS = schema.duplicate_pairs.c
+_DECIDED = schema.duplicates.c
+_DONE = schema.duplicate_done.c
+
+
+def _chunks(ids: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def pending(connection: sa.Connection) -> list[str]:
+    """Ids of articles with no fingerprint, or one made of an older version of the article, in store order."""
+    return articles.stale(connection, schema.duplicate_done)
+
+
+def gone(connection: sa.Connection) -> list[str]:
+    """Ids of fingerprinted articles no longer stored (deleted since)."""
+    query = (
+        sa.select(_DONE.article_id)
+        .outerjoin(schema.articles, schema.articles.c.id == _DONE.article_id)
+        .where(schema.articles.c.id.is_(None))
+    )
+    return list(connection.execute(query).scalars())
+
+
+def versions_of(connection: sa.Connection, ids: list[str]) -> dict[str, datetime]:
+    """{id: updated_at} of those of ids still stored, in store order."""
+    found = []
+    for chunk in _chunks(ids):
+        query = sa.select(schema.articles.c.n, schema.articles.c.id, schema.articles.c.updated_at)
+        found.extend(connection.execute(query.where(schema.articles.c.id.in_(chunk))))
+    return {row.id: row.updated_at for row in sorted(found, key=lambda row: row.n)}
+
+
+def texts_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
+    """{id: body} of these articles (the text a fingerprint is made of)."""
+    found = {}
+    for chunk in _chunks(ids):
+        query = sa.select(schema.articles.c.id, schema.articles.c.body).where(schema.articles.c.id.in_(chunk))
+        found.update(connection.execute(query).all())
+    return found
+
+
+def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
+    """Drop the fingerprints, pairs and done marks of these articles; the ids they were paired with."""
+    paired: set[str] = set()
+    for chunk in _chunks(ids):
+        paired.update(connection.execute(sa.select(_PAIRS.other_id).where(_PAIRS.article_id.in_(chunk))).scalars())
+        connection.execute(schema.duplicate_bands.delete().where(_BANDS.article_id.in_(chunk)))
+        connection.execute(
+            schema.duplicate_pairs.delete().where(sa.or_(_PAIRS.article_id.in_(chunk), _PAIRS.other_id.in_(chunk)))
+        )
+        connection.execute(schema.duplicate_done.delete().where(_DONE.article_id.in_(chunk)))
+    return paired - set(ids)
+
+
+# built once: ingest runs it for every article (the keys are an expanding IN-list of one statement)
+_CANDIDATES = sa.select(_BANDS.article_id).where(_BANDS.key.in_(sa.bindparam("keys", expanding=True))).distinct()
+
+
+def lookup(connection: sa.Connection, keys: list[int]) -> list[str]:
+    """Ids of the fingerprinted articles that share a band key with keys (ingest and the benchmark call it)."""
+    return list(connection.execute(_CANDIDATES, {"keys": keys}).scalars()) if keys else []
+
+
+def save(connection: sa.Connection, article_id: str, keys: list[int], pairs: dict[str, tuple[float, float]]) -> None:
+    """Store an article's band keys and its copy pairs ({other id: (share of this in other, of other in this)})."""
+    if keys:
+        connection.execute(schema.duplicate_bands.insert(), [{"key": k, "article_id": article_id} for k in set(keys)])
+    rows = [{"article_id": article_id, "other_id": other, "share": mine} for other, (mine, _) in pairs.items()]
+    rows += [{"article_id": other, "other_id": article_id, "share": theirs} for other, (_, theirs) in pairs.items()]
+    if rows:
+        connection.execute(schema.duplicate_pairs.insert(), rows)
+
+
+def mark_done(connection: sa.Connection, versions: dict[str, datetime]) -> None:
+    """Record the article versions ({id: updated_at}) just fingerprinted."""
+    if versions:
+        connection.execute(
+            schema.duplicate_done.insert(), [{"article_id": a, "updated_at": u} for a, u in versions.items()]
+        )
+
+
+def paired_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str, float]]:
+    """{id: {other id: share of id's text found in other}} of the copy pairs of these articles."""
+    found: dict[str, dict[str, float]] = {}
+    for chunk in _chunks(ids):
+        query = sa.select(_PAIRS.article_id, _PAIRS.other_id, _PAIRS.share).where(_PAIRS.article_id.in_(chunk))
+        for row in connection.execute(query):
+            found.setdefault(row.article_id, {})[row.other_id] = row.share
+    return found
+
+
+def order_keys(connection: sa.Connection, ids: list[str]) -> dict[str, tuple]:
+    """{id: (published_at, source, guid)} of these articles, for deciding which of a group came first."""
+    columns = schema.articles.c
+    found = {}
+    for chunk in _chunks(ids):
+        query = sa.select(columns.id, columns.published_at, columns.source, columns.guid).where(columns.id.in_(chunk))
+        found.update((row.id, (row.published_at, row.source, row.guid)) for row in connection.execute(query))
+    return found
+
+
+def decide(connection: sa.Connection, members: list[str], decisions: dict[str, tuple[str, float]]) -> None:
+    """Make the decisions of these articles what decisions says ({repost id: (original id, share)});
+    the members not in it are originals or stand alone."""
+    for chunk in _chunks(members):
+        connection.execute(schema.duplicates.delete().where(_DECIDED.article_id.in_(chunk)))
+    if decisions:
+        rows = [{"article_id": a, "original_id": o, "share": s} for a, (o, s) in decisions.items()]
+        connection.execute(schema.duplicates.insert(), rows)
+
+
+def clear(connection: sa.Connection) -> None:
+    """Forget every fingerprint, pair and decision (reindex recomputes them all)."""
+    for table in (schema.duplicates, schema.duplicate_pairs, schema.duplicate_bands, schema.duplicate_done):
+        connection.execute(table.delete())
+
+
+# reads: what pages, lists, export and other features ask
+
+
+def original_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
+    """{id: the id of its group's original} for each of ids (an original or an article alone maps to itself)."""
+    found = {i: i for i in ids}
+    for chunk in _chunks(ids):
+        query = sa.select(_DECIDED.article_id, _DECIDED.original_id).where(_DECIDED.article_id.in_(chunk))
+        found.update(connection.execute(query).all())
+    return found
+
+
+def decision_of(connection: sa.Connection, article_id: str) -> tuple[str, float] | None:
+    """(original id, share of this article's text found in it) of a repost; None for any other article."""
+    query = sa.select(_DECIDED.original_id, _DECIDED.share).where(_DECIDED.article_id == article_id)
+    row = connection.execute(query).first()
+    return (row.original_id, row.share) if row else None
+
+
+def reposts_of(connection: sa.Connection, original_id: str) -> list[tuple[str, float]]:
+    """[(repost id, share)] of an original's reposts."""
+    query = sa.select(_DECIDED.article_id, _DECIDED.share).where(_DECIDED.original_id == original_id)
+    return [tuple(row) for row in connection.execute(query.order_by(_DECIDED.article_id))]
+
+
+def duplicate_guids(connection: sa.Connection) -> dict[str, str]:
+    """{repost guid: its original's guid} of every repost (export, evaluation)."""
+    reposts, originals = schema.articles.alias("reposts"), schema.articles.alias("originals")
+    query = (
+        sa.select(reposts.c.guid, originals.c.guid.label("original"))
+        .select_from(schema.duplicates)
+        .join(reposts, reposts.c.id == _DECIDED.article_id)
+        .join(originals, originals.c.id == _DECIDED.original_id)
+    )
+    return dict(connection.execute(query).all())
+
+
+def not_a_repost(article_id: sa.ColumnElement) -> sa.ColumnElement:
+    """A WHERE clause that keeps an article only if it is no repost: lists show one entry per group."""
+    return ~sa.exists().where(_DECIDED.article_id == article_id)
