@@ -113,6 +113,26 @@ def replace(connection: sa.Connection, guid: str, row: dict) -> None:
     connection.execute(schema.articles.update().where(schema.articles.c.guid == guid).values(**values))
 
 
+def delete(connection: sa.Connection, ids: list[str]) -> None:
+    """Delete these articles with what is kept per article (counters, related lists, mentions, engagement);
+    their near-duplicate rows go on the next dedupe pass, which decides their groups again."""
+    owned = (
+        schema.article_counters.c.article_id,
+        schema.related.c.article_id,
+        schema.related.c.related_id,
+        schema.related_done.c.article_id,
+        schema.entity_mentions.c.article_id,
+        schema.engagement_hourly.c.article_id,
+        schema.view_clients.c.article_id,
+        schema.share_clients.c.article_id,
+    )
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        chunk = ids[start : start + 5000]
+        for column in owned:
+            connection.execute(column.table.delete().where(column.in_(chunk)))
+        connection.execute(schema.articles.delete().where(schema.articles.c.id.in_(chunk)))
+
+
 def get(connection: sa.Connection, key: str) -> Article | None:
     """The article whose id is key, else the one whose guid is key, else None."""
     row = connection.execute(_BY_ID, {"key": key}).first() or connection.execute(_BY_GUID, {"key": key}).first()
