@@ -26,6 +26,7 @@ from zixun.schemas import (
     ArticleItem,
     ArticlePage,
     CategorySection,
+    CopyLink,
     Counters,
     EntityLink,
     EntityPage,
@@ -48,7 +49,7 @@ from zixun.schemas import (
 )
 from zixun.search.query import Filters, search
 from zixun.settings import Settings
-from zixun.store import articles, engagement, facets, feeds, mentions, related_lists
+from zixun.store import articles, duplicates, engagement, facets, feeds, mentions, related_lists
 from zixun.text.entities import names_of
 from zixun.text.segment import Segmenter, segmenter
 
@@ -188,7 +189,7 @@ class ArticleState:
         row, related = found
         return cls(
             id=row.id,
-            version=(row.updated_at, related),
+            version=(row.updated_at, related, row.original_id, row.reposts),
             published_at=row.published_at,
             views=row.views,
             comments=row.comments,
@@ -229,9 +230,22 @@ def article_content(reader: Reader, connection: sa.Connection, state: ArticleSta
     article = _article(connection, state.id)
     return ArticleContent(
         version=state.version,
-        article=ArticleDetail.of(article),
+        article=ArticleDetail.of(article, _copies(connection, article.id)),
         related=reader.related(connection, article, RELATED_LIMIT),
     )
+
+
+def _copies(connection: sa.Connection, article_id: str) -> dict:
+    """What an article page says of the article's copies: 首发于 (the original it copies), or 另有 N 家转载
+    (its reposts) and a verified 原创."""
+    decision = duplicates.decision_of(connection, article_id)
+    reposts = [] if decision else duplicates.reposts_of(connection, article_id)
+    shares = dict(reposts) | dict([decision] if decision else [])
+    found = articles.many(connection, list(shares), body=False)
+    shown = [CopyLink.of(found[i], shares[i]) for i, _ in reposts if i in found]
+    shown.sort(key=lambda link: (link.published_at is None, link.published_at or datetime.min.replace(tzinfo=UTC)))
+    first = CopyLink.of(found[decision[0]], decision[1]) if decision and decision[0] in found else None
+    return {"duplicate_of": first, "reposts": shown, "verified_original": bool(shown)}
 
 
 def article_age_note(reader: Reader, state: ArticleState, now: datetime) -> str | None:
@@ -307,7 +321,8 @@ def list_page(
     """
     where = {kind: name for kind, name in where.items() if name is not None}
     # one more than a page tells whether a next page exists without counting
-    found = articles.recent(connection, paging.size + 1, (paging.page - 1) * paging.size, **where)
+    own = "source" in where or "author" in where  # a source's or author's own list shows its reposts too
+    found = articles.recent(connection, paging.size + 1, (paging.page - 1) * paging.size, reposts=own, **where)
     title = _list_title(where)
     if not found and (paging.page > 1 or must_exist):
         raise NotFound(f"{title}：没有第 {paging.page} 页" if paging.page > 1 else f"{title}：没有文章")
@@ -470,7 +485,7 @@ def list_feed(reader: Reader, connection: sa.Connection, kind: str | None, name:
     where = {kind: name} if kind else {}
 
     def build(on: sa.Connection) -> Feed:
-        found = articles.recent(on, reader.settings.feed_items, **where)
+        found = articles.recent(on, reader.settings.feed_items, reposts=kind in ("source", "author"), **where)
         if kind and not found:
             raise NotFound(f"{_list_title(where)}：没有文章")
         page = list_path(kind, name) if kind else "/articles"

@@ -106,6 +106,32 @@ class EntityLink(BaseModel):
         return cls(kind=kind, name=name, url=entity_path(kind, name), api_url="/api" + entity_path(kind, name))
 
 
+class CopyLink(BaseModel):
+    """Another copy of an article (a near-duplicate): its page, source and publish time, and the share of the
+    repost's text found in the original (0-1)."""
+
+    id: str
+    guid: str
+    title: str
+    url: str = Field(description="Path of the copy's HTML page.")
+    source: str | None = None
+    published_at: datetime | None = None
+    share: float = Field(description="Of the repost's text, the share found in the original (0-1).")
+
+    @classmethod
+    def of(cls, article: Article, share: float) -> CopyLink:
+        """The link to a stored copy."""
+        return cls(
+            id=article.id,
+            guid=article.guid,
+            title=article.title,
+            url=article_path(article.id),
+            source=article.source,
+            published_at=article.published_at,
+            share=share,
+        )
+
+
 class ArticleDetail(ArticleItem):
     """An article with its body, for its own page."""
 
@@ -113,16 +139,24 @@ class ArticleDetail(ArticleItem):
     keywords: list[str] = []
     entities: list[EntityLink] = Field([], description="The people, places and organisations it names.")
     original_url: str | None = Field(None, description="Where the article was published, when known.")
+    duplicate_of: CopyLink | None = Field(
+        None, description="首发于: the earlier article this one copies (its duplicate group's original)."
+    )
+    reposts: list[CopyLink] = Field([], description="另有 N 家转载: the later copies of this article.")
+    verified_original: bool = Field(
+        False, description="原创, checked: the article has later copies and no earlier one (unlike declared_original)."
+    )
 
     @classmethod
-    def of(cls, article: Article) -> ArticleDetail:
-        """The full view of a stored article."""
+    def of(cls, article: Article, copies: dict | None = None) -> ArticleDetail:
+        """The full view of a stored article; copies: its duplicate_of, reposts and verified_original."""
         return cls(
             **_item_fields(article),
             body=article.body,
             keywords=article.keywords,
             entities=[EntityLink.of(k, n) for k in ENTITY_KINDS for n in (article.entities or {}).get(k, [])],
             original_url=article.url,
+            **(copies or {}),
         )
 
 

@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
 from zixun.models import Article
-from zixun.store import articles
+from zixun.store import articles, duplicates
 from zixun.store.engagement import window_totals
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
@@ -86,7 +86,8 @@ def hot_articles(
         views, comments, shares = int(row.views), int(row.comments), int(row.shares)
         scored.append((round(hot_score(views, comments, shares, age, window), 6), row.id, views, comments, shares, age))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    top = scored[:limit]
+    reposts = duplicates.reposts_among(connection, [item[1] for item in scored])  # one entry per group
+    top = [item for item in scored if item[1] not in reposts][:limit]
     found = articles.many(connection, [item[1] for item in top], body=False)  # only the shown articles are read
     return [
         HotItem(

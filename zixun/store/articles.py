@@ -39,6 +39,12 @@ _WITH_COUNTERS = schema.articles.join(
 )
 
 
+def not_a_repost(article_id: sa.ColumnElement) -> sa.ColumnElement:
+    """A WHERE clause that keeps an article only if it is no repost (store/duplicates.py): lists show one
+    entry per duplicate group, its original."""
+    return ~sa.exists().where(schema.duplicates.c.article_id == article_id)
+
+
 def article_id(guid: str) -> str:
     """The stable, URL-safe internal id of the article with this guid."""
     return hashlib.sha1(guid.encode("utf-8")).hexdigest()[:12]
@@ -173,9 +179,11 @@ def recent(
     source: str | None = None,
     author: str | None = None,
     before: datetime | None = None,
+    reposts: bool = False,
 ) -> list[Article]:
-    """Newest articles first, optionally of one category, source or author."""
-    query = select_articles()
+    """Newest articles first, optionally of one category, source or author; reposts left out unless asked
+    for (a source's or author's own list shows its reposts too)."""
+    query = select_articles() if reposts else select_articles().where(not_a_repost(schema.articles.c.id))
     for column, value in (("category", category), ("source", source), ("author", author)):
         if value is not None:
             query = query.where(schema.articles.c[column] == value)

@@ -169,6 +169,9 @@ def duplicate_guids(connection: sa.Connection) -> dict[str, str]:
     return dict(connection.execute(query).all())
 
 
-def not_a_repost(article_id: sa.ColumnElement) -> sa.ColumnElement:
-    """A WHERE clause that keeps an article only if it is no repost: lists show one entry per group."""
-    return ~sa.exists().where(_DECIDED.article_id == article_id)
+def reposts_among(connection: sa.Connection, ids: list[str]) -> set[str]:
+    """Those of ids that are reposts (lists leave them out: one entry per group)."""
+    found: set[str] = set()
+    for chunk in _chunks(ids):
+        found.update(connection.execute(sa.select(_DECIDED.article_id).where(_DECIDED.article_id.in_(chunk))).scalars())
+    return found

@@ -105,7 +105,7 @@ _RELATED_OF = (
     select_articles(body=False)
     .add_columns(schema.related.c.score, schema.articles.c.entities)
     .join(schema.related, schema.related.c.related_id == schema.articles.c.id)
-    .where(schema.related.c.article_id == sa.bindparam("article_id"))
+    .where(schema.related.c.article_id == sa.bindparam("article_id"), articles.not_a_repost(schema.articles.c.id))
     .order_by(schema.related.c.rank)
     .limit(sa.bindparam("limit"))
 )
@@ -132,6 +132,16 @@ _PAGE_STATE = (
         schema.related.c.related_id,
         schema.related.c.score,
         sa.type_coerce(_shown.c.updated_at, sa.String).label("shown_updated_at"),
+        # the article's duplicate facts (store/duplicates.py): its original, and how many copy it
+        sa.select(schema.duplicates.c.original_id)
+        .where(schema.duplicates.c.article_id == schema.articles.c.id)
+        .scalar_subquery()
+        .label("original_id"),
+        sa.select(sa.func.count())
+        .select_from(schema.duplicates)
+        .where(schema.duplicates.c.original_id == schema.articles.c.id)
+        .scalar_subquery()
+        .label("reposts"),
     )
     .join(schema.article_counters, schema.article_counters.c.article_id == schema.articles.c.id)
     .outerjoin(
@@ -149,7 +159,7 @@ _BY_IDS = _PAGE_STATE.where(schema.articles.c.id.in_(sa.bindparam("keys", expand
 def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row, tuple] | None:
     """The state of an article page (contexts.ArticleState) whose article's id, else guid, is key.
 
-    (row of id, updated_at, published_at, views, comments, shares; version of its first `limit` related
+    (row of id, updated_at, published_at, views, comments, shares, original_id, reposts; version of its first `limit` related
     items as ((id, score, updated_at), ...)), or None when there is no such article. The update times are
     the driver's values (text on SQLite), for comparing versions only. It is read here, beside the
     related lists, because most of the version is theirs (store/articles.py, which this module imports,
