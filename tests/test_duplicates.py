@@ -11,6 +11,7 @@ import opencc
 import pytest
 
 from tests.conftest import ROOT
+from tests.test_cli import zixun
 from tests.test_migrations import _downgrade
 from zixun import pipeline
 from zixun.dedup import groups
@@ -171,3 +172,18 @@ def test_wrapper_lines_are_not_compared_text(wrapper):
 def test_a_related_reading_footer_and_style_rules_are_not_compared_text():
     body = ".tech-con p{margin:0;}正文第一段。\n相关阅读\n另一篇文章的标题"
     assert fingerprint.text_of(body) == "正文第一段"
+
+
+def test_export_gives_each_article_its_duplicate_of_and_reindex_keeps_it(db_url, seed_page):
+    wire = ROOT / "tests" / "data" / "duplicates" / "seed_wire.jsonl"
+    assert zixun("ingest", str(seed_page), str(wire), db=db_url).returncode == 0
+
+    def exported() -> dict[str, str | None]:
+        done = zixun("export", "--format", "jsonl", db=db_url)
+        assert done.returncode == 0, done.stderr
+        return {r["source"] or r["author"]: r["duplicate_of"] for r in map(json.loads, done.stdout.splitlines())}
+
+    assert exported() == {"环球时报": None, "创始人": "wire:seed-2025-09-12"}
+    done = zixun("reindex", db=db_url)
+    assert done.returncode == 0 and "re-indexed 2 articles" in done.stdout
+    assert exported() == {"环球时报": None, "创始人": "wire:seed-2025-09-12"}

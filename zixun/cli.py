@@ -24,7 +24,7 @@ from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import IngestError, jsonable
 from zixun.search.query import SORTS
 from zixun.settings import Settings
-from zixun.store import articles, open_store
+from zixun.store import articles, duplicates, open_store
 
 err = Console(stderr=True)
 _PHASES = {
@@ -141,11 +141,13 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str) -> None:
 @db_option
 @click.pass_obj
 def export(settings: Settings, fmt: str) -> None:
-    """Print every stored article with all its fields, one JSON object per line."""
+    """Print every stored article with all its fields, one JSON object per line (duplicate_of: the guid of
+    the original a repost copies, null for any other article)."""
     engine = open_store(settings.database_url)
     with engine.connect() as connection:
+        originals = duplicates.duplicate_guids(connection)
         for article in articles.iterate(connection):
-            _echo_json(jsonable(article))
+            _echo_json({**jsonable(article), "duplicate_of": originals.get(article.guid)})
 
 
 @main.command("search")

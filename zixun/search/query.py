@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from zixun.models import Article
 from zixun.search.backends import ALTERNATIVES, Backend, Facets, Match, for_dialect
 from zixun.store import schema
-from zixun.store.articles import not_a_repost, select_articles, to_article
+from zixun.store.articles import select_articles, to_article
 from zixun.text.entities import entity_forms
 from zixun.text.segment import Segmenter
 from zixun.text.snippets import snippet_around
@@ -252,8 +252,7 @@ def _some(connection: sa.Connection, query: sa.Select, offset: int, limit: int) 
 
 
 def _articles(connection: sa.Connection, match: Match, page: list[tuple]) -> list[tuple[Article, float]]:
-    """The articles of page's (n, score) rows, in its order, with the scores still missing computed; reposts
-    left out (a page shows one entry per duplicate group; the total still counts them)."""
+    """The articles of page's (n, score) rows, in its order, with the scores still missing computed."""
     if not page:
         return []
     scores = {n: score for n, score in page if score is not None}
@@ -262,6 +261,6 @@ def _articles(connection: sa.Connection, match: Match, page: list[tuple]) -> lis
         scored = sa.select(match.n, match.score).select_from(match.source)
         scores.update(connection.execute(scored.where(match.condition, match.among(unscored))).all())
     ns = [n for n, _ in page]
-    shown = select_articles().add_columns(schema.articles.c.n).where(not_a_repost(schema.articles.c.id))
-    by_n = {row.n: to_article(row) for row in connection.execute(shown.where(schema.articles.c.n.in_(ns)))}
-    return [(by_n[n], float(scores[n])) for n in ns if n in by_n]
+    rows = connection.execute(select_articles().add_columns(schema.articles.c.n).where(schema.articles.c.n.in_(ns)))
+    by_n = {row.n: to_article(row) for row in rows}
+    return [(by_n[n], float(scores[n])) for n in ns]
