@@ -63,24 +63,33 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
 
 
 def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSummary) -> None:
-    """Fingerprint these articles, pair them with their copies, and decide the groups touched."""
-    touched = set(ids) | duplicates.forget(connection, ids)
-    versions = duplicates.versions_of(connection, ids)
+    """Fingerprint these articles, pair them with their copies, and decide the groups touched.
+
+    The batch's band keys are looked up at once (a few queries, not one per article) and its members are
+    compared with each other in memory; the keys and pairs are written at once too."""
+    touched = duplicates.forget(connection, ids)
+    versions = duplicates.versions_of(connection, ids)  # an article deleted meanwhile has none: left out
     known = _Shingles(connection)
-    for article_id in versions:  # an article deleted meanwhile has no version and is left out
-        mine = known.of([article_id])[article_id]
-        keys = fingerprint.band_keys(mine)
-        found = [other for other in duplicates.lookup(connection, keys) if other != article_id]
-        pairs = {}
-        for other, theirs in known.of(found).items():
-            overlap = fingerprint.overlap(mine, theirs)
+    mine = known.of(versions)
+    keys = {article_id: fingerprint.band_keys(mine[article_id]) for article_id in versions}
+    stored = duplicates.sharing(connection, (k for found in keys.values() for k in found))
+    batch: dict[int, list[str]] = {}  # band key → the batch's articles fingerprinted so far
+    pairs = []
+    for article_id in versions:
+        found = {other for k in keys[article_id] for other in (*stored.get(k, ()), *batch.get(k, ()))}
+        for k in keys[article_id]:
+            batch.setdefault(k, []).append(article_id)
+        for other, theirs in known.of(found - {article_id}).items():
+            overlap = fingerprint.overlap(mine[article_id], theirs)
             if is_copy(overlap):
-                pairs[other] = (overlap.of_first, fingerprint.overlap(theirs, mine).of_first)
-        duplicates.save(connection, article_id, keys, pairs)
-        touched.update(pairs)
-        summary.pairs += len(pairs)
+                pairs.append(
+                    (article_id, other, overlap.of_first, fingerprint.overlap(theirs, mine[article_id]).of_first)
+                )
+    duplicates.save(connection, keys, pairs)
     duplicates.mark_done(connection, versions)
+    touched.update(a for pair in pairs for a in pair[:2])
     summary.fingerprinted += len(versions)
+    summary.pairs += len(pairs)
     summary.groups += regroup(connection, touched)
 
 

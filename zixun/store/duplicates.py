@@ -57,7 +57,8 @@ def texts_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
 
 
 def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
-    """Drop the fingerprints, pairs and done marks of these articles; the ids they were paired with."""
+    """Drop the fingerprints, pairs, decisions and done marks of these articles; the ids they were paired with
+    (whose groups must be decided again)."""
     paired: set[str] = set()
     for chunk in _chunks(ids):
         paired.update(connection.execute(sa.select(_PAIRS.other_id).where(_PAIRS.article_id.in_(chunk))).scalars())
@@ -66,6 +67,7 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
             schema.duplicate_pairs.delete().where(sa.or_(_PAIRS.article_id.in_(chunk), _PAIRS.other_id.in_(chunk)))
         )
         connection.execute(schema.duplicate_done.delete().where(_DONE.article_id.in_(chunk)))
+        connection.execute(schema.duplicates.delete().where(_DECIDED.article_id.in_(chunk)))
     return paired - set(ids)
 
 
@@ -78,12 +80,25 @@ def lookup(connection: sa.Connection, keys: list[int]) -> list[str]:
     return list(connection.execute(_CANDIDATES, {"keys": keys}).scalars()) if keys else []
 
 
-def save(connection: sa.Connection, article_id: str, keys: list[int], pairs: dict[str, tuple[float, float]]) -> None:
-    """Store an article's band keys and its copy pairs ({other id: (share of this in other, of other in this)})."""
-    if keys:
-        connection.execute(schema.duplicate_bands.insert(), [{"key": k, "article_id": article_id} for k in set(keys)])
-    rows = [{"article_id": article_id, "other_id": other, "share": mine} for other, (mine, _) in pairs.items()]
-    rows += [{"article_id": other, "other_id": article_id, "share": theirs} for other, (_, theirs) in pairs.items()]
+def sharing(connection: sa.Connection, keys: Iterable[int]) -> dict[int, list[str]]:
+    """{key: ids of the fingerprinted articles with that band key} for those of keys stored (a batch's lookup)."""
+    found: dict[int, list[str]] = {}
+    wanted = sorted(set(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        query = sa.select(_BANDS.key, _BANDS.article_id).where(_BANDS.key.in_(wanted[start : start + _CHUNK]))
+        for key, article_id in connection.execute(query):
+            found.setdefault(key, []).append(article_id)
+    return found
+
+
+def save(connection: sa.Connection, keys: dict[str, list[int]], pairs: list[tuple[str, str, float, float]]) -> None:
+    """Store articles' band keys ({id: keys}) and copy pairs ((id, other id, share of id's text in other,
+    share of other's in id))."""
+    bands = [{"key": k, "article_id": article_id} for article_id, found in keys.items() for k in set(found)]
+    if bands:
+        connection.execute(schema.duplicate_bands.insert(), bands)
+    rows = [{"article_id": a, "other_id": b, "share": mine} for a, b, mine, _ in pairs]
+    rows += [{"article_id": b, "other_id": a, "share": theirs} for a, b, _, theirs in pairs]
     if rows:
         connection.execute(schema.duplicate_pairs.insert(), rows)
 

@@ -89,7 +89,7 @@ def band_keys(found: np.ndarray) -> list[int]:
     [] for a set too small to fingerprint."""
     if len(found) < MIN_SHINGLES:
         return []
-    rows = signature_of(found).reshape(BANDS, ROWS)
+    rows = signature_of(found).astype(np.uint64).reshape(BANDS, ROWS)
     key = np.arange(BANDS, dtype=np.uint64)  # the band number is part of its key
     with np.errstate(over="ignore"):
         for column in range(ROWS):
@@ -98,11 +98,13 @@ def band_keys(found: np.ndarray) -> list[int]:
 
 
 def signature_of(found: np.ndarray) -> np.ndarray:
-    """The MinHash signature of a shingle set: PERMUTATIONS minima of multiply-shift hashes
-    ((a·h + b) mod 2**64, high 32 bits; a odd), over all shingles at once (no modulo: 3x datasketch's speed)."""
+    """The MinHash signature of a shingle set: PERMUTATIONS minima of (a·h + b) mod 2**32 (a odd: each a
+    permutation of the 32-bit values) over the shingles' well-mixed high halves, all at once (32-bit lanes:
+    twice as fast as 64-bit ones, many times datasketch's per-shingle loop)."""
     a, b = _permutations()
+    values = (found >> np.uint64(32)).astype(np.uint32)
     with np.errstate(over="ignore"):
-        permuted = (found[:, None] * a + b) >> np.uint64(32)
+        permuted = values[:, None] * a + b
     return permuted.min(axis=0)
 
 
@@ -121,6 +123,6 @@ def _mix(hashes: np.ndarray) -> np.ndarray:
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     # drawn once from a fixed seed, so signatures stay comparable across processes and versions
     generator = np.random.default_rng(SEED)
-    a = generator.integers(0, 1 << 64, size=PERMUTATIONS, dtype=np.uint64, endpoint=False) | np.uint64(1)
-    b = generator.integers(0, 1 << 64, size=PERMUTATIONS, dtype=np.uint64, endpoint=False)
+    a = generator.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint32, endpoint=False) | np.uint32(1)
+    b = generator.integers(0, 1 << 32, size=PERMUTATIONS, dtype=np.uint32, endpoint=False)
     return a, b
