@@ -43,6 +43,7 @@ Clock = Callable[[], datetime]
 ANALYSIS_AHEAD = 2  # batches analysed ahead of the one being stored (worker processes keep busy)
 POOL_BYTES = 1_000_000  # inputs worth starting worker processes (~0.3 s) for: some 250 articles as JSON lines
 POOL_ARTICLES = 200  # the same, counted in stored articles (reindex)
+KEYS_KEPT = 200_000  # articles whose band keys an ingest keeps for its dedupe stage (340 bytes each)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class IngestSummary:
     files: int = 0
     failed: list[IngestError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    dedupe_seconds: float = 0.0  # how long stage 6 took (bench/duplicates reports it)
 
     def line(self) -> str:
         """One summary line for the terminal."""
@@ -112,9 +114,10 @@ def ingest_records(
     progress = progress or Progress()
     summary = summary if summary is not None else IngestSummary()
     clock = clock or _utcnow
-    _store_all(engine, records, settings, progress, clock, summary, workers)
+    keys: dict[str, bytes] = {}  # the band keys analysis computed, by article id, for the dedupe stage
+    _store_all(engine, records, settings, progress, clock, summary, workers, keys)
     related.refresh(engine)  # 5. related lists of what is pending, from the store as written
-    groups.refresh(engine)  # 6. dedupe what is pending (and what was deleted)
+    summary.dedupe_seconds = groups.refresh(engine, keys=keys).seconds  # 6. dedupe what is pending (and deleted)
     _seed_engagement(engine)  # 7. engage
     return summary
 
@@ -127,8 +130,10 @@ def _store_all(
     clock: Clock,
     summary: IngestSummary,
     workers: int,
+    keys: dict[str, bytes],
 ) -> None:
-    """Stages 3–4, streamed in batches; the batch writer and its df cache are gone when this returns."""
+    """Stages 3–4, streamed in batches; the batch writer and its df cache are gone when this returns.
+    keys gets the band keys of up to KEYS_KEPT stored articles (the dedupe stage computes the others)."""
     with (
         BatchWriter(engine, _keywords(settings)) as writer,
         analyzer(settings.user_dict, settings.summary_chars, workers) as analyze,
@@ -138,9 +143,9 @@ def _store_all(
         for batch in _batches(_admitted(records, summary), settings.ingest_batch):
             ahead.append((batch, analyze([(a.title, a.body) for a in batch])))  # 3. analyse
             if len(ahead) > ANALYSIS_AHEAD:
-                _store(writer, *ahead.popleft(), clock(), summary, progress)  # 4. store
+                _store(writer, *ahead.popleft(), clock(), summary, progress, keys)  # 4. store
         while ahead:
-            _store(writer, *ahead.popleft(), clock(), summary, progress)
+            _store(writer, *ahead.popleft(), clock(), summary, progress, keys)
 
 
 def _admitted(records: Iterable[Extracted | IngestError], summary: IngestSummary) -> Iterator[Extracted]:
@@ -171,9 +176,14 @@ def _store(
     now: datetime,
     summary: IngestSummary,
     progress: Progress,
+    keys: dict[str, bytes],
 ) -> None:
-    """Stage 4: one batch as rows, queued for writing."""
-    rows = [article_row(article, analysis.columns(), now) for article, analysis in zip(batch, analyses, strict=True)]
+    """Stage 4: one batch as rows, queued for writing (and their band keys kept for stage 6)."""
+    rows = []
+    for article, analysis in zip(batch, analyses, strict=True):
+        rows.append(article_row(article, analysis.columns(), now))
+        if len(keys) < KEYS_KEPT:
+            keys[rows[-1]["id"]] = analysis.band_keys
     done = writer.store(rows)
     summary.new += len(done.new)
     summary.updated += len(done.changed)

@@ -42,9 +42,12 @@ def is_copy(overlap: fingerprint.Overlap) -> bool:
     return overlap.of_smaller >= CONTAINMENT and overlap.jaccard >= MIN_JACCARD
 
 
-def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> DedupeSummary:
+def refresh(
+    engine: sa.Engine, progress: Callable[[int], None] | None = None, keys: dict[str, bytes] | None = None
+) -> DedupeSummary:
     """Fingerprint the articles stored or changed since the last pass, forget deleted ones, and decide
-    again every group they joined or left; a transaction per BATCH articles."""
+    again every group they joined or left; a transaction per BATCH articles. keys: band keys the text
+    stage already computed, by article id (text/fingerprint.packed_keys), for the articles it just stored."""
     started = time.perf_counter()
     summary = DedupeSummary()
     with engine.connect() as connection:
@@ -55,14 +58,14 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         with writing(engine) as connection:
-            _fingerprint(connection, batch, summary)
+            _fingerprint(connection, batch, summary, keys or {})
         if progress:
             progress(len(batch))
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSummary) -> None:
+def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSummary, given: dict[str, bytes]) -> None:
     """Fingerprint these articles, pair them with their copies, and decide the groups touched.
 
     The batch's band keys are looked up at once (a few queries, not one per article) and its members are
@@ -70,8 +73,10 @@ def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSumma
     touched = duplicates.forget(connection, ids)
     versions = duplicates.versions_of(connection, ids)  # an article deleted meanwhile has none: left out
     known = _Shingles(connection)
-    mine = known.of(versions)
-    keys = {article_id: fingerprint.band_keys(mine[article_id]) for article_id in versions}
+    computed = known.of([i for i in versions if i not in given])  # a text's shingles only when needed
+    keys = {
+        i: fingerprint.unpacked_keys(given[i]) if i in given else fingerprint.band_keys(computed[i]) for i in versions
+    }
     stored = duplicates.sharing(connection, (k for found in keys.values() for k in found))
     batch: dict[int, list[str]] = {}  # band key → the batch's articles fingerprinted so far
     pairs = []
@@ -79,18 +84,29 @@ def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSumma
         found = {other for k in keys[article_id] for other in (*stored.get(k, ()), *batch.get(k, ()))}
         for k in keys[article_id]:
             batch.setdefault(k, []).append(article_id)
-        for other, theirs in known.of(found - {article_id}).items():
-            overlap = fingerprint.overlap(mine[article_id], theirs)
-            if is_copy(overlap):
-                pairs.append(
-                    (article_id, other, overlap.of_first, fingerprint.overlap(theirs, mine[article_id]).of_first)
-                )
+        found.discard(article_id)
+        if found:  # shingles are made only for articles with candidates (most have none)
+            pairs.extend(_copies(article_id, found, known))
     duplicates.save(connection, keys, pairs)
     duplicates.mark_done(connection, versions)
     touched.update(a for pair in pairs for a in pair[:2])
     summary.fingerprinted += len(versions)
     summary.pairs += len(pairs)
     summary.groups += regroup(connection, touched)
+
+
+def _copies(article_id: str, found: set[str], known: _Shingles) -> list[tuple[str, str, float, float]]:
+    """(article, copy, share of the article's text in the copy, of the copy's in the article) of the
+    candidates that are copies."""
+    texts = known.of([article_id, *found])
+    pairs = []
+    for other in sorted(found & texts.keys()):
+        overlap = fingerprint.overlap(texts[article_id], texts[other])
+        if is_copy(overlap):
+            pairs.append(
+                (article_id, other, overlap.of_first, fingerprint.overlap(texts[other], texts[article_id]).of_first)
+            )
+    return pairs
 
 
 class _Shingles:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from itertools import chain
 from pathlib import Path
 
+from zixun.text import fingerprint
 from zixun.text.entities import named_entities
 from zixun.text.keywords import keyword_candidates
 from zixun.text.segment import Segmenter, segmenter
@@ -26,10 +27,13 @@ class Analysis:
     candidates: dict[str, int]
     entities: dict[str, list[str]]
     summary: str
+    # the body's MinHash band keys (text/fingerprint.py), computed here in the worker processes and handed to
+    # the dedupe stage, not stored as a column
+    band_keys: bytes = field(default=b"", compare=False)
 
     def columns(self) -> dict:
-        """The fields by name, as stored (dataclasses.asdict would deep-copy every dict, per article)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The stored fields by name (dataclasses.asdict would deep-copy every dict, per article)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "band_keys"}
 
 
 def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_chars: int = 120) -> Analysis:
@@ -46,6 +50,7 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
         candidates=dict(keyword_candidates(chain(*tokens))),
         entities=named_entities(chain(*tokens), known_word=segmenter.knows),
         summary=summarize(paragraphs, summary_chars),
+        band_keys=fingerprint.packed_keys(paragraphs),
     )
 
 
