@@ -61,3 +61,19 @@ def insert_new(connection: sa.Connection, table: sa.Table, keys: list[str], rows
     insert = _INSERTS[connection.dialect.name](table)
     statement = insert.on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
     return connection.execute(statement.returning(*(table.c[k] for k in keys)), rows).all()
+
+
+def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    """Insert many plain rows (no conflicts, nothing returned) fast: PostgreSQL's COPY, on the transaction's
+    own connection (its executemany sends the rows one by one: 7x slower for band keys); SQLite's
+    multi-row VALUES pages."""
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0])
+    cursor = connection.connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[column] for column in columns])

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from zixun.store import articles, schema
+from zixun.store import articles, dialect, schema
 
 _CHUNK = 5000  # stays under SQLite's bound-parameter limit
 _BANDS = schema.duplicate_bands.c
@@ -85,18 +85,24 @@ def sharing(connection: sa.Connection, keys: Iterable[int]) -> dict[int, list[st
     found: dict[int, list[str]] = {}
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
-        query = sa.select(_BANDS.key, _BANDS.article_id).where(_BANDS.key.in_(wanted[start : start + _CHUNK]))
-        for key, article_id in connection.execute(query):
+        chunk = [int(k) for k in wanted[start : start + _CHUNK]]
+        for key, article_id in connection.execute(_SHARING, {"keys": chunk}):
             found.setdefault(key, []).append(article_id)
     return found
+
+
+# the keys are written into the statement (they are integers): binding thousands of parameters one by
+# one costs PostgreSQL more than the lookup
+_SHARING = sa.select(_BANDS.key, _BANDS.article_id).where(
+    _BANDS.key.in_(sa.bindparam("keys", expanding=True, literal_execute=True))
+)
 
 
 def save(connection: sa.Connection, keys: dict[str, list[int]], pairs: list[tuple[str, str, float, float]]) -> None:
     """Store articles' band keys ({id: keys}) and copy pairs ((id, other id, share of id's text in other,
     share of other's in id))."""
     bands = [{"key": k, "article_id": article_id} for article_id, found in keys.items() for k in set(found)]
-    if bands:
-        connection.execute(schema.duplicate_bands.insert(), bands)
+    dialect.insert_many(connection, schema.duplicate_bands, bands)
     rows = [{"article_id": a, "other_id": b, "share": mine} for a, b, mine, _ in pairs]
     rows += [{"article_id": b, "other_id": a, "share": theirs} for a, b, _, theirs in pairs]
     if rows:
