@@ -24,6 +24,7 @@ from zixun.text import fingerprint
 CONTAINMENT = 0.5  # of the smaller text's shingles, the share the larger must hold
 MIN_JACCARD = 0.2  # and of both together, the share they hold in common (an excerpt's is about half)
 BATCH = 500  # articles fingerprinted per transaction
+ANALYZE_AFTER = 5000  # articles fingerprinted in one pass after which the planner's statistics are refreshed
 _LATEST = datetime.max.replace(tzinfo=UTC)  # an article with no publish time claims to be first of none
 
 
@@ -61,6 +62,9 @@ def refresh(
             _fingerprint(connection, batch, summary, keys or {})
         if progress:
             progress(len(batch))
+    if len(todo) >= ANALYZE_AFTER:
+        with writing(engine) as connection:
+            duplicates.analyze(connection)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -147,6 +147,12 @@ def decide(connection: sa.Connection, members: list[str], decisions: dict[str, t
         connection.execute(schema.duplicates.insert(), rows)
 
 
+def analyze(connection: sa.Connection) -> None:
+    """Refresh the planner's statistics of the band keys (after many were added, PostgreSQL's stale ones
+    scan 4M rows for a lookup, 400 ms, instead of the index, under 1 ms)."""
+    connection.exec_driver_sql("ANALYZE duplicate_bands")
+
+
 def clear(connection: sa.Connection) -> None:
     """Forget every fingerprint, pair and decision (reindex recomputes them all)."""
     for table in (schema.duplicates, schema.duplicate_pairs, schema.duplicate_bands, schema.duplicate_done):
