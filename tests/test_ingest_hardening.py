@@ -149,6 +149,14 @@ def test_a_counter_too_large_in_a_page_fails_the_page(engine, settings, tmp_path
     assert summary.new == 0 and "counter 'views' 99999999999999999999 is outside" in _reasons(summary)[str(page)]
 
 
+def test_a_counter_of_5000_digits_in_a_page_fails_the_page_not_the_run(engine, settings, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(f"央行宣布降准\n财经频道\n2025-09-12 10:00:00\n阅读 {'9' * 5000}\n\n{BODY}\n", encoding="utf-8")
+    summary = pipeline.ingest_paths(engine, [page], settings)
+    assert summary.new == 0 and "counter 'views'" in _reasons(summary)[str(page)]
+    assert len(_reasons(summary)[str(page)]) < 300, _reasons(summary)  # names the counter, not its 5000 digits
+
+
 # text: storable on both backends
 
 
