@@ -15,7 +15,8 @@ Why this shape:
   Comments count COMMENT_POINTS views each, but at most as many as a fifth of the views (plus a floor,
   so a new article's first comments count).
 - Shares are the rarest, most deliberate signal (a reader vouches for the story), so weigh most.
-Views are counted once per client per hour, bots excluded (zixun/store/engagement.py).
+Views are counted once per client per hour, bots excluded (zixun/store/engagement.py). A duplicate group is
+one entry, its original, with the engagement of every copy in it (a story read on five sites is hot once).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
 from zixun.models import Article
-from zixun.store import articles, duplicates
+from zixun.store import articles
 from zixun.store.engagement import window_totals
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
@@ -86,8 +87,7 @@ def hot_articles(
         views, comments, shares = int(row.views), int(row.comments), int(row.shares)
         scored.append((round(hot_score(views, comments, shares, age, window), 6), row.id, views, comments, shares, age))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    reposts = duplicates.reposts_among(connection, [item[1] for item in scored])  # one entry per group
-    top = [item for item in scored if item[1] not in reposts][:limit]
+    top = scored[:limit]  # one entry per duplicate group: window_totals sums each group under its original
     found = articles.many(connection, [item[1] for item in top], body=False)  # only the shown articles are read
     return [
         HotItem(

@@ -212,16 +212,20 @@ def seed_from_counters(connection: sa.Connection) -> int:
 def window_totals(
     connection: sa.Connection, since: datetime, until: datetime, category: str | None, pool: int
 ) -> list[sa.Row]:
-    """(id, views, comments, shares, published) summed over [since, until] per article, the pool most
-    engaged; published is the article's publish time, or its ingest time when it has none."""
+    """(id, views, comments, shares, published) summed over [since, until] per duplicate group (a repost's
+    engagement counts for its original: store/duplicates.py), the pool most engaged; id is the group's
+    original, published its publish time, or its ingest time when it has none."""
     e = schema.engagement_hourly.c
     views, comments, shares = sa.func.sum(e.views), sa.func.sum(e.comments), sa.func.sum(e.shares)
+    group = sa.func.coalesce(schema.duplicates.c.original_id, e.article_id)
     engaged = (
-        sa.select(e.article_id.label("id"), views.label("views"), comments.label("comments"), shares.label("shares"))
-        .join(schema.articles, schema.articles.c.id == e.article_id)
+        sa.select(group.label("id"), views.label("views"), comments.label("comments"), shares.label("shares"))
+        .select_from(schema.engagement_hourly)
+        .outerjoin(schema.duplicates, schema.duplicates.c.article_id == e.article_id)
+        .join(schema.articles, schema.articles.c.id == group)
         .where(e.hour >= since, e.hour <= until)
-        .group_by(e.article_id)
-        .order_by((views + 10 * comments + 20 * shares).desc(), e.article_id)
+        .group_by(group)
+        .order_by((views + 10 * comments + 20 * shares).desc(), group)
         .limit(pool)
     )
     if category is not None:
