@@ -12,6 +12,7 @@ from conftest import postgres_schema_url
 
 import zixun.store
 from zixun import pipeline
+from zixun.dedup import groups
 from zixun.search.backends import facet_word
 from zixun.search.query import Filters, _walk_pays, query_phrases, search
 from zixun.settings import Settings
@@ -217,6 +218,7 @@ def test_search_index_migration_goes_down_and_up_on_a_filled_store(loaded):
         config.attributes["connection"] = connection
         command.downgrade(config, "0002")
     migrate(loaded)
+    groups.refresh(loaded)  # the duplicates a downgrade below 0012 dropped, found again as the next ingest would
     assert results() == before and before["中国"]
 
 

@@ -31,6 +31,13 @@ FACET_COLUMN = "facet_terms"
 ALTERNATIVES = " | "
 
 
+# Reposts (articles.repost, kept by the dedupe stage: store/duplicates.mark_reposts) are left out so that a search
+# shows one entry per duplicate group. Migration 0013 made the marker a facet word on SQLite, r~, which FTS5's
+# NOT removes by merging the short list of reposts; on PostgreSQL a column of search_facets, checked on the row
+# the match reads anyway. Either costs far less than a NOT EXISTS lookup of duplicates per match.
+REPOST_WORD = "r~"
+
+
 def facet_word(kind: str, value: str) -> str:
     """The index word of a category ("c"), a source ("s") or a UTC month ("m", value YYYYMM)."""
     return f"{kind}~{value if kind == 'm' else value.encode('utf-8').hex()}"
@@ -38,11 +45,13 @@ def facet_word(kind: str, value: str) -> str:
 
 @dataclass(frozen=True)
 class Facets:
-    """Filters a backend checks inside its index: category, source, and the UTC months (YYYYMM) of a range."""
+    """Filters a backend checks inside its index: category, source, the UTC months (YYYYMM) of a range, and
+    whether reposts are kept (both backends check that one)."""
 
     category: str | None = None
     source: str | None = None
     months: tuple[str, ...] = ()
+    reposts: bool = False
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,10 @@ class Match:
 class Backend:
     """How a backend finds the matches of every phrase / of any term, and what its index can check."""
 
-    matches: Callable[[list[str], Facets], Match]  # the facets it cannot check are left to search_facets
+    matches: Callable[[list[str], Facets], Match]  # the facets it cannot check (but reposts) are left to search_facets
     any_matches: Callable[[list[str]], Match]
     window: int  # how many matches a search ranks: scoring them is most of what it costs
-    facet_words: bool  # whether matches checks Facets (category, source exactly; months as a first cut)
+    facet_words: bool  # whether matches checks category, source exactly and months as a first cut
     walks_newest: bool  # whether the newest-first order may walk search_facets' publish-time index
 
 
@@ -99,7 +108,8 @@ def _fts5_matches(phrases: list[str], facets: Facets) -> Match:
             words.append(f'{FACET_COLUMN}:"{facet_word(kind, value)}"')
     if facets.months:
         words.append(f"{FACET_COLUMN}:(" + " OR ".join(f'"{facet_word("m", m)}"' for m in facets.months) + ")")
-    return _fts5_match(" AND ".join(words))
+    query = "(" + " AND ".join(words) + ")"
+    return _fts5_match(query if facets.reposts else f'{query} NOT {FACET_COLUMN}:"{REPOST_WORD}"')
 
 
 def _fts5_any_matches(terms: list[str]) -> Match:
@@ -107,7 +117,7 @@ def _fts5_any_matches(terms: list[str]) -> Match:
     return _fts5_match(" OR ".join(f'"{t}"' for t in terms))
 
 
-def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
+def _tsvector_match(query: sa.ColumnElement, rank: Callable, reposts: bool = True) -> Match:
     tsv = sa.literal_column("search_facets.tsv")
     # weights array is {D, C, B, A}: sub-words, body, title
     weights = sa.literal(f"{{0,{SUB_WEIGHT / TITLE_WEIGHT},{BODY_WEIGHT / TITLE_WEIGHT},1}}")
@@ -125,7 +135,7 @@ def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
     return Match(
         source=schema.search_facets,
         faceted=schema.search_facets,
-        condition=tsv.op("@@")(query),
+        condition=tsv.op("@@")(query) if reposts else sa.and_(tsv.op("@@")(query), ~_REPOST),
         n=schema.search_facets.c.n,
         key=key,
         score=rank(weights, tsv, query, 1),
@@ -134,11 +144,15 @@ def _tsvector_match(query: sa.ColumnElement, rank: Callable) -> Match:
     )
 
 
-def _tsvector_matches(phrases: list[str], _facets: Facets) -> Match:
+# the marker's copy in search_facets (migration 0013), not modelled: only this SQL reads it
+_REPOST = sa.literal_column("search_facets.repost", sa.Boolean)
+
+
+def _tsvector_matches(phrases: list[str], facets: Facets) -> Match:
     query = _tsvector_phrase(phrases[0])
     for phrase in phrases[1:]:
         query = query.op("&&")(_tsvector_phrase(phrase))
-    return _tsvector_match(query, sa.func.ts_rank_cd)
+    return _tsvector_match(query, sa.func.ts_rank_cd, facets.reposts)
 
 
 def _tsvector_phrase(phrase: str) -> sa.ColumnElement:

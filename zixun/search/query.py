@@ -7,7 +7,8 @@ matches are found by walking the publish-time index instead. It reads no article
 and scores a bounded window: relevance ranks the most recently stored matches (1,000 on SQLite, 300 on
 PostgreSQL, whose scoring costs more), the ones a news reader is after and the ones the index walks
 first; older matches follow, most recently stored first. Exact title matches lead either way. Every
-match is on exactly one page, so both backends return the same set.
+match is on exactly one page, so both backends return the same set. A duplicate group is one match, its
+original: reposts are left out inside the index (backends.REPOST_WORD), so totals and pages agree.
 """
 
 from __future__ import annotations
@@ -31,12 +32,14 @@ MAX_MONTHS = 36  # a longer date range is checked in search_facets alone: its mo
 
 @dataclass(frozen=True)
 class Filters:
-    """Narrowing of a search: category, source and a published_at range [since, until)."""
+    """Narrowing of a search: category, source and a published_at range [since, until); reposts (articles
+    with a row in duplicates) are left out unless asked for, so a duplicate group is one hit, its original."""
 
     category: str | None = None
     source: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    reposts: bool = False
 
 
 @dataclass
@@ -94,7 +97,9 @@ def search(
     # 1. the matches, filtered: through the index alone when no filter asks for a facet
     backend = for_dialect(connection.dialect.name)
     in_index = backend.facet_words
-    facets = Facets(filters.category, filters.source, _months(connection, filters)) if in_index else Facets()
+    facets = Facets(reposts=filters.reposts)
+    if in_index:
+        facets = Facets(filters.category, filters.source, _months(connection, filters), filters.reposts)
     match = backend.matches(phrases, facets)
     joined = _filtered(filters, in_index)
     found = _Found(match, match.faceted if joined else match.source, joined)

@@ -68,6 +68,7 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
         )
         connection.execute(schema.duplicate_done.delete().where(_DONE.article_id.in_(chunk)))
         connection.execute(schema.duplicates.delete().where(_DECIDED.article_id.in_(chunk)))
+    mark_reposts(connection, [], ids)  # no decision, no marker (deciding their groups again sets it)
     return paired - set(ids)
 
 
@@ -145,6 +146,17 @@ def decide(connection: sa.Connection, members: list[str], decisions: dict[str, t
     if decisions:
         rows = [{"article_id": a, "original_id": o, "share": s} for a, (o, s) in decisions.items()]
         connection.execute(schema.duplicates.insert(), rows)
+    mark_reposts(connection, list(decisions), [m for m in members if m not in decisions])
+
+
+def mark_reposts(connection: sa.Connection, reposts: list[str], others: list[str]) -> None:
+    """Set the search marker (articles.repost) of these reposts and clear that of the others: search leaves the
+    marked out. Only markers that change are written (on SQLite a change re-indexes the article's row)."""
+    marker = schema.articles.c.repost
+    for value, ids in ((True, reposts), (False, others)):
+        for chunk in _chunks(ids):
+            changed = schema.articles.update().where(schema.articles.c.id.in_(chunk), marker != value)
+            connection.execute(changed.values(repost=value))
 
 
 def analyze(connection: sa.Connection) -> None:
@@ -157,6 +169,7 @@ def clear(connection: sa.Connection) -> None:
     """Forget every fingerprint, pair and decision (reindex recomputes them all)."""
     for table in (schema.duplicates, schema.duplicate_pairs, schema.duplicate_bands, schema.duplicate_done):
         connection.execute(table.delete())
+    connection.execute(schema.articles.update().where(schema.articles.c.repost).values(repost=False))
 
 
 # reads: what pages, lists, export and other features ask

@@ -51,6 +51,9 @@ articles = sa.Table(
     sa.Column("ingested_at", UTCDateTime(), nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
     sa.Column("extraction_confidence", sa.Float),  # 0-1 for an HTML page's body choice, else NULL (migration 0008)
+    # whether the article is a repost (has a row in duplicates), kept by store/duplicates.mark_reposts for search
+    # to leave reposts out cheaply: a word of the SQLite index, a column of search_facets on PostgreSQL (0013)
+    sa.Column("repost", sa.Boolean, nullable=False, default=False),
 )
 
 # what readers add to an article, one narrow row per article (written with it): counting a view
