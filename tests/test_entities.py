@@ -130,7 +130,7 @@ def test_eval_entities_command_reports_both_extractors_and_refuses_bad_labels(tm
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["articles"] == 30 and set(report["scores"]) == {"zixun", "pos_tags"}
+    assert report["articles"] == 60 and set(report["scores"]) == {"zixun", "pos_tags"}
     assert set(report["scores"]["zixun"]) == {"people", "places", "orgs", "overall"}
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"title": "标题", "body": "正文", "people": "詹姆斯"}\n', encoding="utf-8")

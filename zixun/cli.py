@@ -307,7 +307,9 @@ def eval_group() -> None:
 
 @eval_group.command("entities")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--split", type=click.Choice(["all", "dev", "test"]), default="all", help="Only the lines of this split.")
+@click.option(
+    "--split", type=click.Choice(["all", "dev", "test", "test2"]), default="all", help="Only the lines of this split."
+)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 @click.pass_obj
 def eval_entities(settings, paths, split, fmt) -> None:
