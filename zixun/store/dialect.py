@@ -64,15 +64,18 @@ def insert_new(connection: sa.Connection, table: sa.Table, keys: list[str], rows
 
 
 def insert_many(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
-    """Insert many plain rows (no conflicts, nothing returned) fast: PostgreSQL's COPY, on the transaction's
-    own connection (its executemany sends the rows one by one: 7x slower for band keys); SQLite's
-    multi-row VALUES pages."""
+    """Insert many plain rows (no conflicts, nothing returned, values the driver takes as they are: no type
+    processing) fast: PostgreSQL's COPY, on the transaction's own connection (its executemany sends the
+    rows one by one: 7x slower for band keys); sqlite3's executemany on the same connection."""
     if not rows:
         return
-    if connection.dialect.name != "postgresql":
-        connection.execute(table.insert(), rows)
-        return
     columns = list(rows[0])
+    if connection.dialect.name != "postgresql":
+        # sqlite3's own executemany: SQLAlchemy's per-row parameter processing cost more than the inserts
+        marks = ", ".join("?" * len(columns))
+        statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+        connection.connection.cursor().executemany(statement, [tuple(row[c] for c in columns) for row in rows])
+        return
     cursor = connection.connection.cursor()
     with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in rows:

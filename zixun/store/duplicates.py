@@ -86,17 +86,13 @@ def sharing(connection: sa.Connection, keys: Iterable[int]) -> dict[int, list[st
     found: dict[int, list[str]] = {}
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
-        chunk = [int(k) for k in wanted[start : start + _CHUNK]]
-        for key, article_id in connection.execute(_SHARING, {"keys": chunk}):
+        # the keys are written into the statement as integers: binding thousands of parameters one by one
+        # costs PostgreSQL more than the lookup, and SQLAlchemy's rendering of literals more than SQLite's
+        listed = ",".join(str(int(k)) for k in wanted[start : start + _CHUNK])
+        statement = f"SELECT key, article_id FROM {schema.duplicate_bands.name} WHERE key IN ({listed})"
+        for key, article_id in connection.exec_driver_sql(statement):
             found.setdefault(key, []).append(article_id)
     return found
-
-
-# the keys are written into the statement (they are integers): binding thousands of parameters one by
-# one costs PostgreSQL more than the lookup
-_SHARING = sa.select(_BANDS.key, _BANDS.article_id).where(
-    _BANDS.key.in_(sa.bindparam("keys", expanding=True, literal_execute=True))
-)
 
 
 def save(connection: sa.Connection, keys: dict[str, list[int]], pairs: list[tuple[str, str, float, float]]) -> None:
