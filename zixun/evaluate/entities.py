@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from zixun.text.analysis import article_tokens
 from zixun.text.entities import KINDS, lexicon, named_entities, tagged_names
 from zixun.text.normalize import fold
 from zixun.text.segment import Segmenter
@@ -99,7 +101,9 @@ def evaluate_entities(paths: list[Path], segmenter: Segmenter, split: str = "all
     records = [r for path in paths for r in read_labels(path) if split == "all" or r.get("split") == split]
     counts = {name: {kind: [0, 0, 0, 0] for kind in KINDS} for name in EXTRACTORS}
     for record in records:
-        tokens = segmenter.tag(record["title"]) + segmenter.tag(record["body"]) + segmenter.tag(record["title"])
+        # the text path of ingest (text/analysis.py): the title and the body (its lines as paragraphs) cut as there
+        cuts = segmenter.segment(record["title"]), segmenter.segment(record["body"])
+        tokens = list(chain(*article_tokens(*cuts)))
         for name, extract in EXTRACTORS.items():
             given = extract(tokens, known_word=segmenter.knows) if extract is named_entities else extract(tokens)
             for kind in KINDS:

@@ -13,7 +13,7 @@ from pathlib import Path
 from zixun.text import fingerprint
 from zixun.text.entities import named_entities
 from zixun.text.keywords import keyword_candidates
-from zixun.text.segment import Segmenter, segmenter
+from zixun.text.segment import Segmented, Segmenter, Token, segmenter
 from zixun.text.snippets import summarize
 
 
@@ -41,8 +41,7 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
     # 1. one cut of the title and one of the body
     title_cut = segmenter.segment(title)
     body_cut = segmenter.segment("\n".join(paragraphs))
-    # 2. the title counts twice for keywords and names: it says what the story is about
-    tokens = (title_cut.tokens, body_cut.tokens, title_cut.tokens)
+    tokens = article_tokens(title_cut, body_cut)
     return Analysis(
         title_terms=" ".join(title_cut.terms),
         body_terms=" ".join(body_cut.terms),
@@ -52,6 +51,12 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
         summary=summarize(paragraphs, summary_chars),
         band_keys=fingerprint.packed_keys(paragraphs),
     )
+
+
+def article_tokens(title_cut: Segmented, body_cut: Segmented) -> tuple[list[Token], ...]:
+    """The tokens keywords and names are counted over: the title counts twice, it says what the story is about
+    (`zixun eval entities` reads articles through this too, so it scores what ingest stores)."""
+    return (title_cut.tokens, body_cut.tokens, title_cut.tokens)
 
 
 POOL_CHUNK = 16  # articles a worker process takes at a time

@@ -1,0 +1,150 @@
+"""People, places and organisations named in a text: the tokenizer's part-of-speech tags, checked against the
+curated lexicon and the shapes names take (shapes.py), after the names it cut apart are put together
+(pieces.py); aliases merged into one name."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from zixun.text.entities.lexicon import KINDS, TAG_KINDS, Lexicon, lexicon
+from zixun.text.entities.pieces import joined, mended
+from zixun.text.entities.shapes import (
+    ACTS,
+    CJK,
+    DOTTED,
+    NAME_TAGS,
+    NOT_NAME_ENDINGS,
+    NOT_PERSON_ENDINGS,
+    PEOPLE_TAGS,
+    PERSON_LIKE_TAGS,
+    PLAYS,
+    ROLES,
+    SAYS,
+    SOURCE_TAGS,
+    SURNAMES,
+    kind_of,
+)
+from zixun.text.segment import Token
+
+LIMIT = 20  # names kept per kind and article, most mentioned first
+
+
+def _sources(tokens: list[Token]) -> Iterable[str]:
+    """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, an opening 来源：猫眼电影."""
+    for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
+        if tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容")):
+            parts = []
+            for part, tag in tokens[i + 2 : i + 6]:
+                if tag not in SOURCE_TAGS:
+                    break
+                parts.append(part)
+            if 2 <= len(name := "".join(parts)) <= 16:
+                yield name
+
+
+def named_entities(
+    tokens: Iterable[Token], limit: int = LIMIT, known_word: Callable[[str], bool] | None = None
+) -> dict[str, list[str]]:
+    """The most mentioned people, places and orgs: {"people": [...], "places": [...], "orgs": [...]}, each
+    name in its canonical form (aliases merged). known_word says whether the tokenizer's dictionary has a
+    word: a word it does not have, shaped like a name (a family name and one or two characters), is a new
+    name the tokenizer found (范丞丞)."""
+    known = lexicon()
+    counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
+    confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
+    found = joined(mended(tokens, known, known_word))
+    for name in _sources(found):
+        counts["orgs"][known.canonical(name)] += 1
+        confirmed.add(known.canonical(name))
+    kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
+    for i, (word, tag) in enumerate(found):
+        plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
+        if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
+            continue  # most words: no name tag, not in the dictionary, not shaped like a new name
+        kind = kind_of(word, tag, known)
+        sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == DOTTED)
+        if kind == "people" and not sure:
+            sure = _cued(found, i)
+        elif kind is None:
+            kind = _person_by_context(found, i, known, known_word)
+            sure = kind is not None and _cued(found, i)
+        if kind:
+            counts[kind][known.canonical(word)] += 1
+            if sure:
+                confirmed.add(known.canonical(word))
+    return {
+        kind: [known.display(w) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
+        for kind, c in counts.items()
+    }
+
+
+def _new_name_shaped(tokens: list[Token], i: int) -> bool:
+    """Whether a word the tokenizer tags n or nz may be a new name: a family name and two characters (范丞丞), or
+    two characters tagged nz after a role (导演 哈文)."""
+    word, tag = tokens[i]
+    if len(word) == 3:
+        return word[0] in SURNAMES
+    return len(word) == 2 and tag == "nz" and _around(tokens, i)[0] in ROLES
+
+
+def _person_by_context(
+    tokens: list[Token], i: int, known: Lexicon, known_word: Callable[[str], bool] | None
+) -> str | None:
+    """'people' when a name-like token the tags do not call a person is one: the words around it say so
+    (a role before it: 记者 滕朝, 导演 哈文; a verb of saying after it: 陈戌源 表示; a byline in brackets), or it
+    is a new word (not in the tokenizer's dictionary) of a family name and two characters (范丞丞)."""
+    word, tag = tokens[i]
+    if tag not in PERSON_LIKE_TAGS or not 2 <= len(word) <= 4 or not CJK.match(word) or known.kinds.get(word):
+        return None
+    if word[-1] in NOT_NAME_ENDINGS or word.endswith(NOT_PERSON_ENDINGS):
+        return None
+    if word in known.not_names:  # reviewed as no name: only a role or a verb of saying says otherwise (CEO 张勇)
+        return "people" if tag.startswith("nr") and _cued(tokens, i, strong=True) else None
+    before = _around(tokens, i)[0]
+    if tag in ("n", "nz"):  # a new word shaped like a name, or a new name a role introduces (导演 哈文)
+        new = known_word is not None and not known_word(word)
+        if len(word) == 3 and word[0] in SURNAMES:
+            if new and not (known_word(word[:2]) or known_word(word[1:])):  # 卫衣里, 成学渣: words run together
+                return "people"
+        elif not (new and tag == "nz" and len(word) == 2 and before in ROLES):
+            return None
+    return "people" if _cued(tokens, i) else None
+
+
+def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
+    """Whether the words around tokens[i] say it names a person: a role or an @ before it (主教练 索拉里,
+    @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔));
+    strong: a role, a verb of saying or a byline only."""
+    before, after, earlier = _around(tokens, i)
+    byline = before in "(（" and after in ")）" and tokens[i][1] in PEOPLE_TAGS
+    if strong:
+        return before in ROLES or after in SAYS or byline
+    if before in '“"「' and earlier in PLAYS:  # a role in quotes: 扮演 “原湘琴”
+        return True
+    return before in ROLES or before == "@" or after in SAYS or after in ACTS or byline
+
+
+def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:
+    """The words just before and after tokens[i], and the one before that, whitespace skipped (记者 滕朝)."""
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    k = i + 1
+    while k < len(tokens) and tokens[k][0].isspace():
+        k += 1
+    h = j - 1
+    while h >= 0 and tokens[h][0].isspace():
+        h -= 1
+    return (tokens[j][0] if j >= 0 else ""), (tokens[k][0] if k < len(tokens) else ""), (tokens[h][0] if h >= 0 else "")
+
+
+def tagged_names(tokens: Iterable[Token], limit: int = 10) -> dict[str, list[str]]:
+    """The tokenizer's name tags alone, as zixun extracted names before the dictionary (the baseline that
+    `zixun eval entities` reports beside named_entities)."""
+    counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
+    for word, tag in tokens:
+        kind = TAG_KINDS.get(tag)
+        if kind and len(word) >= 2:
+            counts[kind][word] += 1
+    return {kind: [w for w, _ in c.most_common(limit)] for kind, c in counts.items()}

@@ -1,0 +1,95 @@
+"""The curated names: the dictionary of people, places and organisations (entities.txt), the tagged words that
+are not names (not_entities.txt) and the aliases merged into one name (entity_aliases.txt; traditional characters
+are already folded to simplified by the tokenizer), and what the rest of zixun asks of them (the names of an
+entity, the words the tokenizer must cut as one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from zixun.text.normalize import fold
+
+KINDS = ("people", "places", "orgs")
+_HERE = Path(__file__).parent
+LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt", _HERE / "entity_aliases.txt"
+TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The curated names (folded word → kind), how to show them, the tagged words that are not names,
+    and aliases (variant → canonical name)."""
+
+    kinds: dict[str, str]
+    shown: dict[str, str]
+    not_names: frozenset[str]
+    aliases: dict[str, str]
+
+    def canonical(self, word: str) -> str:
+        """The name word is an alias of, else word itself."""
+        return self.aliases.get(word, word)
+
+    def forms(self, name: str) -> list[str]:
+        """Every name of the entity name (folded) is or is an alias of: its canonical name first."""
+        canonical = self.canonical(name)
+        return [canonical, *sorted(v for v, c in self.aliases.items() if c == canonical and v != canonical)]
+
+    def display(self, word: str) -> str:
+        """How a name is shown: as the dictionary spells it (NBA, not the folded nba)."""
+        return self.shown.get(word, word)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The bundled lexicon (read once per process, a few ms)."""
+    kinds, shown = {}, {}
+    for word, tag in _pairs(LEXICON):
+        key = fold(word)
+        if tag in TAG_KINDS and key not in kinds:
+            kinds[key], shown[key] = TAG_KINDS[tag], word
+    aliases = {fold(variant): fold(name) for variant, name in _pairs(ALIASES)}
+    not_names = frozenset(fold(w) for line in _lines(NOT_NAMES) for w in line.split())
+    return Lexicon(kinds, shown, not_names, aliases)
+
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+
+def _pairs(path: Path) -> list[tuple[str, str]]:
+    """(word, tag) of each line; a Latin-script name of several words is written with underscores (Elon_Musk)."""
+    return [(line.split()[0].replace("_", " "), line.split()[1]) for line in _lines(path) if len(line.split()) >= 2]
+
+
+def entity_forms(text: str) -> list[str]:
+    """The names a search for text matches: all names of the entity text names (海格塞斯 → 赫格塞思 and its
+    aliases), else text alone."""
+    known = lexicon()
+    key = fold(text)
+    if key in known.aliases or key in known.kinds:
+        forms = known.forms(key)
+        return forms if len(forms) > 1 else [text]
+    return [text]
+
+
+def names_of(name: str) -> tuple[list[str], list[str]]:
+    """The names of the entity a reader asks for by any of them (traditional characters, another
+    transliteration, any case), the one shown first; and every name it may be stored under."""
+    known = lexicon()
+    key = known.canonical(fold(name.strip()))
+    forms = [known.display(f) for f in known.forms(key)]
+    return forms, list(dict.fromkeys([*forms, name.strip(), key]))
+
+
+def dictionary_words() -> list[tuple[str, str]]:
+    """(word, jieba tag) of every curated name and alias, for the tokenizer to cut each as one word."""
+    known = lexicon()
+    tags = {kind: tag for tag, kind in reversed(TAG_KINDS.items())}
+    words = [(word, tags[kind]) for word, kind in known.kinds.items() if " " not in word]
+    for variant, name in known.aliases.items():
+        kind = known.kinds.get(name) or known.kinds.get(variant)
+        if kind:
+            words.append((variant, tags[kind]))
+    return words

@@ -1,0 +1,207 @@
+"""Names the tokenizer cut apart, put together: a family name and its given name (王 + 大陆), the pieces of a
+transliteration (艾哈迈 + 多夫), a dotted full name (勒布朗·詹姆斯), a newspaper in title marks, a Latin-script name
+of several words, a team without its 队, the names before an organisation's head word (中国 + 传媒大学)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from zixun.text.entities.lexicon import Lexicon, lexicon
+from zixun.text.entities.shapes import (
+    ACTS,
+    CJK,
+    DOTS,
+    DOTTED,
+    GIVEN_TAGS,
+    HELD_TAGS,
+    JOINED,
+    MEND_TAGS,
+    MORPHEMES,
+    NOT_GIVEN,
+    NOT_NAME_ENDINGS,
+    NOT_NAME_STARTS,
+    ORG_HEADS,
+    PEOPLE_TAGS,
+    ROLES,
+    SAYS,
+    SPLIT_TAGS,
+    SURNAMES,
+    TEAM,
+    TEAM_TAGS,
+    transliterated,
+)
+from zixun.text.segment import Token
+
+
+def mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], bool] | None) -> list[Token]:
+    """The tokens with the names the tokenizer cut apart put together, tagged JOINED: a family name and
+    its given name (王 + 大陆, 陈 + 意涵, 李子 + 璇), the pieces of a transliterated name (艾哈迈 + 多夫,
+    汤姆 + 菲尔 + 顿; a first name before a last name the dictionary has is dropped: 蒂姆 库克 → 库克); a name
+    run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
+    organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
+    musk), tagged eng; a team or club as its name (上港俱乐部 → 上港, tagged TEAM) when the dictionary has the
+    name or the tokenizer does not know the word (开拓者队)."""
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    # the few places to look at, found by one comprehension (most tokens need nothing)
+    starts = [
+        i for i, (w, t) in enumerate(tokens) if t in MEND_TAGS or w == "《" or (t in TEAM_TAGS and w[-1] in "队部")
+    ]
+    if not starts:
+        return tokens
+    out: list[Token] = []
+    done = 0  # tokens before done are in out
+    for i in starts:
+        if i >= done:
+            out.extend(tokens[done:i])
+            done = _mend_at(tokens, i, out, known, known_word)
+    out.extend(tokens[done:])
+    return out
+
+
+def _mend_at(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> int:
+    """Append to out what tokens[i] and the tokens after it that belong to it make; the index after them."""
+    end = len(tokens)
+    token = tokens[i]
+    word, tag = token
+    if word == "《":
+        paper = _newspaper(tokens, i + 1)
+        if paper:  # a place it begins with stays a place (成都 of 《成都商报》), as before an organisation's head
+            out.extend((token, tokens[i + 1], ("", "x")) if tokens[i + 1][1] == "ns" else (token,))
+            out.append((paper[0], "nt"))
+            return paper[1]
+    if tag in TEAM_TAGS and word[-1] in "队部" and len(word) > 2:
+        team = _team(word, known, known_word)
+        if team:
+            out.append((team, TEAM))
+            return i + 1
+    if tag == "eng":
+        latin = _latin_name(tokens, i, known)
+        if latin:
+            out.append((latin[0], "eng"))
+            return latin[1]
+    if tag not in SPLIT_TAGS or i + 1 == end:
+        out.append(token)
+        return i + 1
+    after, after_tag = tokens[i + 1]
+    if len(word) == 1:
+        given = (
+            word in SURNAMES
+            and after_tag in GIVEN_TAGS
+            and len(after) <= 2
+            and after not in NOT_GIVEN
+            and after not in ROLES
+            and after not in SAYS
+            and after not in ACTS
+            and after[-1] not in NOT_NAME_ENDINGS
+            and CJK.match(after)
+        )
+        if given:
+            out.append((word + after, JOINED))
+            return i + 2
+    elif len(word) == 2 and word[0] in SURNAMES and after_tag in MORPHEMES and len(after) == 1 and tag != "nrt":
+        out.append((word + after, JOINED))
+        return i + 2
+    elif after_tag == "nrt" and transliterated(word) and transliterated(after):
+        if known.kinds.get(after) == "people":  # a first name and a known last name (蒂姆 库克): the last
+            out.append((after, DOTTED))
+            return i + 2
+        name, i = word + after, i + 2
+        if i < end and len(tokens[i][0]) == 1 and transliterated(tokens[i][0]) and tokens[i][1] in ("q", "g", "nrt"):
+            name, i = name + tokens[i][0], i + 1
+        out.append((name, JOINED))
+        return i
+    elif len(word) == 4 and word[-1] in NOT_NAME_ENDINGS and word[0] in SURNAMES:
+        out.extend(((word[:3], tag), (word[3], "d")))
+        return i + 1
+    out.append(token)
+    return i + 1
+
+
+def _latin_name(tokens: list[Token], i: int, known: Lexicon) -> tuple[str, int] | None:
+    """(name, index after it) when the Latin words from tokens[i] (apart by one space at most) make a name
+    of two or three words the dictionary has (Elon Musk, Faraday Future)."""
+    words, at, found = [tokens[i][0]], i + 1, None
+    while at < len(tokens) and len(words) < 3:
+        if tokens[at][0] == " " and at + 1 < len(tokens):
+            at += 1
+        if tokens[at][1] != "eng":
+            break
+        words.append(tokens[at][0])
+        at += 1
+        if " ".join(words) in known.kinds:
+            found = (" ".join(words), at)
+    return found
+
+
+def _team(word: str, known: Lexicon, known_word: Callable[[str], bool] | None) -> str | None:
+    """The name of the team or club word names (开拓者队 → 开拓者, 上港俱乐部 → 上港), else None."""
+    stem = word[:-3] if word.endswith("俱乐部") else word[:-1] if word.endswith("队") else ""
+    if len(stem) < 2 or not CJK.match(stem):
+        return None
+    if known.kinds.get(known.canonical(stem)) == "orgs":
+        return stem
+    new = known_word is not None and not known_word(word) and len(stem) <= 4
+    return stem if new and stem not in known.not_names and known.kinds.get(stem) is None else None
+
+
+def _newspaper(tokens: list[Token], start: int) -> tuple[str, int] | None:
+    """(name, index after it) when the title marks opened before start hold a newspaper's name (《每日邮报》,
+    《中国报》: ends with 报, not an academic 学报)."""
+    for stop in range(start + 1, min(start + 6, len(tokens))):
+        if tokens[stop][0] == "》":
+            name = "".join(w for w, _ in tokens[start:stop])
+            if 3 <= len(name) <= 8 and name.endswith("报") and not name.endswith(("学报", "画报")) and CJK.match(name):
+                return name, stop
+            return None
+    return None
+
+
+def joined(tokens: Iterable[Token]) -> list[Token]:
+    """The tokens as names: a dotted full name (勒布朗·詹姆斯) as its last part, tagged DOTTED (news calls
+    a transliterated person by that part after the first mention); the names before an organisation's head
+    word joined to it (中国 + 传媒大学, tagged nt); a place followed by 时间 dropped (北京时间 is a time zone);
+    a person's name run into the preposition before it (对惠若琪) trimmed. One pass: it sees every word."""
+    out: list[Token] = []
+    held: list[Token] = []  # names that may begin an organisation's name
+    dotted = False  # the last word held is a name followed by a dot
+    known = lexicon().kinds
+    for token in tokens:
+        word, tag = token
+        if dotted:
+            dotted = False
+            if CJK.match(word):
+                held[-1] = (word, DOTTED)
+                continue
+        if word in DOTS:
+            if held and held[-1][1] in PEOPLE_TAGS:
+                dotted = True
+                continue
+        elif held and word in ("俱乐部", "队") and "".join(w for w, _ in held) in known:  # 上港 俱乐部: the club
+            out.extend(held)
+            held = []
+            continue
+        elif held and word.endswith(ORG_HEADS) and CJK.match(word):
+            while len(held) > 1 and held[0][1] == "ns":  # 美国 + 爱因斯坦医学院: the country stays a place
+                out.append(held.pop(0))
+            out.append(("".join(w for w, _ in held) + word, "nt"))
+            held = []
+            continue
+        elif tag in HELD_TAGS or word in known:
+            if len(word) == 4 and tag in ("nr", "nrfg") and word[0] in NOT_NAME_STARTS and word[1] in SURNAMES:
+                out.extend(held)
+                out.append((word[0], "p"))
+                held, token = [], (word[1:], tag)
+            held.append(token)
+            if len(held) > 3:
+                out.append(held.pop(0))
+            continue
+        if held:
+            if word == "时间" and held[-1][1] == "ns":
+                held.pop()
+            out.extend(held)
+            held = []
+        out.append(token)
+    out.extend(held)
+    return out

@@ -1,0 +1,172 @@
+"""The shapes names take: a family name and a given name, a transliteration, an organisation's or a place's
+ending; the words around a name that say it is a person (a role before it, a verb of saying after it); and the
+kind of name a tagged word is."""
+
+from __future__ import annotations
+
+import re
+
+from zixun.text.entities.lexicon import TAG_KINDS, Lexicon
+
+CJK = re.compile(r"^[\u3400-\u9fff]+$")
+DOTS = frozenset("·•‧・")  # 勒布朗·詹姆斯: a transliterated full name is cut at its dot
+# the most common family names (about nine in ten people): an unknown word tagged as a name that does not
+# start with one is more often an ordinary word (高达, 明白, 诸如)
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
+    "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
+    "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂"
+    "全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+    "惠阚鞠奚寿冀郜栗蔺晁芮闻訾逯仝扈邸眭练糜蒯隗铁帅战郁昝阎揭暴钮厉储桓宿况亢乐匡鄢"
+)
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "夏侯")
+# a name the tokenizer ran into the next word (李咏是, 李咏说): the last character is a verb or particle
+NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及")
+# a name the tokenizer ran into the word before (对惠若琪, 人葛爱平): the first character is a preposition
+NOT_NAME_STARTS = frozenset("对和与向在被把给让将人")
+# what an organisation's name ends with; an unknown word tagged nt without one is usually not a name (国际化)
+ORG_ENDINGS = (
+    "大学", "学院", "中学", "小学", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
+    "科学院", "部", "局", "署", "厅", "办", "社", "报", "台", "队", "俱乐部", "联盟", "联合会", "组织", "政府",
+    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所",
+)  # fmt: skip
+PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江海峡岭郡")
+# an organisation's head word: the names just before it are part of the organisation's name
+# (中国 + 传媒大学, 爱因斯坦 + 医学院), not places or people of their own
+ORG_HEADS = ("大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会")
+SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
+DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
+JOINED = "nr+"  # the tag of a person's name joined from the pieces the tokenizer cut it into (王 + 大陆)
+TEAM = "nt队"  # the tag of a team's or club's name without its 队 / 俱乐部 (开拓者队 → 开拓者)
+NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM])
+PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", DOTTED, JOINED])
+# characters of transliterated names: the pieces of one cut apart (艾哈迈 + 多夫, 汤姆 + 菲尔 + 顿) are joined
+TRANSLITERATION = frozenset(
+    "阿埃艾爱安奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德迪蒂丁东杜多厄恩法菲费芬弗福盖甘戈格根古哈海汉豪赫亨"
+    "霍基吉加贾杰金卡凯坎康考柯科克肯库夸奎拉莱赖兰朗劳勒雷里利列林琳隆卢鲁伦罗洛马玛迈麦曼梅蒙米密莫默姆穆纳娜内"
+    "尼纽努诺欧帕潘佩彭皮珀普奇齐恰乔切琼丘萨塞桑森沙莎舍什施斯松苏索塔泰汤唐特提图托瓦万维威温沃乌伍西希谢辛休雅"
+    "亚扬耶伊因尤约泽扎詹兹佐夫顿尔茨姆"
+)
+SPLIT_TAGS = frozenset(["nr", "nrfg", "nrt"])  # the tags of a name's first piece
+MEND_TAGS = frozenset([*SPLIT_TAGS, "eng"])  # tokens mended looks at (and 《, and teams)
+TEAM_TAGS = frozenset(["n", "nz", "nt"])  # what a team's or club's name is tagged (开拓者队, 上港俱乐部)
+# what a given name cut off its family name is tagged
+GIVEN_TAGS = frozenset(["n", "nr", "nz", "g", "ng", "zg", "j", "ag", "nrt", "nrfg"])
+MORPHEMES = frozenset(["g", "ng", "zg", "ag"])  # a single character that is not a word (李子 + 璇, 王子 + 异)
+# words after a family name that are no given name: a form of address or a role (王 + 先生, 陈 + 医生)
+NOT_GIVEN = frozenset([
+    "先生", "女士", "小姐", "老师", "阿姨", "师傅", "同学", "大爷", "大妈", "太太", "夫人", "家", "氏", "某", "总", "姐", "哥", "姐姐",
+    "哥哥", "妹妹", "弟弟", "大夫", "导", "嫂", "叔", "婶", "伯", "爷", "奶奶", "爷爷", "主任", "经理", "律师", "博士", "指导", "姓", "妈",
+    "爸", "少", "董", "局", "处", "科", "所",
+])  # fmt: skip
+HELD_TAGS = frozenset([*NAME_TAGS, "nz", "eng"])  # words that may begin a longer name
+PERSON_LIKE_TAGS = frozenset(["nr", "nrt", "nrfg", "n", "nz"])  # new words the tokenizer found are tagged n
+ROLES = frozenset(
+    [
+        "记者",
+        "通讯员",
+        "编辑",
+        "责任编辑",
+        "实习编辑",
+        "导演",
+        "主持人",
+        "演员",
+        "歌手",
+        "女星",
+        "男星",
+        "主演",
+        "扮演者",
+        "董事长",
+        "总裁",
+        "创始人",
+        "首席执行官",
+        "教练",
+        "主教练",
+        "主帅",
+        "球员",
+        "队长",
+        "部长",
+        "总统",
+        "总理",
+        "主席",
+        "市长",
+        "省长",
+        "局长",
+        "校长",
+        "院长",
+        "教授",
+        "医生",
+        "研究员",
+        "分析师",
+        "作家",
+        "设计师",
+        "模特",
+        "妻子",
+        "丈夫",
+        "女儿",
+        "儿子",
+        "搭档",
+        "队友",
+        "对手",
+        "艺人",
+        "女演员",
+        "男演员",
+        "球星",
+        "名将",
+        "选手",
+        "前锋",
+        "后卫",
+        "中锋",
+        "门将",
+        "ceo",
+        "作者",
+        "经纪人",
+        "老板",
+    ]
+)
+SAYS = frozenset(
+    ["说", "表示", "称", "指出", "透露", "认为", "坦言", "介绍", "回应", "强调", "告诉", "宣布", "说道", "写道", "解释"]
+)
+PLAYS = frozenset(["饰演", "扮演", "饰"])
+# what a person does after being named (王大陆 扮演, 林志玲 现身): weaker than a verb of saying (明星 出席)
+ACTS = frozenset(["饰演", "扮演", "出演", "主演", "笑称", "直言", "回忆", "感叹", "发文", "晒出", "现身", "出席", "饰"])
+NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师")  # 马来人, 杨先生: a people or a form of address
+
+
+def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
+    """The kind of name a tagged word is (people, places, orgs), or None when it is not a name."""
+    name = known.canonical(word)
+    kind = known.kinds.get(name) or known.kinds.get(word)
+    if kind:
+        return kind
+    if tag == DOTTED:
+        return "people" if 2 <= len(word) <= 6 and word[-1] not in NOT_NAME_ENDINGS else None
+    if tag == TEAM:
+        return "orgs"
+    if tag == JOINED:
+        return (
+            "people" if word not in known.not_names and person_shaped(word, "nrt" if len(word) > 3 else "nr") else None
+        )
+    tagged = TAG_KINDS.get(tag)
+    if tagged is None or word in known.not_names or not CJK.match(word) or len(word) < 2:
+        return None
+    if tagged == "people":
+        return "people" if person_shaped(word, tag) else None
+    if tagged == "places":
+        return "places" if word[-1] in PLACE_ENDINGS else None
+    return "orgs" if word.endswith(ORG_ENDINGS) and len(word) >= 3 else None
+
+
+def person_shaped(word: str, tag: str) -> bool:
+    if word[-1] in NOT_NAME_ENDINGS or word.endswith(NOT_PERSON_ENDINGS):
+        return False
+    if tag == "nrt":  # a transliteration: two characters are mostly ordinary words (令人, 科普, 多达)
+        return len(word) >= 3
+    if word.startswith(COMPOUND_SURNAMES):
+        return 3 <= len(word) <= 4
+    return 2 <= len(word) <= 3 and word[0] in SURNAMES
+
+
+def transliterated(word: str) -> bool:
+    return all(c in TRANSLITERATION for c in word)
