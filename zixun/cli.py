@@ -24,7 +24,7 @@ from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import IngestError, jsonable
 from zixun.search.query import SORTS
 from zixun.settings import Settings
-from zixun.store import articles, duplicates, open_store
+from zixun.store import articles, duplicates, open_store, stories
 
 err = Console(stderr=True)
 _PHASES = {
@@ -32,6 +32,7 @@ _PHASES = {
     "store": "analysing and storing",
     "reindex": "re-indexing",
     "duplicates": "finding duplicates",
+    "stories": "grouping stories",
 }
 
 
@@ -142,12 +143,13 @@ def extract(settings: Settings, paths: tuple[Path, ...], fmt: str) -> None:
 @click.pass_obj
 def export(settings: Settings, fmt: str) -> None:
     """Print every stored article with all its fields, one JSON object per line (duplicate_of: the guid of
-    the original a repost copies, null for any other article)."""
+    the original a repost copies, null for any other article; story: its story's id, null when alone)."""
     engine = open_store(settings.database_url)
     with engine.connect() as connection:
-        originals = duplicates.duplicate_guids(connection)
+        originals, in_story = duplicates.duplicate_guids(connection), stories.all_story_ids(connection)
         for article in articles.iterate(connection):
-            _echo_json({**jsonable(article), "duplicate_of": originals.get(article.guid)})
+            fields = {**jsonable(article), "duplicate_of": originals.get(article.guid)}
+            _echo_json({**fields, "story": in_story.get(article.id)})
 
 
 @main.command("search")

@@ -69,6 +69,20 @@ class Article:
     extraction_confidence: float | None = None  # Extracted.confidence as stored (None: not from an HTML page)
 
 
+@dataclass
+class Story:
+    """Articles about one event (zixun/stories/): only a story of two or more articles exists."""
+
+    id: int
+    title: str  # the headline: the title of its first original article
+    first_article_id: str  # the earliest published member that is no repost
+    started_at: datetime | None  # the earliest member's publish time
+    updated_at: datetime | None  # the latest member's publish time
+    size: int  # member articles, reposts included
+    sources: int  # distinct non-empty sources over all members
+    decided_at: datetime  # when its membership last changed (pages use it as a cache version)
+
+
 def jsonable(record, exclude: frozenset[str] | set[str] = frozenset()) -> dict:
     """A dataclass record as JSON-ready fields (but those excluded): datetimes in ISO 8601 with their offset."""
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in asdict(record).items() if k not in exclude}

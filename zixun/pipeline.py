@@ -9,10 +9,13 @@ ingest_paths:
   5. relate    rank/related    related lists of the new articles and the older lists they enter
   6. dedupe    dedup/groups    the new and changed articles' near-duplicates found (MinHash bands in the
                               store, verified by shared text), each group's original decided again
-  7. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
+  7. stories   stories/clusters  the new and changed articles linked with others of their event (keys in
+                              the store, TF-IDF cosine, conflict rules), each component's stories decided
+                              again; a repost joins its original's story
+  8. engage    store/engagement  ingested counters (views, comments) counted as engagement at publish time
 Stages 2–4 stream in batches, so memory holds a few batches, never the whole input.
 
-ingest_records runs stages 3–7 on records from any source: ingest_paths hands it the files' records,
+ingest_records runs stages 3–8 on records from any source: ingest_paths hands it the files' records,
 the crawler (zixun/crawl) the records of the feeds it fetched, so both are stored the same way.
 """
 
@@ -34,7 +37,7 @@ from zixun.ingest.checks import Limits
 from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import Extracted, IngestError
 from zixun.settings import Settings
-from zixun.store import articles, duplicates, engagement, mentions, terms, writing
+from zixun.store import articles, duplicates, engagement, mentions, stories, terms, writing
 from zixun.store.batches import BatchWriter, article_row
 from zixun.text.analysis import Analysis, analyzer
 from zixun.text.keywords import top_keywords
@@ -58,6 +61,7 @@ class IngestSummary:
     failed: list[IngestError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dedupe_seconds: float = 0.0  # how long stage 6 took (bench/duplicates reports it)
+    stories_seconds: float = 0.0  # how long stage 7 took (bench/stories reports it)
 
     def line(self) -> str:
         """One summary line for the terminal."""
@@ -107,9 +111,10 @@ def ingest_records(
     summary: IngestSummary | None = None,
     workers: int = 1,
 ) -> IngestSummary:
-    """Stages 3–7 over extracted records from any source; an IngestError among them goes to the summary."""
+    """Stages 3–8 over extracted records from any source; an IngestError among them goes to the summary."""
     # numpy and scipy load only when an ingest runs (~0.2 s), not for every command
     from zixun.rank import related
+    from zixun.stories import clusters
 
     progress = progress or Progress()
     summary = summary if summary is not None else IngestSummary()
@@ -118,7 +123,8 @@ def ingest_records(
     _store_all(engine, records, settings, progress, clock, summary, workers, keys)
     related.refresh(engine)  # 5. related lists of what is pending, from the store as written
     summary.dedupe_seconds = groups.refresh(engine, keys=keys).seconds  # 6. dedupe what is pending (and deleted)
-    _seed_engagement(engine)  # 7. engage
+    summary.stories_seconds = clusters.refresh(engine).seconds  # 7. stories of what is pending (and deleted)
+    _seed_engagement(engine)  # 8. engage
     return summary
 
 
@@ -228,7 +234,7 @@ def _utcnow() -> datetime:
 
 def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = None) -> int:
     """Re-segment every article (after a dictionary change), rebuild df and keywords from scratch, and
-    recompute its people, places and orgs (entity_mentions) and its near-duplicates."""
+    recompute its people, places and orgs (entity_mentions), its near-duplicates and its stories."""
     progress = progress or Progress()
     with engine.connect() as connection:
         ids = [a.id for a in articles.iterate(connection)]
@@ -254,6 +260,7 @@ def reindex(engine: sa.Engine, settings: Settings, progress: Progress | None = N
                 articles.update_analysis(connection, row["id"], values)
             progress.advance("reindex", len(batch) / 2)
     _redo_duplicates(engine, len(ids), progress)
+    _redo_stories(engine, len(ids), progress)
     return len(ids)
 
 
@@ -263,3 +270,13 @@ def _redo_duplicates(engine: sa.Engine, total: int, progress: Progress) -> None:
     with writing(engine) as connection:
         duplicates.clear(connection)
     groups.refresh(engine, lambda done: progress.advance("duplicates", done))
+
+
+def _redo_stories(engine: sa.Engine, total: int, progress: Progress) -> None:
+    """Cluster every article afresh and decide every story again (reindex)."""
+    from zixun.stories import clusters  # numpy and scipy, as in ingest_records
+
+    progress.start("stories", total)
+    with writing(engine) as connection:
+        stories.clear(connection)
+    clusters.refresh(engine, lambda done: progress.advance("stories", done))

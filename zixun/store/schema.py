@@ -205,3 +205,49 @@ duplicate_done = sa.Table(
     sa.Column("article_id", sa.String(16), primary_key=True),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+# stories (store/stories.py, zixun/stories/): articles about one event. A story is stored only when it has two
+# or more members; story_members.listed_at is a member's publish time (else when it was stored), the order a
+# story lists its members in, read from the index. story_keys are the terms and names an article is found by
+# (candidate lookup by key), story_links the scored pairs found to tell of one event, story_done the article
+# version each was clustered as (migration 0014).
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("first_article_id", sa.String(16), nullable=False),  # articles.id
+    sa.Column("started_at", UTCDateTime()),
+    sa.Column("updated_at", UTCDateTime()),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sources", sa.Integer, nullable=False),
+    sa.Column("decided_at", UTCDateTime(), nullable=False),
+)
+story_members = sa.Table(
+    "story_members",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),  # articles.id
+    sa.Column("story_id", sa.Integer, nullable=False),
+    sa.Column("listed_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_story_members_story", "story_id", "listed_at", "article_id"),
+)
+story_keys = sa.Table(
+    "story_keys",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Index("ix_story_keys_article", "article_id"),
+)
+story_links = sa.Table(
+    "story_links",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("other_id", sa.String(16), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+)
+story_done = sa.Table(
+    "story_done",
+    metadata,
+    sa.Column("article_id", sa.String(16), primary_key=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)

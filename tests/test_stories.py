@@ -1,0 +1,223 @@
+"""Stories at ingest, on SQLite and PostgreSQL: coverage of one event across sources is one story, events of
+one topic stay apart (two games of one night, two provinces' notices, the same event a year later), a repost
+joins its original's story, arrival order does not matter, and a changed or deleted member re-decides."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import ROOT
+from tests.test_cli import zixun
+from tests.test_migrations import _downgrade
+from zixun import pipeline
+from zixun.models import Extracted
+from zixun.rank import related
+from zixun.store import articles, migrate, stories, writing
+
+SAMPLE = {r["id"]: r for r in map(json.loads, (ROOT / "zixun" / "data" / "sample.jsonl").open(encoding="utf-8"))}
+BY_TITLE = {r["title"]: r for r in SAMPLE.values()}
+STORY = BY_TITLE["金庸曾唤记者“小师妹” 谈吐风趣举止温文尔雅"]
+T0 = datetime(2018, 11, 4, 12, tzinfo=UTC)
+
+
+def article(guid: str, title: str, body: str, *, source: str | None = "新华社", hours: float = 0) -> Extracted:
+    """An extracted article published hours after T0."""
+    return Extracted(
+        path="test",
+        title=title,
+        body=[p for p in body.split("\n") if p.strip()],
+        guid=guid,
+        source=source,
+        published_at=T0 + timedelta(hours=hours),
+    )
+
+
+def ingest(engine, settings, *found: Extracted) -> None:
+    pipeline.ingest_records(engine, list(found), settings)
+
+
+def grouping(engine) -> set[frozenset[str]]:
+    """The stories as sets of guids."""
+    with engine.connect() as connection:
+        guids = {a.id: a.guid for a in articles.iterate(connection)}
+        found: dict[int, set[str]] = {}
+        for article_id, story_id in stories.all_story_ids(connection).items():
+            found.setdefault(story_id, set()).add(guids[article_id])
+    return {frozenset(s) for s in found.values()}
+
+
+def halves(body: str) -> tuple[str, str]:
+    """Two texts of one event that are no copies of each other: the even and the odd sentences."""
+    sentences = [s for s in body.replace("\n", "").split("。") if s]
+    return "。".join(sentences[0::2]) + "。", "。".join(sentences[1::2]) + "。"
+
+
+GAME = (
+    "北京时间11月4日，NBA常规赛继续进行，{home}主场迎战{away}。首节比赛{home}手感火热，{star}连续命中三分球，"
+    "{home}以30比22领先。第二节{away}替补阵容发力，一度将分差缩小到3分。下半场{star}持续发挥，全场砍下{points}分"
+    "{rebounds}个篮板，帮助{home}稳住局面。第四节{away}反扑未果，最终{home}以{score}战胜{away}，取得{streak}连胜。"
+    "赛后{star}表示，球队防守做得很好，接下来的客场之旅同样重要。{away}主帅则认为球队失误太多，需要尽快调整。"
+)
+
+
+def game(
+    guid: str, home: str, away: str, star: str, score: str, *, source: str, points: int, hours: float
+) -> Extracted:
+    body = GAME.format(home=home, away=away, star=star, score=score, points=points, rebounds=points // 3, streak=3)
+    return article(guid, f"{star}{points}分 {home}{score}力克{away}", body, source=source, hours=hours)
+
+
+EXAM = (
+    "{province}省教育考试院发布通知，{year}年全国硕士研究生招生考试网上确认工作将于11月5日开始。考生须在规定时间内"
+    "登录{province}省网上确认系统，核对报名信息并上传本人照片。逾期未确认者视为自动放弃。{province}省各报考点将"
+    "提供现场咨询服务，考生可拨打{province}省招生考试咨询电话了解详情。通知提醒考生认真核对姓名、身份证号和报考"
+    "专业，确认后信息不得修改。"
+)
+
+
+def exam(guid: str, province: str, *, source: str, hours: float, year: int = 2019) -> Extracted:
+    body = EXAM.format(province=province, year=year)
+    return article(guid, f"{province}省{year}年研究生招生考试网上确认11月5日开始", body, source=source, hours=hours)
+
+
+def test_coverage_of_one_event_across_sources_is_one_story_and_reads_agree(engine, settings):
+    first, second = halves(STORY["body"])
+    ingest(
+        engine,
+        settings,
+        article("a", STORY["title"], first, source="钱江晚报"),
+        article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+        article("other", "爱奇艺诉豆瓣索赔50万", BY_TITLE["爱奇艺诉豆瓣索赔50万 称其用户诋毁《奇妙的食光》"]["body"]),
+    )
+    assert grouping(engine) == {frozenset({"a", "b"})}
+    with engine.connect() as connection:
+        a, b, other = (articles.get(connection, g) for g in ("a", "b", "other"))
+        story = stories.of_article(connection, b.id)
+        assert story is not None and stories.get(connection, story.id) == story
+        assert story.first_article_id == a.id and story.title == STORY["title"]
+        assert (story.size, story.sources) == (2, 2)
+        assert (story.started_at, story.updated_at) == (T0, T0 + timedelta(hours=5))
+        assert stories.of_article(connection, other.id) is None  # an article alone has no story
+        assert stories.of_articles(connection, [a.id, b.id, other.id]) == {a.id: story, b.id: story}
+        assert stories.member_ids(connection, story.id) == [a.id, b.id]
+        assert [m.guid for m in stories.members(connection, story.id, limit=1, offset=1)] == ["b"]
+
+
+def test_two_games_of_one_night_and_two_provinces_notices_are_different_stories(engine, settings):
+    ingest(
+        engine,
+        settings,
+        game("lal-1", "湖人", "开拓者", "詹姆斯", "116-110", source="新浪体育", points=32, hours=0),
+        game("lal-2", "湖人", "开拓者", "詹姆斯", "116-110", source="腾讯体育", points=32, hours=2),
+        game("hou-1", "火箭", "爵士", "哈登", "104-98", source="新浪体育", points=35, hours=0.5),
+        game("hou-2", "火箭", "爵士", "哈登", "104-98", source="搜狐体育", points=35, hours=1),
+        exam("hebei", "河北", source="河北日报", hours=0),
+        exam("shandong", "山东", source="大众日报", hours=1),
+    )
+    found = grouping(engine)
+    assert not any({"hebei", "shandong"} <= s for s in found)
+    assert not any({"lal-1", "hou-1"} <= s for s in found)
+
+
+def test_the_same_event_a_year_later_is_another_story(engine, settings):
+    first, second = halves(STORY["body"])
+    ingest(
+        engine,
+        settings,
+        article("now", STORY["title"], first),
+        article("year-later", STORY["title"], second, source="新浪", hours=24 * 365),
+    )
+    assert grouping(engine) == set()
+
+
+def test_a_repost_joins_its_originals_story_whatever_the_arrival_order(engine, settings):
+    first, second = halves(STORY["body"])
+    ingest(engine, settings, article("copy", STORY["title"], first, source="网易", hours=3))  # the repost first
+    ingest(engine, settings, article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5))
+    ingest(engine, settings, article("wire", STORY["title"], first, source="钱江晚报", hours=0))
+    assert grouping(engine) == {frozenset({"copy", "b", "wire"})}
+    with engine.connect() as connection:
+        story = stories.of_article(connection, articles.get(connection, "copy").id)
+        assert story.first_article_id == articles.get(connection, "wire").id
+        assert (story.size, story.sources) == (3, 3)
+
+
+def test_a_member_changed_into_another_text_or_deleted_re_decides_its_story(engine, settings):
+    first, second = halves(STORY["body"])
+    third = BY_TITLE["爱奇艺诉豆瓣索赔50万 称其用户诋毁《奇妙的食光》"]["body"]
+    ingest(
+        engine,
+        settings,
+        article("a", STORY["title"], first, source="钱江晚报"),
+        article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+    )
+    with engine.connect() as connection:
+        before = stories.of_article(connection, articles.get(connection, "a").id)
+    time.sleep(0.01)
+    ingest(engine, settings, article("b", "爱奇艺诉豆瓣索赔50万", third, source="新浪", hours=5))
+    assert grouping(engine) == set()
+    with engine.connect() as connection:
+        assert stories.get(connection, before.id) is None
+    ingest(engine, settings, article("c", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=6))
+    assert grouping(engine) == {frozenset({"a", "c"})}
+    with writing(engine) as connection:
+        articles.delete(connection, [articles.get(connection, "c").id])
+    ingest(engine, settings)  # the next pass decides the deleted member's story again
+    assert grouping(engine) == set()
+
+
+def test_reindex_and_a_store_migrated_from_before_stories_find_the_same_stories(engine, settings):
+    first, second = halves(STORY["body"])
+    ingest(
+        engine,
+        settings,
+        article("a", STORY["title"], first, source="钱江晚报"),
+        article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+    )
+    _downgrade(engine, "0013")  # the schema before stories: their tables go, the articles stay
+    migrate(engine)
+    with engine.connect() as connection:
+        assert articles.count(connection) == 2 and len(stories.pending(connection)) == 2
+    assert grouping(engine) == set()
+    pipeline.reindex(engine, settings)
+    assert grouping(engine) == {frozenset({"a", "b"})}
+
+
+def test_export_gives_each_article_its_story(db_url, tmp_path):
+    first, second = halves(STORY["body"])
+    lines = [
+        {"id": "a", "title": STORY["title"], "body": first, "published_at": "2018-11-04T12:00:00+00:00"},
+        {
+            "id": "b",
+            "title": "金庸谈吐风趣 曾唤记者小师妹",
+            "body": second,
+            "published_at": "2018-11-04T15:00:00+00:00",
+        },
+        {
+            "id": "c",
+            "title": "爱奇艺诉豆瓣索赔50万",
+            "body": BY_TITLE["爱奇艺诉豆瓣索赔50万 称其用户诋毁《奇妙的食光》"]["body"],
+        },
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    assert zixun("ingest", str(path), db=db_url).returncode == 0
+    done = zixun("export", "--format", "jsonl", db=db_url)
+    assert done.returncode == 0, done.stderr
+    found = {r["guid"]: r["story"] for r in map(json.loads, done.stdout.splitlines())}
+    assert found["a"] == found["b"] and isinstance(found["a"], int) and found["c"] is None
+
+
+def test_related_list_is_kept_for_articles_of_a_story(engine, settings):
+    first, second = halves(STORY["body"])
+    ingest(
+        engine,
+        settings,
+        article("a", STORY["title"], first, source="钱江晚报"),
+        article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+    )
+    with engine.connect() as connection:
+        found = related.related_articles(connection, "a")
+    assert [r.article.guid for r in found][:1] == ["b"]

@@ -1,0 +1,345 @@
+"""Stories in the store: each clustered article's keys (candidate lookup by SQL, as near-duplicates' band
+keys), the scored links between articles of one event, and the stories of two or more members; written by
+the stories room (zixun/stories/), read by pages, related lists, export and evaluation.
+
+A story is visible only with two or more members: an article alone has no story (of_article gives None).
+Reads go through indexes (story_members is keyed by article and indexed by (story, listed_at, article)), so
+a story of thousands of articles costs an article page one indexed row and a members page one index range.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from zixun.models import Article, Story
+from zixun.store import articles, schema
+from zixun.store.articles import select_articles, to_article
+
+_CHUNK = 5000  # stays under SQLite's bound-parameter limit
+_STORIES = schema.stories.c
+_MEMBERS = schema.story_members.c
+_KEYS = schema.story_keys.c
+_LINKS = schema.story_links.c
+_DONE = schema.story_done.c
+_A = schema.articles.c
+
+
+def _chunks(ids: list) -> Iterable[list]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+# what the stories room writes and reads while it clusters
+
+
+def pending(connection: sa.Connection) -> list[str]:
+    """Ids of articles never clustered, or clustered as an older version of the article, in store order."""
+    return articles.stale(connection, schema.story_done)
+
+
+def gone(connection: sa.Connection) -> list[str]:
+    """Ids of clustered articles (or story members) no longer stored (deleted since)."""
+    found: set[str] = set()
+    for column in (_DONE.article_id, _MEMBERS.article_id):
+        query = sa.select(column).outerjoin(schema.articles, _A.id == column).where(_A.id.is_(None))
+        found.update(connection.execute(query).scalars())
+    return sorted(found)
+
+
+_FEATURE_COLUMNS = (
+    _A.n,
+    _A.id,
+    _A.title,
+    _A.title_terms,
+    _A.candidates,
+    _A.keywords,
+    _A.entities,
+    _A.source,
+    _A.published_at,
+    _A.ingested_at,
+    _A.updated_at,
+)
+
+
+def feature_rows(connection: sa.Connection, ids: list[str]) -> dict[str, sa.Row]:
+    """{id: (n, id, title, title_terms, candidates, keywords, entities, source, published_at, ingested_at,
+    updated_at)} of those of ids still stored."""
+    found = {}
+    for chunk in _chunks(sorted(set(ids))):
+        found.update((row.id, row) for row in connection.execute(sa.select(*_FEATURE_COLUMNS).where(_A.id.in_(chunk))))
+    return found
+
+
+def document_count(connection: sa.Connection) -> int:
+    return articles.count(connection)
+
+
+def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
+    """Drop the keys, links and done marks of these articles (not their story memberships: deciding their
+    stories again replaces those); the ids they were linked with."""
+    linked: set[str] = set()
+    for chunk in _chunks(ids):
+        linked.update(connection.execute(sa.select(_LINKS.other_id).where(_LINKS.article_id.in_(chunk))).scalars())
+        connection.execute(schema.story_keys.delete().where(_KEYS.article_id.in_(chunk)))
+        connection.execute(
+            schema.story_links.delete().where(sa.or_(_LINKS.article_id.in_(chunk), _LINKS.other_id.in_(chunk)))
+        )
+        connection.execute(schema.story_done.delete().where(_DONE.article_id.in_(chunk)))
+    return linked - set(ids)
+
+
+def sharing(connection: sa.Connection, keys: Iterable[str]) -> dict[str, list[str]]:
+    """{key: ids of the clustered articles with that key} for those of keys stored (a batch's lookup)."""
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        for key, article_id in connection.execute(sa.select(_KEYS.key, _KEYS.article_id).where(_KEYS.key.in_(chunk))):
+            found.setdefault(key, []).append(article_id)
+    return found
+
+
+def save(
+    connection: sa.Connection, keys: dict[str, list[str]], links: list[tuple[str, str, float]], versions: dict
+) -> None:
+    """Store articles' keys ({id: keys}), their links ((id, other id, score), kept both ways) and the versions
+    ({id: updated_at}) now clustered."""
+    rows = [{"key": k, "article_id": a} for a, found in keys.items() for k in sorted(set(found))]
+    for start in range(0, len(rows), _CHUNK):
+        connection.execute(schema.story_keys.insert(), rows[start : start + _CHUNK])
+    pairs = {(a, b): s for a, b, s in links} | {(b, a): s for a, b, s in links}
+    if pairs:
+        connection.execute(
+            schema.story_links.insert(), [{"article_id": a, "other_id": b, "score": s} for (a, b), s in pairs.items()]
+        )
+    if versions:
+        connection.execute(
+            schema.story_done.insert(), [{"article_id": a, "updated_at": u} for a, u in versions.items()]
+        )
+
+
+def linked_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str, float]]:
+    """{id: {other id: score}} of the links of these articles."""
+    found: dict[str, dict[str, float]] = {}
+    for chunk in _chunks(ids):
+        query = sa.select(_LINKS.article_id, _LINKS.other_id, _LINKS.score).where(_LINKS.article_id.in_(chunk))
+        for row in connection.execute(query):
+            found.setdefault(row.article_id, {})[row.other_id] = row.score
+    return found
+
+
+def copies_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
+    """{repost id: its original's id} of the duplicate groups (store/duplicates.py) these articles are in."""
+    found: dict[str, str] = {}
+    decided = schema.duplicates.c
+    for chunk in _chunks(ids):
+        query = sa.select(decided.article_id, decided.original_id).where(
+            sa.or_(decided.article_id.in_(chunk), decided.original_id.in_(chunk))
+        )
+        found.update(connection.execute(query).all())
+    originals = sorted(set(found.values()) - set(ids))
+    for chunk in _chunks(originals):  # the other reposts of an original reached through one repost
+        query = sa.select(decided.article_id, decided.original_id).where(decided.original_id.in_(chunk))
+        found.update(connection.execute(query).all())
+    return found
+
+
+def story_of_members(connection: sa.Connection, ids: list[str]) -> dict[str, int]:
+    """{id: story id} of those of ids in a story."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(ids):
+        query = sa.select(_MEMBERS.article_id, _MEMBERS.story_id).where(_MEMBERS.article_id.in_(chunk))
+        found.update(connection.execute(query).all())
+    return found
+
+
+def members_of_stories(connection: sa.Connection, story_ids: Iterable[int]) -> dict[int, set[str]]:
+    """{story id: its member ids}."""
+    found: dict[int, set[str]] = {}
+    for chunk in _chunks(sorted(set(story_ids))):
+        query = sa.select(_MEMBERS.story_id, _MEMBERS.article_id).where(_MEMBERS.story_id.in_(chunk))
+        for story_id, article_id in connection.execute(query):
+            found.setdefault(story_id, set()).add(article_id)
+    return found
+
+
+def decide(
+    connection: sa.Connection,
+    members: list[str],
+    clusters: list[list[str]],
+    facts: dict[str, sa.Row],
+    reposts: set[str],
+    now: datetime,
+) -> set[int]:
+    """Make the stories of these articles what clusters says (each a list of two or more of them; the
+    members in none stand alone). facts: their feature rows (feature_rows); reposts: those that are reposts. A cluster keeps
+    the id of the old story it shares most members with, and its decision time when its members are the
+    same; the ids of the stories whose membership changed (or that ended) are returned."""
+    before = story_of_members(connection, members)
+    old = members_of_stories(connection, set(before.values()))
+    changed: set[int] = set()
+    taken: set[int] = set()
+    kept: dict[int, list[str]] = {}
+    for cluster in sorted(clusters, key=len, reverse=True):
+        overlap: dict[int, int] = {}
+        for article_id in cluster:
+            if article_id in before:
+                overlap[before[article_id]] = overlap.get(before[article_id], 0) + 1
+        choices = sorted((-count, story_id) for story_id, count in overlap.items() if story_id not in taken)
+        story_id = choices[0][1] if choices else None
+        if story_id is not None:
+            taken.add(story_id)
+        kept[story_id if story_id is not None else -len(kept) - 1] = cluster
+    for chunk in _chunks(members):
+        connection.execute(schema.story_members.delete().where(_MEMBERS.article_id.in_(chunk)))
+    for story_id in set(old) - taken:  # stories left with no cluster end
+        connection.execute(schema.stories.delete().where(_STORIES.id == story_id))
+        changed.add(story_id)
+    rows = []
+    for story_id, cluster in kept.items():
+        values = _summary(cluster, facts, reposts)
+        if story_id > 0:
+            same = old.get(story_id) == set(cluster)
+            if not same:
+                values["decided_at"] = now
+                changed.add(story_id)
+            connection.execute(schema.stories.update().where(_STORIES.id == story_id).values(**values))
+        else:
+            values["decided_at"] = now
+            story_id = connection.execute(schema.stories.insert().values(**values)).inserted_primary_key[0]
+            changed.add(story_id)
+        rows.extend({"article_id": a, "story_id": story_id, "listed_at": _listed_at(facts[a])} for a in cluster)
+    for start in range(0, len(rows), _CHUNK):
+        connection.execute(schema.story_members.insert(), rows[start : start + _CHUNK])
+    return changed
+
+
+def _listed_at(row: sa.Row) -> datetime:
+    return row.published_at or row.ingested_at
+
+
+def _summary(cluster: list[str], facts: dict[str, sa.Row], reposts: set[str]) -> dict:
+    """The stories row of a cluster of article ids."""
+    rows = sorted((facts[a] for a in cluster), key=lambda r: (_listed_at(r), r.id))
+    originals = [r for r in rows if r.id not in reposts] or rows
+    first = originals[0]
+    times = [r.published_at for r in rows if r.published_at is not None]
+    return {
+        "title": first.title,
+        "first_article_id": first.id,
+        "started_at": min(times) if times else None,
+        "updated_at": max(times) if times else None,
+        "size": len(rows),
+        "sources": len({r.source for r in rows if r.source}),
+    }
+
+
+def clear(connection: sa.Connection) -> None:
+    """Forget every key, link and story (reindex clusters everything again)."""
+    for table in (schema.story_members, schema.stories, schema.story_links, schema.story_keys, schema.story_done):
+        connection.execute(table.delete())
+
+
+def analyze(connection: sa.Connection) -> None:
+    """Refresh the planner's statistics of the keys and links after a large pass (PostgreSQL)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("ANALYZE story_keys")
+        connection.exec_driver_sql("ANALYZE story_links")
+        connection.exec_driver_sql("ANALYZE story_members")
+
+
+# reads: what pages, related lists, export and evaluation ask
+
+_STORY_COLUMNS = (
+    _STORIES.id,
+    _STORIES.title,
+    _STORIES.first_article_id,
+    _STORIES.started_at,
+    _STORIES.updated_at,
+    _STORIES.size,
+    _STORIES.sources,
+    _STORIES.decided_at,
+)
+_GET = sa.select(*_STORY_COLUMNS).where(_STORIES.id == sa.bindparam("story_id"))
+_OF_ARTICLE = (
+    sa.select(*_STORY_COLUMNS)
+    .join(schema.story_members, _MEMBERS.story_id == _STORIES.id)
+    .where(_MEMBERS.article_id == sa.bindparam("article_id"))
+)
+_MEMBERS_PAGE = (
+    select_articles(body=False)
+    .join(schema.story_members, _MEMBERS.article_id == _A.id)
+    .where(_MEMBERS.story_id == sa.bindparam("story_id"))
+    .order_by(_MEMBERS.listed_at, _MEMBERS.article_id)
+    .limit(sa.bindparam("limit"))
+    .offset(sa.bindparam("offset"))
+)
+_MEMBER_IDS = (
+    sa.select(_MEMBERS.article_id)
+    .where(_MEMBERS.story_id == sa.bindparam("story_id"))
+    .order_by(_MEMBERS.listed_at, _MEMBERS.article_id)
+)
+
+
+def _story(row: sa.Row) -> Story:
+    return Story(**row._mapping)
+
+
+def get(connection: sa.Connection, story_id: int) -> Story | None:
+    """The story with this id, or None."""
+    row = connection.execute(_GET, {"story_id": story_id}).first()
+    return _story(row) if row else None
+
+
+def of_article(connection: sa.Connection, article_id: str) -> Story | None:
+    """The story an article is in; None when it stands alone."""
+    row = connection.execute(_OF_ARTICLE, {"article_id": article_id}).first()
+    return _story(row) if row else None
+
+
+def of_articles(connection: sa.Connection, ids: list[str]) -> dict[str, Story]:
+    """{id: its story} of those of ids in a story."""
+    found: dict[str, Story] = {}
+    query = sa.select(_MEMBERS.article_id.label("member_id"), *_STORY_COLUMNS).join(
+        schema.stories, _STORIES.id == _MEMBERS.story_id
+    )
+    for chunk in _chunks(list(ids)):
+        for row in connection.execute(query.where(_MEMBERS.article_id.in_(chunk))):
+            fields = dict(row._mapping)
+            member = fields.pop("member_id")
+            found[member] = Story(**fields)
+    return found
+
+
+def members(connection: sa.Connection, story_id: int, limit: int, offset: int = 0) -> list[Article]:
+    """A page of a story's members (bodies left empty), earliest published first (then by id), reposts included."""
+    rows = connection.execute(_MEMBERS_PAGE, {"story_id": story_id, "limit": limit, "offset": offset})
+    return [to_article(row) for row in rows]
+
+
+def member_ids(connection: sa.Connection, story_id: int) -> list[str]:
+    """Ids of a story's members, earliest published first (then by id)."""
+    return list(connection.execute(_MEMBER_IDS, {"story_id": story_id}).scalars())
+
+
+def story_ids(connection: sa.Connection, ids: list[str]) -> dict[str, int]:
+    """{id: story id} of those of ids in a story (related lists, export)."""
+    return story_of_members(connection, ids)
+
+
+def all_story_ids(connection: sa.Connection) -> dict[str, int]:
+    """{article id: story id} of every article in a story (export, evaluation)."""
+    return dict(connection.execute(sa.select(_MEMBERS.article_id, _MEMBERS.story_id)).all())
+
+
+def mates(connection: sa.Connection, article_id: str, story_id: int, limit: int) -> list[tuple[str, float]]:
+    """[(id, link score)] of the members of story_id article_id is linked with, best first."""
+    query = (
+        sa.select(_LINKS.other_id, _LINKS.score)
+        .join(schema.story_members, _MEMBERS.article_id == _LINKS.other_id)
+        .where(_LINKS.article_id == article_id, _MEMBERS.story_id == story_id)
+        .order_by(_LINKS.score.desc(), _LINKS.other_id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in connection.execute(query)]

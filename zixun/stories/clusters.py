@@ -1,0 +1,303 @@
+"""Stories: the articles that tell of one event, grouped as they arrive.
+
+Each new or changed article gets keys (its keywords, the terms and names of its headline); the articles
+sharing KEYS_SHARED of them, published within the time window, are its candidates, compared by the cosine
+of TF-IDF vectors of their words (headline words weighted up). A candidate close enough, whose facts do not
+conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in time), is
+linked with it; links are kept in the store. The articles linked with one another (and the copies of one
+original, store/duplicates.py) form a component, which is cut into stories by average linkage under the
+conflict rules: every pair of a story must be free of conflicts, and its members close on average, so one
+article close to two events does not chain them. A repost joins its original's story.
+
+Links depend only on the two articles, and a component is decided again whole whenever one of its members
+arrives, changes or is deleted, so arrival order matters little (the df an article's keywords were chosen
+with is the one at its ingest).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+import sqlalchemy as sa
+from scipy import sparse
+
+from zixun.store import stories, terms, writing
+from zixun.stories.conflicts import WINDOW_DAYS, Facts, conflict, days_apart
+from zixun.text.normalize import fold
+
+LINK_SCORE = 0.3  # cosine at which two articles (free of conflicts) are linked
+STORY_SCORE = 0.3  # average cosine at which two groups of a component are one story
+KEYS_SHARED = 2  # keys two articles must share to be compared
+TITLE_WEIGHT = 3.0  # a headline word counts as this many words of the text
+MAX_LINKS = 50  # links kept per article, best first (a story of thousands needs no more to hold together)
+DENSE_MAX = 600  # a larger component is cut by its strong links alone (average linkage is quadratic)
+MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
+BATCH = 500  # articles clustered per transaction
+ANALYZE_AFTER = 5000
+
+
+@dataclass
+class StoriesSummary:
+    """What a pass did: articles clustered, links found, components decided, stories changed, seconds."""
+
+    clustered: int = 0
+    links: int = 0
+    components: int = 0
+    changed: int = 0
+    seconds: float = 0.0
+
+
+class Article:
+    """What clustering knows of an article: its vector terms, keys, headline facts and time."""
+
+    __slots__ = ("facts", "id", "keys", "row", "terms")
+
+    def __init__(self, row: sa.Row):
+        self.row, self.id = row, row.id
+        at = row.published_at or row.ingested_at
+        entities = row.entities or {}
+        self.facts = Facts.of(fold(row.title), entities, at)
+        words: dict[str, float] = {t: float(c) for t, c in (row.candidates or {}).items()}
+        title_words = [t for t in (row.title_terms or "").split() if len(t) >= 2 and not t.isdigit()]
+        for term in title_words:
+            words[term] = words.get(term, 0.0) + TITLE_WEIGHT
+        self.terms = words
+        names = self.facts.people | self.facts.places | self.facts.orgs
+        self.keys = sorted(set(row.keywords or []) | set(title_words) | names)
+
+
+def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> StoriesSummary:
+    """Cluster the articles stored or changed since the last pass, forget deleted ones, and decide again
+    every component they joined or left; a transaction per BATCH articles."""
+    started = time.perf_counter()
+    summary = StoriesSummary()
+    with engine.connect() as connection:
+        todo, deleted = stories.pending(connection), stories.gone(connection)
+    if deleted:
+        with writing(engine) as connection:
+            touched = stories.forget(connection, deleted)
+            _decide(connection, touched | set(deleted), summary)
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start : start + BATCH]
+        with writing(engine) as connection:
+            touched = _cluster(connection, batch, summary)
+            _decide(connection, touched, summary)
+        if progress:
+            progress(len(batch))
+    if len(todo) >= ANALYZE_AFTER:
+        with writing(engine) as connection:
+            stories.analyze(connection)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+class _Known:
+    """Articles read from the store once per batch, with their idf weights."""
+
+    def __init__(self, connection: sa.Connection):
+        self._connection = connection
+        self._found: dict[str, Article] = {}
+        self._df: dict[str, int] = {}
+        # a small store's df says little (in a store of two articles every shared word looks common): it
+        # counts as if it held MIN_DOCS articles
+        self.n_docs = max(stories.document_count(connection), MIN_DOCS)
+
+    def of(self, ids: Iterable[str]) -> dict[str, Article]:
+        ids = list(ids)
+        missing = [i for i in ids if i not in self._found]
+        if missing:
+            for article_id, row in stories.feature_rows(self._connection, missing).items():
+                self._found[article_id] = Article(row)
+        return {i: self._found[i] for i in ids if i in self._found}
+
+    def vectors(self, items: list[Article]) -> sparse.csr_matrix:
+        """L2-normalised TF-IDF rows of these articles over their own vocabulary."""
+        wanted = {t for a in items for t in a.terms} - self._df.keys()
+        self._df.update(dict.fromkeys(wanted, 1) | terms.document_frequencies(self._connection, wanted))
+        vocabulary: dict[str, int] = {}
+        rows, columns, values = [], [], []
+        for row, item in enumerate(items):
+            for term, count in item.terms.items():
+                rows.append(row)
+                columns.append(vocabulary.setdefault(term, len(vocabulary)))
+                values.append((1.0 + math.log(count)) * math.log(1.0 + self.n_docs / self._df[term]))
+        matrix = sparse.csr_matrix((values, (rows, columns)), shape=(len(items), max(len(vocabulary), 1)))
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary) -> set[str]:
+    """Key and link these articles; the ids whose components must be decided again."""
+    touched = stories.forget(connection, ids) | set(ids)
+    known = _Known(connection)
+    batch = known.of(ids)  # an article deleted meanwhile is left out
+    stored = stories.sharing(connection, (k for a in batch.values() for k in a.keys))
+    by_key: dict[str, list[str]] = {}
+    candidates: dict[str, set[str]] = {}
+    for article in batch.values():
+        shared: dict[str, int] = {}
+        for key in article.keys:
+            for other in (*stored.get(key, ()), *by_key.get(key, ())):
+                shared[other] = shared.get(other, 0) + 1
+            by_key.setdefault(key, []).append(article.id)
+        candidates[article.id] = {o for o, n in shared.items() if n >= KEYS_SHARED and o != article.id}
+    others = known.of({o for found in candidates.values() for o in found})
+    links = []
+    for article_id, found in candidates.items():
+        article = batch[article_id]
+        near = [
+            others[o]
+            for o in sorted(found)
+            if o in others and days_apart(article.facts, others[o].facts) <= WINDOW_DAYS
+        ]
+        if not near:
+            continue
+        vectors = known.vectors([article, *near])
+        scores = (vectors[1:] @ vectors[0].T).toarray().ravel()
+        best = sorted(
+            ((float(s), o.id) for s, o in zip(scores, near, strict=True) if s >= LINK_SCORE),
+            reverse=True,
+        )
+        kept = [(article_id, o, round(s, 4)) for s, o in best if conflict(article.facts, others[o].facts) is None]
+        links.extend(kept[:MAX_LINKS])
+    links = _unique(links)
+    versions = {i: a.row.updated_at for i, a in batch.items()}
+    stories.save(connection, {i: a.keys for i, a in batch.items()}, links, versions)
+    summary.clustered += len(batch)
+    summary.links += len(links)
+    touched.update(o for _, o, _ in links)
+    return touched
+
+
+def _unique(links: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """One link per pair (two articles of a batch may find each other)."""
+    found: dict[tuple[str, str], tuple[str, str, float]] = {}
+    for a, b, s in links:
+        found.setdefault((min(a, b), max(a, b)), (a, b, s))
+    return list(found.values())
+
+
+def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummary) -> None:
+    """Decide again the stories of each component the touched articles are in."""
+    seen: set[str] = set()
+    known = _Known(connection)
+    now = datetime.now(UTC)
+    for start in sorted(touched):
+        if start in seen:
+            continue
+        members, links, copies = _component(connection, start)
+        seen.update(members)
+        found = known.of(members)
+        alive = sorted(found)
+        # a repost joins its original's story, unless their headlines conflict (a template notice of another
+        # province is text copied, not the same event)
+        copies = {
+            r: o
+            for r, o in copies.items()
+            if r in found and o in found and not conflict(found[r].facts, found[o].facts)
+        }
+        originals = [a for a in alive if a not in copies]
+        if len(originals) <= DENSE_MAX:
+            groups = _average_linkage([found[a] for a in originals], known)
+        else:
+            groups = _linked_groups(originals, links)
+        clusters = _with_reposts(groups, copies)
+        facts = {a: found[a].row for a in alive}
+        changed = stories.decide(
+            connection, sorted(members), [c for c in clusters if len(c) >= 2], facts, set(copies), now
+        )
+        summary.components += 1
+        summary.changed += len(changed)
+
+
+def _component(connection: sa.Connection, start: str) -> tuple[set[str], dict, dict[str, str]]:
+    """The articles connected to start by links, copies and present stories; the links and {repost: original}."""
+    members, frontier = {start}, [start]
+    links: dict[str, dict[str, float]] = {}
+    copies: dict[str, str] = {}
+    while frontier:
+        found = stories.linked_with(connection, frontier)
+        links.update(found)
+        reached = {o for others in found.values() for o in others}
+        pairs = stories.copies_of(connection, frontier)
+        copies.update(pairs)
+        reached.update(pairs)
+        reached.update(pairs.values())
+        in_story = stories.story_of_members(connection, frontier)
+        for mates in stories.members_of_stories(connection, set(in_story.values())).values():
+            reached.update(mates)
+        frontier = sorted(reached - members)
+        members.update(frontier)
+    return members, links, copies
+
+
+def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
+    """Groups of these articles: the closest two groups (average cosine) merged while that average is at
+    least STORY_SCORE and no pair across them conflicts."""
+    n = len(items)
+    if n < 2:
+        return [[a.id for a in items]]
+    vectors = known.vectors(items)
+    similar = (vectors @ vectors.T).toarray()
+    blocked = np.zeros((n, n), bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            blocked[i, j] = blocked[j, i] = conflict(items[i].facts, items[j].facts) is not None
+    sums = similar.copy()
+    sizes = np.ones(n)
+    alive = np.ones(n, bool)
+    groups = {i: [i] for i in range(n)}
+    np.fill_diagonal(sums, -np.inf)
+    while True:
+        average = sums / np.outer(sizes, sizes)
+        average[blocked | ~np.outer(alive, alive)] = -np.inf
+        np.fill_diagonal(average, -np.inf)
+        flat = int(np.argmax(average))
+        i, j = divmod(flat, n)
+        if average[i, j] < STORY_SCORE:
+            break
+        sums[i, :] += sums[j, :]
+        sums[:, i] += sums[:, j]
+        sums[i, i] = -np.inf
+        blocked[i, :] |= blocked[j, :]
+        blocked[:, i] |= blocked[:, j]
+        sizes[i] += sizes[j]
+        alive[j] = False
+        groups[i].extend(groups.pop(j))
+    return [[items[k].id for k in members] for members in groups.values()]
+
+
+def _linked_groups(ids: list[str], links: dict[str, dict[str, float]]) -> list[list[str]]:
+    """Groups of a component too large for average linkage: those connected by links of STORY_SCORE or more."""
+    parent = {i: i for i in ids}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, others in links.items():
+        for b, score in others.items():
+            if a in parent and b in parent and score >= STORY_SCORE:
+                parent[root(a)] = root(b)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _with_reposts(groups: list[list[str]], copies: dict[str, str]) -> list[list[str]]:
+    """The groups with each repost in its original's."""
+    where = {a: k for k, group in enumerate(groups) for a in group}
+    out = [list(group) for group in groups]
+    for repost, original in sorted(copies.items()):
+        if original in where and repost not in where:
+            out[where[original]].append(repost)
+    return [sorted(group) for group in out]

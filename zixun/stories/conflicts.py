@@ -1,0 +1,77 @@
+"""Rules that keep two articles of one topic but different events apart, however alike their words.
+
+Coverage of one event shares its words; so do two games played the same night, two provinces' notices of
+the same exam, or two earthquakes a year apart. What tells them apart is in the facts a headline states:
+the score, the date, the teams, people and places it names, and when the articles were published. Each
+article's facts are read once (Facts.of); conflict() compares two articles' facts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+WINDOW_DAYS = 4.0  # two articles published further apart than this tell of different events
+_SCORE = re.compile(r"(?<![\d.:：])(\d{1,3})\s*(?:[-:：]|比)\s*(\d{1,3})(?![\d.:：])")
+_DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a headline states: the scores, dates and years written in it; the people, places and
+    organisations it names; and when the article was published (else stored)."""
+
+    scores: frozenset[tuple[int, int]]
+    dates: frozenset[tuple[int, int]]
+    years: frozenset[str]
+    people: frozenset[str]
+    places: frozenset[str]
+    orgs: frozenset[str]
+    at: datetime
+
+    @classmethod
+    def of(cls, title: str, entities: dict, at: datetime) -> Facts:
+        """The facts of a headline, given the names found in its article (entities: people, places, orgs)."""
+        text = _SPACE.sub("", title)
+        scores = frozenset(tuple(sorted((int(a), int(b)))) for a, b in _SCORE.findall(text))
+
+        def named(kind: str) -> frozenset[str]:
+            return frozenset(n for n in entities.get(kind, []) if len(n) >= 2 and n in text)
+
+        return cls(
+            scores=scores,
+            dates=frozenset((int(m), int(d)) for m, d in _DATE.findall(text)),
+            years=frozenset(_YEAR.findall(text)),
+            people=named("people"),
+            places=named("places"),
+            orgs=named("orgs"),
+            at=at,
+        )
+
+
+def days_apart(a: Facts, b: Facts) -> float:
+    return abs((a.at - b.at).total_seconds()) / 86400
+
+
+def conflict(a: Facts, b: Facts) -> str | None:
+    """Why two articles cannot tell of one event (a short reason), or None when nothing says so."""
+    if days_apart(a, b) > WINDOW_DAYS:
+        return "time"
+    if a.scores and b.scores and not a.scores & b.scores:
+        return "score"  # two games: each headline gives its own result
+    if a.dates and b.dates and not a.dates & b.dates:
+        return "date"
+    if a.years and b.years and not a.years & b.years:
+        return "year"
+    shared_people = a.people & b.people
+    if not shared_people:
+        if len(a.orgs) >= 2 and len(b.orgs) >= 2 and len(a.orgs & b.orgs) < 2:
+            return "teams"  # each headline names its own pair of teams
+        if a.places and b.places and not a.places & b.places and not a.orgs & b.orgs:
+            return "place"  # the same notice of two provinces
+        if a.people and b.people:
+            return "people"  # each headline about someone else
+    return None
