@@ -384,6 +384,33 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
         click.echo("baseline: " + quality.baseline.line())
 
 
+@eval_group.command("stories")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="LABELED.jsonl")
+@click.option(
+    "--split", type=click.Choice(["all", "dev", "heldout"]), default="all", help="Only this split's articles."
+)
+@click.option("--baseline", is_flag=True, help="Also score offline average-linkage TF-IDF clustering in the same run.")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+def eval_stories(path, split, baseline, fmt) -> None:
+    """Ingest a labelled story set (scripts/make_story_set) into a fresh store; B-cubed scores of the stories,
+    same-topic pairs wrongly merged, and how related lists put the story first."""
+    from zixun.evaluate.stories import LabelError, evaluate_stories
+
+    try:
+        quality = evaluate_stories(path, split, baseline)
+    except LabelError as error:
+        err.print(f"failed {error}", highlight=False, markup=False)
+        sys.exit(1)
+    if fmt == "json":
+        _echo_json(quality)
+        return
+    click.echo(f"{quality.articles} articles ({quality.split}), ingested in {quality.ingest_seconds:.1f} s")
+    click.echo("zixun:    " + quality.zixun.line())
+    click.echo("          " + quality.related.line())
+    if quality.baseline is not None:
+        click.echo("baseline: " + quality.baseline.line())
+
+
 @main.group("feeds")
 def feeds_group() -> None:
     """The feeds the crawler polls: add, list, remove, OPML import and export."""

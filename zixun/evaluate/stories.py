@@ -1,0 +1,219 @@
+"""Story clustering against a labelled story set (scripts/make_story_set writes tests/data/stories/labeled.jsonl).
+
+Each line of the set is an ingestable JSONL article plus its labels: "story" (the event it covers), "topic"
+(stories of one topic but different events share it: two games of one night, two provinces' notices) and
+"split" (dev or heldout). The split's lines are ingested in file order (shuffled) into a temporary SQLite
+store through the real pipeline, so stories are built incrementally as in production; then:
+- B-cubed precision, recall and F1 of the stories the store decided (an article in no story is alone);
+- how many pairs of one topic but different stories were put in one story (wrongly merged);
+- related lists: of an article's first k related items (k = the number of other duplicate groups of its
+  story, at most 5), the share in its own story, and the share of articles whose first item is in it.
+--baseline clusters the same articles offline, all at once, by average linkage of TF-IDF vectors (scipy).
+
+Tuning rule: the constants of zixun/stories/ are tuned on --split dev only; heldout is scored to report.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tempfile
+import time
+from collections import Counter, defaultdict
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+
+from zixun import pipeline
+from zixun.settings import Settings
+from zixun.store import articles, duplicates, open_store, stories
+
+SPLITS = ("all", "dev", "heldout")
+BASELINE_DISTANCE = 0.7  # the baseline's cut: groups whose average cosine is at least 0.3
+RELATED_K = 5
+
+
+class LabelError(ValueError):
+    """A labelled set that cannot be scored (names the file and the reason)."""
+
+
+class Scores(BaseModel):
+    """B-cubed precision, recall and F1 of one clustering, and its same-topic pairs wrongly merged."""
+
+    precision: float
+    recall: float
+    f1: float
+    stories: int  # clusters of two or more articles
+    same_topic_merged: int  # pairs of one topic and different stories put in one cluster
+    same_topic_pairs: int
+
+    def line(self) -> str:
+        return (
+            f"B-cubed precision {self.precision:.3f} recall {self.recall:.3f} F1 {self.f1:.3f} "
+            f"({self.stories} stories) · same-topic pairs merged {self.same_topic_merged} of {self.same_topic_pairs}"
+        )
+
+
+class RelatedScores(BaseModel):
+    """Of each article's first k related items (k: other duplicate groups of its story, at most 5), the share
+    in its story; the share of articles whose first item is in it."""
+
+    in_story: float
+    first_in_story: float
+    articles: int
+
+    def line(self) -> str:
+        return (
+            f"related: in-story share of the first k {self.in_story:.3f} · first item in story "
+            f"{self.first_in_story:.3f} ({self.articles} articles)"
+        )
+
+
+class StoryQuality(BaseModel):
+    """What `zixun eval stories --format json` prints."""
+
+    split: str
+    articles: int
+    ingest_seconds: float
+    zixun: Scores
+    related: RelatedScores
+    baseline: Scores | None = None
+
+
+def read_labels(path: Path, split: str = "all") -> list[dict]:
+    """The labelled lines of path in the split; LabelError when one is not JSON or lacks id, story or topic."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise LabelError(f"{path}: cannot read ({error})") from None
+    records = []
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise LabelError(f"{path}:{number}: not JSON ({error.msg})") from None
+        missing = [k for k in ("id", "story", "topic", "split") if not isinstance(record, dict) or not record.get(k)]
+        if missing:
+            raise LabelError(f"{path}:{number}: no {', '.join(missing)}")
+        if split in ("all", record["split"]):
+            records.append(record)
+    if not records:
+        raise LabelError(f"{path}: no labelled articles in split {split}")
+    return records
+
+
+def evaluate_stories(path: Path, split: str = "all", baseline: bool = False) -> StoryQuality:
+    """Ingest the split of a labelled story set into a fresh store and score its stories and related lists."""
+    records = read_labels(path, split)
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "labeled.jsonl"
+        data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        settings = Settings(database_url=f"sqlite:///{Path(folder) / 'stories.db'}", ingest_workers=1)
+        engine = open_store(settings.database_url)
+        try:
+            started = time.perf_counter()
+            pipeline.ingest_paths(engine, [data], settings)
+            seconds = time.perf_counter() - started
+            with engine.connect() as connection:
+                ids = {r["id"]: articles.article_id(r["id"]) for r in records}
+                in_story = stories.all_story_ids(connection)
+                cluster_of = {guid: f"s{in_story[i]}" if i in in_story else guid for guid, i in ids.items()}
+                related = _related(connection, records, ids)
+                vectors = _vectors(connection, [ids[r["id"]] for r in records]) if baseline else None
+        finally:
+            engine.dispose()
+    return StoryQuality(
+        split=split,
+        articles=len(records),
+        ingest_seconds=round(seconds, 2),
+        zixun=score(records, cluster_of),
+        related=related,
+        baseline=score(records, _baseline(records, vectors)) if vectors is not None else None,
+    )
+
+
+def score(records: list[dict], cluster_of: dict[str, str]) -> Scores:
+    """B-cubed scores of cluster_of ({guid: cluster}) against the records' stories, and same-topic merges."""
+    story = {r["id"]: r["story"] for r in records}
+    topic = {r["id"]: r["topic"] for r in records}
+    clusters: dict[str, set[str]] = defaultdict(set)
+    labelled: dict[str, set[str]] = defaultdict(set)
+    for guid in story:
+        clusters[cluster_of[guid]].add(guid)
+        labelled[story[guid]].add(guid)
+    precision = recall = 0.0
+    for guid in story:
+        mine, truth = clusters[cluster_of[guid]], labelled[story[guid]]
+        both = len(mine & truth)
+        precision += both / len(mine)
+        recall += both / len(truth)
+    precision, recall = precision / len(story), recall / len(story)
+    pairs = [(a, b) for a, b in combinations(sorted(story), 2) if topic[a] == topic[b] and story[a] != story[b]]
+    merged = sum(cluster_of[a] == cluster_of[b] for a, b in pairs)
+    return Scores(
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0,
+        stories=sum(len(found) >= 2 for found in clusters.values()),
+        same_topic_merged=merged,
+        same_topic_pairs=len(pairs),
+    )
+
+
+def _related(connection, records: list[dict], ids: dict[str, str]) -> RelatedScores:
+    """The related-list metric over the articles whose story has another duplicate group."""
+    from zixun.rank import related  # numpy and scipy
+
+    story = {ids[r["id"]]: r["story"] for r in records}
+    original = duplicates.original_of(connection, list(story))
+    groups: dict[str, set[str]] = defaultdict(set)
+    for article_id, name in story.items():
+        groups[name].add(original[article_id])
+    shares, firsts = [], []
+    for article_id, name in story.items():
+        k = min(len(groups[name] - {original[article_id]}), RELATED_K)
+        if k == 0:
+            continue
+        found = [r.article.id for r in related.related_articles(connection, article_id, limit=k)]
+        shares.append(sum(story.get(other) == name for other in found) / k)
+        firsts.append(bool(found) and story.get(found[0]) == name)
+    return RelatedScores(
+        in_story=round(sum(shares) / len(shares), 4) if shares else 0.0,
+        first_in_story=round(sum(firsts) / len(firsts), 4) if firsts else 0.0,
+        articles=len(shares),
+    )
+
+
+def _vectors(connection, ids: list[str]):
+    """L2-normalised TF-IDF rows (keyword candidates, df over these articles) of these articles, in order."""
+    from scipy import sparse
+
+    rows = stories.feature_rows(connection, ids)
+    counts = [rows[i].candidates or {} for i in ids]
+    df = Counter(t for found in counts for t in found)
+    vocabulary = {t: k for k, t in enumerate(df)}
+    data, columns, pointers = [], [], [0]
+    for found in counts:
+        for term, count in found.items():
+            columns.append(vocabulary[term])
+            data.append((1 + math.log(count)) * math.log((1 + len(ids)) / (1 + df[term])) + 1)
+        pointers.append(len(data))
+    matrix = sparse.csr_matrix((data, columns, pointers), shape=(len(ids), max(len(vocabulary), 1)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def _baseline(records: list[dict], vectors) -> dict[str, str]:
+    """{guid: cluster} of offline average-linkage clustering of the TF-IDF vectors, cut at BASELINE_DISTANCE."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    distances = np.clip(1.0 - (vectors @ vectors.T).toarray(), 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    labels = fcluster(linkage(squareform(distances, checks=False), "average"), BASELINE_DISTANCE, "distance")
+    return {r["id"]: f"b{label}" for r, label in zip(records, labels, strict=True)}
