@@ -100,13 +100,45 @@ def test_newspapers_teams_and_latin_names():
     assert not {"中华医学杂志", "清华大学学报"} & set(found["orgs"])
 
 
+def test_clubs_are_organisations_in_an_article_about_sport_and_their_city_is_part_of_the_name():
+    found = _entities("火箭主场不敌雷霆", "本赛季火箭主场输给雷霆，球迷很失望。金州勇士队客场获胜，伯恩利战平。")
+    assert {"火箭", "雷霆", "勇士", "伯恩利"} <= set(found["orgs"])
+    assert "金州" not in found["places"]  # 金州勇士: the club's name, no place of its own
+    found = _entities("火箭发射成功", "长征火箭今天在酒泉发射成功，太阳能电池板展开。")
+    assert not {"火箭", "太阳"} & set(found["orgs"])  # no sport: a rocket and the sun
+
+
+def test_names_cut_into_pieces_are_joined():
+    found = _entities(
+        "德安东尼终于改了",
+        "德安东尼意识到防守策略行不通了。博塔斯说他想赢。塞克斯顿15分。队长张常宁拿到23分。"
+        "德安东尼表示满意，博塔斯表示感谢，塞克斯顿表示遗憾，张常宁表示开心。",
+    )
+    assert {"德安东尼", "博塔斯", "塞克斯顿", "张常宁"} <= set(found["people"])
+    assert not {"安东尼", "塔斯", "塞克斯"} & set(found["people"])
+    found = _entities("论文", "英国《柳叶刀·胃肠病与肝脏病学》杂志发表研究。")  # a dot inside a journal's title
+    assert "胃肠病" not in found["people"]
+
+
+def test_capitalised_latin_names_are_people_or_organisations_shown_as_written():
+    found = _entities(
+        "手表",
+        "Strategy Analytics行业分析师Steven Waltzer表示，市场增长。Michael Yerger在洛杉矶做模特，Michael Yerger说。",
+    )
+    assert {"Steven Waltzer", "Michael Yerger"} <= set(found["people"])  # a given name, then capitals
+    assert "Strategy Analytics" in found["orgs"]  # ends with a word of an organisation's name
+    found = _entities("手表", "strategy analytics 分析师 steven waltzer 表示，手表市场增长。")
+    assert not found["people"] and not found["orgs"]  # no capitals: no name; a product is none
+
+
 # --- the quality gate ---------------------------------------------------------------------------------
 
 # pinned floors on the held-out split, a point under what it measured after the second round of tuning on dev
 # (P 0.882, R 0.650 overall; people 0.778 / 0.507, places 0.895 / 0.850, orgs 0.960 / 0.623; after the first
 # round P 0.896, R 0.626; scored before any tuning it was P 0.745, R 0.568, the raw POS tags P 0.444, R 0.495):
-# a change that loses more than a point fails
-HELD_OUT_FLOORS = {"overall": (0.87, 0.64), "places": (0.88, 0.84), "orgs": (0.95, 0.61), "people": (0.76, 0.49)}
+# a change that loses more than a point fails (places recall 0.83: since the third round, h-ent, a city just before
+# its club's name is part of the club, where the first labels may count it as a place)
+HELD_OUT_FLOORS = {"overall": (0.87, 0.64), "places": (0.88, 0.83), "orgs": (0.95, 0.61), "people": (0.76, 0.49)}
 
 
 def test_entity_quality_does_not_regress_on_the_held_out_labels():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from zixun.text.analysis import article_tokens
+from zixun.text.analysis import article_names, article_tokens
 from zixun.text.entities import KINDS, lexicon, named_entities, tagged_names
 from zixun.text.normalize import fold
 from zixun.text.segment import Segmenter
@@ -105,7 +105,7 @@ def evaluate_entities(paths: list[Path], segmenter: Segmenter, split: str = "all
         cuts = segmenter.segment(record["title"]), segmenter.segment(record["body"])
         tokens = list(chain(*article_tokens(*cuts)))
         for name, extract in EXTRACTORS.items():
-            given = extract(tokens, known_word=segmenter.knows) if extract is named_entities else extract(tokens)
+            given = article_names(segmenter, *cuts) if extract is named_entities else extract(tokens)
             for kind in KINDS:
                 _count(counts[name][kind], given[kind], [_entity(n) for n in record.get(kind, [])])
     scores = {}

@@ -47,16 +47,22 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
         body_terms=" ".join(body_cut.terms),
         sub_terms=" ".join(title_cut.subterms + body_cut.subterms),
         candidates=dict(keyword_candidates(chain(*tokens))),
-        entities=named_entities(chain(*tokens), known_word=segmenter.knows),
+        entities=article_names(segmenter, title_cut, body_cut),
         summary=summarize(paragraphs, summary_chars),
         band_keys=fingerprint.packed_keys(paragraphs),
     )
 
 
 def article_tokens(title_cut: Segmented, body_cut: Segmented) -> tuple[list[Token], ...]:
-    """The tokens keywords and names are counted over: the title counts twice, it says what the story is about
-    (`zixun eval entities` reads articles through this too, so it scores what ingest stores)."""
+    """The tokens keywords and names are counted over: the title counts twice, it says what the story is about."""
     return (title_cut.tokens, body_cut.tokens, title_cut.tokens)
+
+
+def article_names(segmenter: Segmenter, title_cut: Segmented, body_cut: Segmented) -> dict[str, list[str]]:
+    """The people, places and organisations an article names, from its cuts (`zixun eval entities` reads the
+    labelled articles through this too, so it scores what ingest stores)."""
+    cased = {**title_cut.cased, **body_cut.cased}
+    return named_entities(chain(*article_tokens(title_cut, body_cut)), known_word=segmenter.knows, cased=cased)
 
 
 POOL_CHUNK = 16  # articles a worker process takes at a time

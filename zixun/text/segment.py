@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 _WORD_CHARS = re.compile(r"\w+")
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
+_CAPITALISED = re.compile(
+    r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|(?<![A-Za-z0-9])[A-Z]{2,}[0-9]*(?![a-z])"
+)
 # Bundled words that the stock dictionary splits (names in the seed page and in 2018 news).
 _BUNDLED_DICT = Path(__file__).with_name("userdict.txt")
 
@@ -34,6 +37,9 @@ class Segmented:
     tokens: list[Token]
     terms: list[str]
     subterms: list[str]
+    # Latin words the text writes with a capital (folded word → as written: musk → Musk): folding lower-cases
+    # them, and a capital is what says Michael Yerger is a name
+    cased: dict[str, str] = field(default_factory=dict)
 
 
 class Segmenter:
@@ -71,7 +77,7 @@ class Segmenter:
         """Tag text once and derive the index terms and sub-word terms from the same cut."""
         tokens = self._jieba.tag(fold(text))
         terms = index_terms(map(itemgetter(0), tokens))
-        return Segmented(tokens, terms, self._subterms(terms))
+        return Segmented(tokens, terms, self._subterms(terms), capitalised(text))
 
     def _subterms(self, terms: list[str]) -> list[str]:
         # cut_for_search's extra words: dictionary 2- and 3-grams inside long words (人民 in 中华人民共和国)
@@ -87,6 +93,11 @@ class Segmenter:
 
     def _dictionary_grams(self, term: str) -> list[str]:
         return [g for n in (2, 3) for g in _grams(term, n) if g != term and self._jieba.has_word(g)]
+
+
+def capitalised(text: str) -> dict[str, str]:
+    """The Latin words text writes with a capital (Michael, VMware, CBS): lower case → as written."""
+    return {word.lower(): word for word in _CAPITALISED.findall(text)}
 
 
 def _grams(word: str, n: int) -> list[str]:

@@ -13,6 +13,8 @@ from zixun.text.entities.shapes import (
     ACTS,
     CJK,
     DOTTED,
+    LATIN_ORG,
+    LATIN_PERSON,
     NAME_TAGS,
     NOT_NAME_ENDINGS,
     NOT_PERSON_ENDINGS,
@@ -22,8 +24,11 @@ from zixun.text.entities.shapes import (
     ROLES,
     SAYS,
     SOURCE_TAGS,
+    SPORT_WORDS,
     SURNAMES,
+    TEAM,
     kind_of,
+    person_shaped,
 )
 from zixun.text.segment import Token
 
@@ -44,24 +49,39 @@ def _sources(tokens: list[Token]) -> Iterable[str]:
 
 
 def named_entities(
-    tokens: Iterable[Token], limit: int = LIMIT, known_word: Callable[[str], bool] | None = None
+    tokens: Iterable[Token],
+    limit: int = LIMIT,
+    known_word: Callable[[str], bool] | None = None,
+    cased: dict[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """The most mentioned people, places and orgs: {"people": [...], "places": [...], "orgs": [...]}, each
     name in its canonical form (aliases merged). known_word says whether the tokenizer's dictionary has a
     word: a word it does not have, shaped like a name (a family name and one or two characters), is a new
-    name the tokenizer found (范丞丞)."""
+    name the tokenizer found (范丞丞). cased maps the Latin words the text capitalises to how it writes them
+    (segment.capitalised): capitalised words shaped like a name are one (Michael Yerger), shown as written."""
     known = lexicon()
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
-    found = joined(mended(tokens, known, known_word))
+    found = joined(mended(tokens, known, known_word, cased))
     for name in _sources(found):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
-    kinds, aliases, new_word_tags = known.kinds, known.aliases, ("n", "nz")
+    kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
+    sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
     for i, (word, tag) in enumerate(found):
+        if word in teams and tag != TEAM:
+            league, ambiguous = teams[word]
+            if ambiguous:
+                sport = sport or _sport(found, teams)
+                ambiguous = league not in sport[0] and not (sport[1] and kinds.get(word) in (None, "orgs"))
+            if not ambiguous:
+                counts["orgs"][word] += 1
+                continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
+        if tag in (LATIN_PERSON, LATIN_ORG) and _glossed(found, i, counts):
+            continue  # 卡尔·伊坎(Carl Icahn): the name just counted, spelled out again
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == DOTTED)
         if kind == "people" and not sure:
@@ -74,9 +94,30 @@ def named_entities(
             if sure:
                 confirmed.add(known.canonical(word))
     return {
-        kind: [known.display(w) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
+        kind: [_shown(w, known, cased) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
         for kind, c in counts.items()
     }
+
+
+def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:
+    """How a name is shown: as the dictionary spells it (NBA), else a Latin one as the text writes it."""
+    if name in known.shown or not cased or not name.isascii():
+        return known.display(name)
+    return " ".join(cased.get(word, word) for word in name.split(" "))
+
+
+def _glossed(tokens: list[Token], i: int, counts: dict[str, Counter]) -> bool:
+    """Whether tokens[i] stands in brackets just after a name counted: its original spelling."""
+    before, _, earlier = _around(tokens, i)
+    return before in ("(", "（") and bool(CJK.match(earlier)) and any(earlier in c for c in counts.values())
+
+
+def _sport(tokens: list[Token], teams: dict[str, tuple[str, bool]]) -> tuple[set[str], bool]:
+    """The leagues an article names (by name or by one of their clubs whose name is nothing else: 凯尔特人 says
+    NBA), and whether two words of a match say it is about sport (主场, 赛季, 球迷 ...)."""
+    words = {word for word, _ in tokens}
+    leagues = {teams[w][0] for w in words & teams.keys() if not teams[w][1]}
+    return leagues, len(words & SPORT_WORDS) >= 2
 
 
 def _new_name_shaped(tokens: list[Token], i: int) -> bool:
@@ -100,7 +141,7 @@ def _person_by_context(
     if word[-1] in NOT_NAME_ENDINGS or word.endswith(NOT_PERSON_ENDINGS):
         return None
     if word in known.not_names:  # reviewed as no name: only a role or a verb of saying says otherwise (CEO 张勇)
-        return "people" if tag.startswith("nr") and _cued(tokens, i, strong=True) else None
+        return "people" if tag.startswith("nr") and person_shaped(word, tag) and _cued(tokens, i, strong=True) else None
     before = _around(tokens, i)[0]
     if tag in ("n", "nz"):  # a new word shaped like a name, or a new name a role introduces (导演 哈文)
         new = known_word is not None and not known_word(word)

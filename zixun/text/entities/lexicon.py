@@ -5,7 +5,7 @@ entity, the words the tokenizer must cut as one)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,18 +14,21 @@ from zixun.text.normalize import fold
 KINDS = ("people", "places", "orgs")
 _HERE = Path(__file__).parent
 LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt", _HERE / "entity_aliases.txt"
+TEAMS = _HERE / "teams.txt"
 TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
 
 
 @dataclass(frozen=True)
 class Lexicon:
     """The curated names (folded word → kind), how to show them, the tagged words that are not names,
-    and aliases (variant → canonical name)."""
+    aliases (variant → canonical name), and sports clubs and leagues (folded name → (league, whether the name is
+    also an ordinary word or a place, so that it counts as the club only in an article about its sport))."""
 
     kinds: dict[str, str]
     shown: dict[str, str]
     not_names: frozenset[str]
     aliases: dict[str, str]
+    teams: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def canonical(self, word: str) -> str:
         """The name word is an alias of, else word itself."""
@@ -51,7 +54,15 @@ def lexicon() -> Lexicon:
             kinds[key], shown[key] = TAG_KINDS[tag], word
     aliases = {fold(variant): fold(name) for variant, name in _pairs(ALIASES)}
     not_names = frozenset(fold(w) for line in _lines(NOT_NAMES) for w in line.split())
-    return Lexicon(kinds, shown, not_names, aliases)
+    teams = {}
+    for line in _lines(TEAMS):
+        name, league, *flag = line.split()
+        key = fold(name)
+        teams[key] = (fold(league), flag == ["?"])
+        shown.setdefault(key, name)
+        if not flag:  # a club's name that is nothing else is an organisation wherever it is named
+            kinds[key] = "orgs"
+    return Lexicon(kinds, shown, not_names, aliases, teams)
 
 
 def _lines(path: Path) -> list[str]:
@@ -88,6 +99,7 @@ def dictionary_words() -> list[tuple[str, str]]:
     known = lexicon()
     tags = {kind: tag for tag, kind in reversed(TAG_KINDS.items())}
     words = [(word, tags[kind]) for word, kind in known.kinds.items() if " " not in word]
+    words += [(word, "nt") for word in known.teams if word not in known.kinds]
     for variant, name in known.aliases.items():
         kind = known.kinds.get(name) or known.kinds.get(variant)
         if kind:

@@ -12,15 +12,19 @@ from zixun.text.entities.shapes import (
     CJK,
     DOTS,
     DOTTED,
+    FIRST_NAMES,
     GIVEN_TAGS,
     HELD_TAGS,
     JOINED,
+    LATIN_ORG,
+    LATIN_PERSON,
     MEND_TAGS,
     MORPHEMES,
     NOT_GIVEN,
     NOT_NAME_ENDINGS,
     NOT_NAME_STARTS,
     ORG_HEADS,
+    ORG_WORDS,
     PEOPLE_TAGS,
     ROLES,
     SAYS,
@@ -33,18 +37,25 @@ from zixun.text.entities.shapes import (
 from zixun.text.segment import Token
 
 
-def mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], bool] | None) -> list[Token]:
+def mended(
+    tokens: Iterable[Token],
+    known: Lexicon,
+    known_word: Callable[[str], bool] | None,
+    cased: dict[str, str] | None = None,
+) -> list[Token]:
     """The tokens with the names the tokenizer cut apart put together, tagged JOINED: a family name and
     its given name (王 + 大陆, 陈 + 意涵, 李子 + 璇), the pieces of a transliterated name (艾哈迈 + 多夫,
     汤姆 + 菲尔 + 顿; a first name before a last name the dictionary has is dropped: 蒂姆 库克 → 库克); a name
     run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
     organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
-    musk), tagged eng; a team or club as its name (上港俱乐部 → 上港, tagged TEAM) when the dictionary has the
+    musk), tagged eng, or a capitalised one shaped like a person's or an organisation's name (_latin_name); a team or club as its name (上港俱乐部 → 上港, tagged TEAM) when the dictionary has the
     name or the tokenizer does not know the word (开拓者队)."""
     tokens = tokens if isinstance(tokens, list) else list(tokens)
     # the few places to look at, found by one comprehension (most tokens need nothing)
     starts = [
-        i for i, (w, t) in enumerate(tokens) if t in MEND_TAGS or w == "《" or (t in TEAM_TAGS and w[-1] in "队部")
+        i
+        for i, (w, t) in enumerate(tokens)
+        if t in MEND_TAGS or w == "《" or (t in TEAM_TAGS and w[-1] in "队部") or (t in ("q", "ns") and len(w) == 1)
     ]
     if not starts:
         return tokens
@@ -53,13 +64,18 @@ def mended(tokens: Iterable[Token], known: Lexicon, known_word: Callable[[str], 
     for i in starts:
         if i >= done:
             out.extend(tokens[done:i])
-            done = _mend_at(tokens, i, out, known, known_word)
+            done = _mend_at(tokens, i, out, known, known_word, cased or {})
     out.extend(tokens[done:])
     return out
 
 
 def _mend_at(
-    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+    tokens: list[Token],
+    i: int,
+    out: list[Token],
+    known: Lexicon,
+    known_word: Callable[[str], bool] | None,
+    cased: dict[str, str],
 ) -> int:
     """Append to out what tokens[i] and the tokens after it that belong to it make; the index after them."""
     end = len(tokens)
@@ -77,10 +93,19 @@ def _mend_at(
             out.append((team, TEAM))
             return i + 1
     if tag == "eng":
-        latin = _latin_name(tokens, i, known)
+        latin = _latin_name(tokens, i, known, cased)
         if latin:
-            out.append((latin[0], "eng"))
+            out.append((latin[0], latin[2]))
             return latin[1]
+    if i + 1 < end and len(word) == 1 and tag in ("q", "ns", "nr"):
+        after, after_tag = tokens[i + 1]
+        # 张/q + 常宁/nr: a family name the tokenizer took for a measure word; 博/nr + 塔斯/nrt, 德/ns + 安东尼/nr:
+        # the first syllable of a transliteration cut off it
+        family = tag == "q" and word in SURNAMES and after_tag in ("nr", "nrfg") and len(after) == 2
+        syllable = (tag == "ns" or word not in SURNAMES) and after_tag in ("nr", "nrt") and len(after) >= 2
+        if (family and CJK.match(after)) or (syllable and transliterated(word + after)):
+            out.append((word + after, JOINED))
+            return i + 2
     if tag not in SPLIT_TAGS or i + 1 == end:
         out.append(token)
         return i + 1
@@ -112,6 +137,9 @@ def _mend_at(
             name, i = name + tokens[i][0], i + 1
         out.append((name, JOINED))
         return i
+    elif len(after) == 1 and after_tag in ("q", "g", "ng") and len(word) >= 2 and transliterated(word + after):
+        out.append((word + after, JOINED))  # 塞克斯/nr + 顿/q: the last syllable cut off
+        return i + 2
     elif len(word) == 4 and word[-1] in NOT_NAME_ENDINGS and word[0] in SURNAMES:
         out.extend(((word[:3], tag), (word[3], "d")))
         return i + 1
@@ -119,10 +147,12 @@ def _mend_at(
     return i + 1
 
 
-def _latin_name(tokens: list[Token], i: int, known: Lexicon) -> tuple[str, int] | None:
-    """(name, index after it) when the Latin words from tokens[i] (apart by one space at most) make a name
-    of two or three words the dictionary has (Elon Musk, Faraday Future)."""
-    words, at, found = [tokens[i][0]], i + 1, None
+def _latin_name(tokens: list[Token], i: int, known: Lexicon, cased: dict[str, str]) -> tuple[str, int, str] | None:
+    """(name, index after it, tag) when the Latin words from tokens[i] (apart by one space at most) make a name
+    of two or three words: one the dictionary has (Elon Musk, Faraday Future; tagged eng), else words the text
+    capitalises (cased) that begin with a given name (Michael Yerger; tagged LATIN_PERSON) or end with a word of
+    an organisation's name (Strategy Analytics; tagged LATIN_ORG)."""
+    words, ends, at, found = [tokens[i][0]], [i + 1], i + 1, None
     while at < len(tokens) and len(words) < 3:
         if tokens[at][0] == " " and at + 1 < len(tokens):
             at += 1
@@ -130,9 +160,20 @@ def _latin_name(tokens: list[Token], i: int, known: Lexicon) -> tuple[str, int] 
             break
         words.append(tokens[at][0])
         at += 1
+        ends.append(at)
         if " ".join(words) in known.kinds:
-            found = (" ".join(words), at)
-    return found
+            found = (" ".join(words), at, "eng")
+    if found or not cased:
+        return found
+    run = 0  # the words written with a capital, from the first
+    while run < len(words) and words[run] in cased and words[run].isalpha() and len(words[run]) > 1:
+        run += 1
+    if run < 2:
+        return None
+    if words[0] in FIRST_NAMES:
+        return " ".join(words[:run]), ends[run - 1], LATIN_PERSON
+    last = max((n for n in range(2, run + 1) if words[n - 1] in ORG_WORDS), default=0)
+    return (" ".join(words[:last]), ends[last - 1], LATIN_ORG) if last else None
 
 
 def _team(word: str, known: Lexicon, known_word: Callable[[str], bool] | None) -> str | None:
@@ -140,7 +181,7 @@ def _team(word: str, known: Lexicon, known_word: Callable[[str], bool] | None) -
     stem = word[:-3] if word.endswith("俱乐部") else word[:-1] if word.endswith("队") else ""
     if len(stem) < 2 or not CJK.match(stem):
         return None
-    if known.kinds.get(known.canonical(stem)) == "orgs":
+    if known.kinds.get(known.canonical(stem)) == "orgs" or stem in known.teams:  # 勇士队: a club of teams.txt
         return stem
     new = known_word is not None and not known_word(word) and len(stem) <= 4
     return stem if new and stem not in known.not_names and known.kinds.get(stem) is None else None
@@ -162,16 +203,17 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
     """The tokens as names: a dotted full name (勒布朗·詹姆斯) as its last part, tagged DOTTED (news calls
     a transliterated person by that part after the first mention); the names before an organisation's head
     word joined to it (中国 + 传媒大学, tagged nt); a place followed by 时间 dropped (北京时间 is a time zone);
-    a person's name run into the preposition before it (对惠若琪) trimmed. One pass: it sees every word."""
+    a person's name run into the preposition before it (对惠若琪) trimmed; a place just before a club's name
+    dropped (金州 + 勇士: part of the club's name; not a country, 中国 + 火箭). One pass: it sees every word."""
     out: list[Token] = []
     held: list[Token] = []  # names that may begin an organisation's name
     dotted = False  # the last word held is a name followed by a dot
-    known = lexicon().kinds
+    known, teams = lexicon().kinds, lexicon().teams
     for token in tokens:
         word, tag = token
         if dotted:
             dotted = False
-            if CJK.match(word):
+            if CJK.match(word) and (tag in SPLIT_TAGS or transliterated(word)):  # not 柳叶刀·胃肠病
                 held[-1] = (word, DOTTED)
                 continue
         if word in DOTS:
@@ -193,6 +235,8 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 out.extend(held)
                 out.append((word[0], "p"))
                 held, token = [], (word[1:], tag)
+            elif held and held[-1][1] == "ns" and (tag == TEAM or word in teams) and not held[-1][0].endswith("国"):
+                held.pop()
             held.append(token)
             if len(held) > 3:
                 out.append(held.pop(0))
