@@ -36,9 +36,9 @@ LIMIT = 20  # names kept per kind and article, most mentioned first
 
 
 def _sources(tokens: list[Token]) -> Iterable[str]:
-    """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, an opening 来源：猫眼电影."""
+    """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影."""
     for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
-        if tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容")):
+        if tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容", "文章", "本文", "新闻")):
             parts = []
             for part, tag in tokens[i + 2 : i + 6]:
                 if tag not in SOURCE_TAGS:

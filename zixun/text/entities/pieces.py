@@ -10,6 +10,7 @@ from zixun.text.entities.lexicon import Lexicon, lexicon
 from zixun.text.entities.shapes import (
     ACTS,
     CJK,
+    COUNTRIES,
     DOTS,
     DOTTED,
     FIRST_NAMES,
@@ -83,9 +84,8 @@ def _mend_at(
     word, tag = token
     if word == "《":
         paper = _newspaper(tokens, i + 1)
-        if paper:  # a place it begins with stays a place (成都 of 《成都商报》), as before an organisation's head
-            out.extend((token, tokens[i + 1], ("", "x")) if tokens[i + 1][1] == "ns" else (token,))
-            out.append((paper[0], "nt"))
+        if paper:  # a place it begins with is part of its name (成都 of 《成都商报》), no place of its own
+            out.extend((token, (paper[0], "nt")))
             return paper[1]
     if tag in TEAM_TAGS and word[-1] in "队部" and len(word) > 2:
         team = _team(word, known, known_word)
@@ -208,7 +208,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
     out: list[Token] = []
     held: list[Token] = []  # names that may begin an organisation's name
     dotted = False  # the last word held is a name followed by a dot
-    known, teams = lexicon().kinds, lexicon().teams
+    known, teams, not_names = lexicon().kinds, lexicon().teams, lexicon().not_names
     for token in tokens:
         word, tag = token
         if dotted:
@@ -224,8 +224,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.extend(held)
             held = []
             continue
-        elif held and word.endswith(ORG_HEADS) and CJK.match(word):
-            while len(held) > 1 and held[0][1] == "ns":  # 美国 + 爱因斯坦医学院: the country stays a place
+        elif held and word.endswith(ORG_HEADS) and CJK.match(word) and word not in not_names:  # not 上市公司
+            while len(held) > 1 and held[0][1] == "ns" and (held[0][0][-1] == "国" or held[0][0] in COUNTRIES):
+                # 美国 + 爱因斯坦医学院: the country stays a place; 济南 + 天山外国语学校: the city is part of it
                 out.append(held.pop(0))
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []

@@ -27,14 +27,17 @@ NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就�
 NOT_NAME_STARTS = frozenset("对和与向在被把给让将人")
 # what an organisation's name ends with; an unknown word tagged nt without one is usually not a name (国际化)
 ORG_ENDINGS = (
-    "大学", "学院", "中学", "小学", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
+    "大学", "学院", "中学", "小学", "学校", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
     "科学院", "部", "局", "署", "厅", "办", "社", "报", "台", "队", "俱乐部", "联盟", "联合会", "组织", "政府",
     "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所",
 )  # fmt: skip
 PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江海峡岭郡")
 # an organisation's head word: the names just before it are part of the organisation's name
 # (中国 + 传媒大学, 爱因斯坦 + 医学院), not places or people of their own
-ORG_HEADS = ("大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会")
+ORG_HEADS = (
+    "大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会", "学校", "中学", "小学",
+    "日报", "晚报", "电视台",
+)  # fmt: skip
 SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
 DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
 JOINED = "nr+"  # the tag of a person's name joined from the pieces the tokenizer cut it into (王 + 大陆)
@@ -132,6 +135,76 @@ SAYS = frozenset(
 PLAYS = frozenset(["饰演", "扮演", "饰"])
 # what a person does after being named (王大陆 扮演, 林志玲 现身): weaker than a verb of saying (明星 出席)
 ACTS = frozenset(["饰演", "扮演", "出演", "主演", "笑称", "直言", "回忆", "感叹", "发文", "晒出", "现身", "出席", "饰"])
+# countries whose names do not end with 国: a country before an organisation's name stays a place (美国 +
+# 爱因斯坦医学院, 加拿大 + 哥伦比亚大学), a city or a province is part of it (济南 + 天山外国语学校)
+COUNTRIES = frozenset(
+    [
+        "日本",
+        "印度",
+        "加拿大",
+        "澳大利亚",
+        "澳洲",
+        "新西兰",
+        "意大利",
+        "西班牙",
+        "葡萄牙",
+        "俄罗斯",
+        "巴西",
+        "阿根廷",
+        "墨西哥",
+        "新加坡",
+        "马来西亚",
+        "印尼",
+        "印度尼西亚",
+        "菲律宾",
+        "越南",
+        "朝鲜",
+        "荷兰",
+        "比利时",
+        "瑞士",
+        "瑞典",
+        "挪威",
+        "丹麦",
+        "芬兰",
+        "冰岛",
+        "爱尔兰",
+        "奥地利",
+        "波兰",
+        "希腊",
+        "土耳其",
+        "以色列",
+        "伊朗",
+        "伊拉克",
+        "埃及",
+        "南非",
+        "尼日利亚",
+        "肯尼亚",
+        "沙特",
+        "沙特阿拉伯",
+        "卡塔尔",
+        "阿联酋",
+        "巴基斯坦",
+        "孟加拉",
+        "智利",
+        "秘鲁",
+        "哥伦比亚",
+        "委内瑞拉",
+        "乌克兰",
+        "捷克",
+        "匈牙利",
+        "罗马尼亚",
+        "塞尔维亚",
+        "克罗地亚",
+        "新西兰",
+        "蒙古",
+        "柬埔寨",
+        "缅甸",
+        "老挝",
+        "斯里兰卡",
+        "尼泊尔",
+        "乌干达",
+    ]
+)
 # given names: capitalised Latin words after one of them are a person's name (Michael Yerger, Neil Mawston)
 FIRST_NAMES = frozenset(
     [
