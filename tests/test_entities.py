@@ -141,6 +141,14 @@ def test_a_place_inside_an_organisations_name_is_no_place_of_its_own():
     assert "中国证监会上市公司" not in found["orgs"]  # 上市公司 is no organisation's head word
 
 
+def test_roles_latin_heads_and_the_break_between_title_and_body():
+    found = _entities("访问", "英国首相特蕾莎访问日本。据日本NHK电视台报道，会谈顺利。")
+    assert "特蕾莎" in found["people"]  # named once, after a role
+    assert "nhk电视台" in {n.lower() for n in found["orgs"]} and "日本" in found["places"]
+    found = _entities("马来西亚教育部长呼吁", "文章来源：中国侨网")  # the body's last words do not run into the title
+    assert found["orgs"] == ["中国侨网"]
+
+
 # --- the quality gate ---------------------------------------------------------------------------------
 
 # pinned floors on the held-out split, a point under what it measured after the second round of tuning on dev

@@ -54,8 +54,12 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
 
 
 def article_tokens(title_cut: Segmented, body_cut: Segmented) -> tuple[list[Token], ...]:
-    """The tokens keywords and names are counted over: the title counts twice, it says what the story is about."""
-    return (title_cut.tokens, body_cut.tokens, title_cut.tokens)
+    """The tokens keywords and names are counted over: the title counts twice, it says what the story is about;
+    a line break between the parts, so that no name runs from the end of one into the next."""
+    return (title_cut.tokens, _BREAK, body_cut.tokens, _BREAK, title_cut.tokens)
+
+
+_BREAK: list[Token] = [("\n", "x")]
 
 
 def article_names(segmenter: Segmenter, title_cut: Segmented, body_cut: Segmented) -> dict[str, list[str]]:

@@ -159,11 +159,13 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     strong: a role, a verb of saying or a byline only."""
     before, after, earlier = _around(tokens, i)
     byline = before in "(（" and after in ")）" and tokens[i][1] in PEOPLE_TAGS
+    # a role, or a word ending with one (英国首相 特蕾莎, 综合科主任 王胜强)
+    role = before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))
     if strong:
-        return before in ROLES or after in SAYS or byline
+        return role or after in SAYS or byline
     if before in '“"「' and earlier in PLAYS:  # a role in quotes: 扮演 “原湘琴”
         return True
-    return before in ROLES or before == "@" or after in SAYS or after in ACTS or byline
+    return role or before == "@" or after in SAYS or after in ACTS or byline
 
 
 def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:

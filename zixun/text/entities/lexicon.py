@@ -14,7 +14,7 @@ from zixun.text.normalize import fold
 KINDS = ("people", "places", "orgs")
 _HERE = Path(__file__).parent
 LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt", _HERE / "entity_aliases.txt"
-TEAMS = _HERE / "teams.txt"
+TEAMS, WORDS_FILE = _HERE / "teams.txt", _HERE / "words.txt"
 TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
 
 
@@ -65,6 +65,19 @@ def lexicon() -> Lexicon:
     return Lexicon(kinds, shown, not_names, aliases, teams)
 
 
+def _sections(path: Path) -> dict[str, frozenset[str]]:
+    """The words of each [section] of a word list (words.txt), folded."""
+    found: dict[str, set[str]] = {}
+    section = ""
+    for line in _lines(path):
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            found[section] = set()
+        else:
+            found[section].update(fold(word) for word in line.split())
+    return {name: frozenset(words) for name, words in found.items()}
+
+
 def _lines(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
@@ -105,3 +118,6 @@ def dictionary_words() -> list[tuple[str, str]]:
         if kind:
             words.append((variant, tags[kind]))
     return words
+
+
+WORDS = _sections(WORDS_FILE)  # read once, on import (a few hundred words)
