@@ -20,6 +20,13 @@ ARTICLES = [  # guid, category, hours before NOW it was published
     ("c-tech", "科技", 3),
     ("d-tech-old", "科技", 60),
 ]
+# four unrelated events, so each article is an entry of its own (the hot list ranks stories)
+TEXTS = {
+    "a-sport-new": ("火箭客场击败勇士", "哈登砍下35分，火箭在奥克兰以112比105击败勇士。"),
+    "b-sport-old": ("国足热身赛战平叙利亚", "里皮执教的国足在热身赛中与叙利亚1比1战平。"),
+    "c-tech": ("华为发布新款笔记本电脑", "华为在深圳发布会上推出了搭载新处理器的轻薄笔记本。"),
+    "d-tech-old": ("苹果下调季度营收预期", "苹果公司表示，由于手机销量不及预期，下调了本季度营收预期。"),
+}
 
 
 @pytest.fixture
@@ -29,8 +36,8 @@ def stored(engine, settings, tmp_path):
         json.dumps(
             {
                 "id": guid,
-                "title": f"标题{guid}",
-                "body": f"正文{guid}，一些内容。",
+                "title": TEXTS[guid][0],
+                "body": TEXTS[guid][1],
                 "category": cat,
                 "published_at": (NOW - timedelta(hours=hours)).isoformat(),
             },

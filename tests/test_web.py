@@ -667,6 +667,7 @@ _PAGE_ARTICLE = {
     "verified_original": lambda doc: bool(doc.xpath("//article//h1/span[@class='badge verified']")),
     "duplicate_of": lambda doc: _one(doc, "//p[contains(@class, 'first-published')]/a/@href"),
     "reposts": lambda doc: doc.xpath("//p[contains(@class, 'reposts')]/a/@href"),
+    "story": lambda doc: _one(doc, "//p[@class='story-link']/a/@href"),
     "author": lambda doc: _one(doc, "//p[@class='meta']/a[@class='author']/text()"),
     "author_url": lambda doc: _one(doc, "//p[@class='meta']/a[@class='author']/@href"),
     "published_at": lambda doc: _moment(_one(doc, "//p[@class='meta']/time/@datetime")),
@@ -707,7 +708,7 @@ _PAGE = {
     "hot": lambda doc: list(
         zip(
             _texts(doc, "//aside//ol[@class='hot-list']/li/span/text()"),
-            [h.rsplit("/", 1)[1] for h in doc.xpath("//aside//ol[@class='hot-list']/li//a/@href")],
+            [h.rsplit("/", 1)[1] for h in doc.xpath("//aside//ol[@class='hot-list']/li/div/a/@href")],
             _texts(doc, "//aside//p[@class='why']/text()"),
             strict=True,
         )
@@ -721,6 +722,7 @@ def _as_page_shows(api: dict) -> dict:
     article["published_at"] = _moment(article["published_at"])
     article["duplicate_of"] = article["duplicate_of"] and article["duplicate_of"]["url"]  # the page links it
     article["reposts"] = [copy["url"] for copy in article["reposts"]]
+    article["story"] = article["story"] and article["story"]["url"]  # the page links it
     note = api["age_note"] and f"{api['age_note']}，文中信息可能已有变化。"
     related = [(r["article"]["id"], r["article"]["title"], " · ".join(r["reasons"])) for r in api["related"]]
     hot = [(str(h["rank"]), h["article"]["id"], h["explanation"]) for h in api["hot"]]

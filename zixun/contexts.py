@@ -28,6 +28,7 @@ from zixun.schemas import (
     CategorySection,
     CopyLink,
     Counters,
+    DayCount,
     EntityLink,
     EntityPage,
     HomePage,
@@ -43,19 +44,27 @@ from zixun.schemas import (
     SourcesPage,
     SourceStatus,
     StatusPage,
+    StoryDay,
+    StoryItem,
+    StoryLink,
+    StoryPage,
     category_path,
     hot_path,
     list_path,
 )
 from zixun.search.query import Filters, search
 from zixun.settings import Settings
-from zixun.store import articles, duplicates, engagement, facets, feeds, mentions, related_lists
+from zixun.store import articles, duplicates, engagement, facets, feeds, mentions, related_lists, stories
 from zixun.text.entities import names_of
 from zixun.text.segment import Segmenter, segmenter
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
 RELATED_LIMIT, HOT_LIMIT, SECTION_LIMIT = 6, 10, 6
+ENTITY_STORIES = 5  # stories an entity page lists above its articles
+ENTITY_DAYS = 30  # days with articles an entity page's timeline shows
+ENTITY_STORY_ARTICLES = 200  # of the newest articles naming an entity, whose stories it lists
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # below this many items in 24 hours, pages show the 7-day hot list instead
 HOT_MIN_ITEMS = 3
 _LIST_TITLES = {"all": "最新资讯", "category": "{}", "author": "作者 {}", "source": "来源 {}"}
@@ -230,7 +239,7 @@ def article_content(reader: Reader, connection: sa.Connection, state: ArticleSta
     article = _article(connection, state.id)
     return ArticleContent(
         version=state.version,
-        article=ArticleDetail.of(article, _copies(connection, article.id)),
+        article=ArticleDetail.of(article, _copies(connection, article.id), stories.of_article(connection, article.id)),
         related=reader.related(connection, article, RELATED_LIMIT),
     )
 
@@ -357,8 +366,56 @@ def entity_page(reader: Reader, connection: sa.Connection, kind: str, name: str,
         names=forms,
         total=total,
         other_kinds=[EntityLink.of(k, shown) for k, _ in mentions.kinds_of(connection, names) if k != kind],
+        stories=[StoryLink.of(s) for s in _stories_naming(connection, kind, names)] if paging.page == 1 else [],
+        timeline=_days(reader, mentions.publish_times(connection, kind, names)) if paging.page == 1 else [],
         items=[ArticleItem.of(a) for a in found],
         pager=paging.pager(paging.page * paging.size < total, total),
+    )
+
+
+def _days(reader: Reader, times: list[datetime | None]) -> list[DayCount]:
+    """Articles per day (in the portal's time zone) of the latest ENTITY_DAYS days with any, oldest first."""
+    counts: dict[date, int] = {}
+    for moment in times:
+        if moment is not None:
+            day = moment.astimezone(reader.zone).date()
+            counts[day] = counts.get(day, 0) + 1
+    return [DayCount(day=day, count=counts[day]) for day in sorted(counts)[-ENTITY_DAYS:]]
+
+
+def _stories_naming(connection: sa.Connection, kind: str, names: list[str]):
+    """The latest stories (latest development first) among the newest articles naming an entity."""
+    ids = mentions.ids_naming(connection, kind, names, ENTITY_STORY_ARTICLES)
+    found = {story.id: story for story in stories.of_articles(connection, ids).values()}
+    latest = sorted(found.values(), key=lambda s: (s.updated_at is None, -(s.updated_at or _EPOCH).timestamp(), s.id))
+    return latest[:ENTITY_STORIES]
+
+
+def story_page(reader: Reader, connection: sa.Connection, story_id: int, paging: Paging) -> StoryPage:
+    """A story: its facts, its first publisher, its sources and a page of its coverage as a timeline of days
+    (in the portal's time zone), oldest first; NotFound for an unknown story or past the last page."""
+    story = stories.get(connection, story_id)
+    if story is None:
+        raise NotFound(f"没有编号为 {story_id} 的事件")
+    found = stories.members(connection, story_id, paging.size, (paging.page - 1) * paging.size)
+    if not found:
+        raise NotFound(f"事件“{story.title}”：没有第 {paging.page} 页")
+    originals = duplicates.original_of(connection, [a.id for a in found])
+    days: list[StoryDay] = []
+    for article in found:
+        day = article.published_at.astimezone(reader.zone).date() if article.published_at else None
+        if not days or days[-1].day != day:
+            days.append(StoryDay(day=day, items=[]))
+        original = originals.get(article.id)
+        copy_of = original if original != article.id else None
+        days[-1].items.append(StoryItem(article=ArticleItem.of(article), copy_of=copy_of))
+    first = articles.get(connection, story.first_article_id)
+    return StoryPage(
+        story=StoryLink.of(story),
+        first=ArticleItem.of(first) if first else None,
+        sources=stories.sources_of(connection, story_id),
+        days=days,
+        pager=paging.pager(paging.page * paging.size < story.size, story.size),
     )
 
 

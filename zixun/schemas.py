@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, Field
 
-from zixun.models import Article
+from zixun.models import Article, Story
 from zixun.rank.hot import HotFigures, HotItem
 
 if TYPE_CHECKING:  # only named in signatures: the schemas load neither numpy nor the search code
@@ -25,6 +25,11 @@ def _path(prefix: str, name: str | None) -> str | None:
 def article_path(article_id: str) -> str:
     """The HTML page of an article."""
     return f"/articles/{article_id}"
+
+
+def story_path(story_id: int) -> str:
+    """The HTML page of a story (the coverage of one event)."""
+    return f"/stories/{story_id}"
 
 
 def category_path(name: str | None) -> str | None:
@@ -132,6 +137,33 @@ class CopyLink(BaseModel):
         )
 
 
+class StoryLink(BaseModel):
+    """The story (one event's coverage) an article belongs to: its page and its size."""
+
+    id: int
+    title: str
+    url: str = Field(description="Path of the story's HTML page.")
+    api_url: str = Field(description="Path of the story's JSON.")
+    size: int = Field(description="Articles in the story, reposts included.")
+    sources: int = Field(description="Distinct sources that covered it.")
+    started_at: datetime | None = Field(None, description="When its first article was published.")
+    updated_at: datetime | None = Field(None, description="When its latest article was published.")
+
+    @classmethod
+    def of(cls, story: Story) -> StoryLink:
+        """The link to a stored story."""
+        return cls(
+            id=story.id,
+            title=story.title,
+            url=story_path(story.id),
+            api_url="/api" + story_path(story.id),
+            size=story.size,
+            sources=story.sources,
+            started_at=story.started_at,
+            updated_at=story.updated_at,
+        )
+
+
 class ArticleDetail(ArticleItem):
     """An article with its body, for its own page."""
 
@@ -146,9 +178,10 @@ class ArticleDetail(ArticleItem):
     verified_original: bool = Field(
         False, description="原创, checked: the article has later copies and no earlier one (unlike declared_original)."
     )
+    story: StoryLink | None = Field(None, description="The event it reports, when other articles report it too.")
 
     @classmethod
-    def of(cls, article: Article, copies: dict | None = None) -> ArticleDetail:
+    def of(cls, article: Article, copies: dict | None = None, story: Story | None = None) -> ArticleDetail:
         """The full view of a stored article; copies: its duplicate_of, reposts and verified_original."""
         return cls(
             **_item_fields(article),
@@ -156,6 +189,7 @@ class ArticleDetail(ArticleItem):
             keywords=article.keywords,
             entities=[EntityLink.of(k, n) for k in ENTITY_KINDS for n in (article.entities or {}).get(k, [])],
             original_url=article.url,
+            story=StoryLink.of(story) if story else None,
             **(copies or {}),
         )
 
@@ -203,15 +237,22 @@ class RelatedList(BaseModel):
 
 
 class HotEntry(HotFigures):
-    """A hot article at its rank, with the figures that make it hot (rank.hot.HotFigures)."""
+    """A hot article at its rank, with the figures that make it hot (rank.hot.HotFigures); when it reports a
+    story other articles report too, the entry stands for the whole story (its figures summed over it)."""
 
     rank: int
     article: ArticleItem
+    story: StoryLink | None = Field(None, description="The story the entry stands for, if any.")
 
     @classmethod
     def of(cls, rank: int, item: HotItem) -> HotEntry:
         """The entry of the item at rank (from 1)."""
-        return cls(rank=rank, article=ArticleItem.of(item.article), **item.model_dump(exclude={"article"}))
+        return cls(
+            rank=rank,
+            article=ArticleItem.of(item.article),
+            story=StoryLink.of(item.story) if item.story else None,
+            **item.model_dump(exclude={"article", "story"}),
+        )
 
 
 class Pager(BaseModel):
@@ -285,6 +326,13 @@ class ListPage(BaseModel):
     pager: Pager
 
 
+class DayCount(BaseModel):
+    """How many articles of a day (in the portal's time zone)."""
+
+    day: date
+    count: int
+
+
 class EntityPage(BaseModel):
     """A person, place or organisation: the articles naming it (by any of its names), newest first."""
 
@@ -294,7 +342,35 @@ class EntityPage(BaseModel):
     names: list[str] = Field(description="Its names: the one shown first, then its aliases.")
     total: int = Field(description="How many articles name it.")
     other_kinds: list[EntityLink] = Field(description="The same name found as another kind.")
+    stories: list[StoryLink] = Field([], description="The latest stories of articles naming it, latest first.")
+    timeline: list[DayCount] = Field(
+        [], description="How many articles named it each day (portal time zone), for its latest days, oldest first."
+    )
     items: list[ArticleItem]
+    pager: Pager
+
+
+class StoryItem(BaseModel):
+    """One article of a story's timeline; a repost names the article it copies."""
+
+    article: ArticleItem
+    copy_of: str | None = Field(None, description="Id of the original this article copies (a repost), else null.")
+
+
+class StoryDay(BaseModel):
+    """A day of a story's timeline (in the portal's time zone) and what was published that day, in order."""
+
+    day: date | None = Field(description="The day; null for articles without a publish time.")
+    items: list[StoryItem]
+
+
+class StoryPage(BaseModel):
+    """A story: one event's coverage by every source, as a timeline of dated developments."""
+
+    story: StoryLink
+    first: ArticleItem | None = Field(description="The first publisher: the story's earliest original article.")
+    sources: list[str] = Field(description="The distinct sources that covered it, first to report first.")
+    days: list[StoryDay] = Field(description="This page of its coverage, oldest first, grouped by day.")
     pager: Pager
 
 

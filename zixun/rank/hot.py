@@ -16,18 +16,24 @@ Why this shape:
   so a new article's first comments count).
 - Shares are the rarest, most deliberate signal (a reader vouches for the story), so weigh most.
 Views are counted once per client per hour, bots excluded (zixun/store/engagement.py). A duplicate group is
-one entry, its original, with the engagement of every copy in it (a story read on five sites is hot once).
+one entry, its original, with the engagement of every copy in it (an article read on five sites is hot once).
+
+A story (one event reported by several sources, zixun/stories) is one entry too, shown by its hottest article:
+its score is the sum, over the distinct sources that reported it, of each source's best score, so an event
+five newsrooms covered outranks one article copied five times (copies only add their engagement to their
+original's), and a source's second article on the event adds nothing. Its figures are summed over it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
 
-from zixun.models import Article
-from zixun.store import articles
+from zixun.models import Article, Story
+from zixun.store import articles, stories
 from zixun.store.engagement import window_totals
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7)}
@@ -55,9 +61,10 @@ class HotFigures(BaseModel):
 
 
 class HotItem(HotFigures):
-    """A hot article with its figures."""
+    """A hot article with its figures; when it reports a story, the entry of the whole story."""
 
     article: Article
+    story: Story | None = None
 
 
 def hot_score(views: int, comments: int, shares: int, age_hours: float, window: str = "24h") -> float:
@@ -84,32 +91,80 @@ def hot_articles(
         if row.published > now:
             continue  # not yet published at the time asked about
         age = (now - row.published).total_seconds() / 3600.0
-        views, comments, shares = int(row.views), int(row.comments), int(row.shares)
-        scored.append((round(hot_score(views, comments, shares, age, window), 6), row.id, views, comments, shares, age))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    top = scored[:limit]  # one entry per duplicate group: window_totals sums each group under its original
-    found = articles.many(connection, [item[1] for item in top], body=False)  # only the shown articles are read
+        figures = _Figures(int(row.views), int(row.comments), int(row.shares))
+        scored.append(_Scored(round(figures.score(age, window), 6), row.id, row.source, figures, age))
+    entries = _by_story(scored, stories.of_articles(connection, [item.id for item in scored]))
+    entries.sort(key=lambda entry: (-entry[0], entry[1].id))
+    top = entries[:limit]  # one entry per duplicate group (window_totals sums each under its original) and story
+    found = articles.many(connection, [best.id for _, best, _, _ in top], body=False)  # only the shown are read
     return [
         HotItem(
-            article=found[article_id],
+            article=found[best.id],
+            story=story,
             score=score,
-            views=views,
-            comments=comments,
-            shares=shares,
-            age_hours=round(age, 2),
-            explanation=explain(window, views, comments, shares, age),
+            views=figures.views,
+            comments=figures.comments,
+            shares=figures.shares,
+            age_hours=round(best.age, 2),
+            explanation=explain(window, figures.views, figures.comments, figures.shares, best.age, story),
         )
-        for score, article_id, views, comments, shares, age in top
+        for score, best, figures, story in top
     ]
 
 
-def explain(window: str, views: int, comments: int, shares: int, age_hours: float) -> str:
-    """Why an item is hot, in Chinese: "24小时内 1,234 次阅读 · 56 条评论 · 发布 3 小时"."""
+@dataclass(frozen=True)
+class _Figures:
+    views: int
+    comments: int
+    shares: int
+
+    def score(self, age_hours: float, window: str) -> float:
+        return hot_score(self.views, self.comments, self.shares, age_hours, window)
+
+    def __add__(self, other: _Figures) -> _Figures:
+        return _Figures(self.views + other.views, self.comments + other.comments, self.shares + other.shares)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    score: float
+    id: str
+    source: str | None
+    figures: _Figures
+    age: float
+
+
+def _by_story(scored: list[_Scored], story_of: dict[str, Story]) -> list[tuple[float, _Scored, _Figures, Story | None]]:
+    """(score, hottest article, summed figures, story) per story, and per article outside any story: a story
+    scores the sum of each distinct source's best score (an article without a source counts as its own)."""
+    grouped: dict[object, list[_Scored]] = {}
+    for item in scored:
+        story = story_of.get(item.id)
+        grouped.setdefault(("story", story.id) if story else ("article", item.id), []).append(item)
+    entries = []
+    for members in grouped.values():
+        best_of_source: dict[object, float] = {}
+        for item in members:
+            source = item.source or ("article", item.id)
+            best_of_source[source] = max(best_of_source.get(source, 0.0), item.score)
+        best = min(members, key=lambda item: (-item.score, item.id))
+        total = _Figures(0, 0, 0)
+        for item in members:
+            total = total + item.figures
+        entries.append((round(sum(best_of_source.values()), 6), best, total, story_of.get(best.id)))
+    return entries
+
+
+def explain(window: str, views: int, comments: int, shares: int, age_hours: float, story: Story | None = None) -> str:
+    """Why an item is hot, in Chinese: "24小时内 1,234 次阅读 · 56 条评论 · 发布 3 小时", and "3 家来源报道"
+    for a story several sources reported."""
     parts = [f"{_WINDOW_LABEL[window]} {views:,} 次阅读"]
     if comments:
         parts.append(f"{comments:,} 条评论")
     if shares:
         parts.append(f"{shares:,} 次分享")
+    if story is not None and story.sources > 1:
+        parts.append(f"{story.sources} 家来源报道")
     parts.append("发布 " + _age(age_hours))
     return " · ".join(parts)
 

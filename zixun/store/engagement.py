@@ -212,9 +212,9 @@ def seed_from_counters(connection: sa.Connection) -> int:
 def window_totals(
     connection: sa.Connection, since: datetime, until: datetime, category: str | None, pool: int
 ) -> list[sa.Row]:
-    """(id, views, comments, shares, published) summed over [since, until] per duplicate group (a repost's
-    engagement counts for its original: store/duplicates.py), the pool most engaged; id is the group's
-    original, published its publish time, or its ingest time when it has none."""
+    """(id, views, comments, shares, published, source) summed over [since, until] per duplicate group (a
+    repost's engagement counts for its original: store/duplicates.py), the pool most engaged; id is the group's
+    original, published its publish time, or its ingest time when it has none, source its source."""
     e = schema.engagement_hourly.c
     views, comments, shares = sa.func.sum(e.views), sa.func.sum(e.comments), sa.func.sum(e.shares)
     group = sa.func.coalesce(schema.duplicates.c.original_id, e.article_id)
@@ -233,5 +233,7 @@ def window_totals(
     top = engaged.subquery()
     # publish times are read for the pool only (each is a lookup of the article's row)
     published = sa.func.coalesce(schema.articles.c.published_at, schema.articles.c.ingested_at, type_=UTCDateTime())
-    query = sa.select(top, published.label("published")).join(schema.articles, schema.articles.c.id == top.c.id)
+    query = sa.select(top, published.label("published"), schema.articles.c.source).join(
+        schema.articles, schema.articles.c.id == top.c.id
+    )
     return connection.execute(query).all()

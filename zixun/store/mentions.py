@@ -52,6 +52,23 @@ def articles_naming(connection: sa.Connection, kind: str, names: list[str], limi
     return [to_article(row) for row in connection.execute(query.limit(limit).offset(offset))]
 
 
+def ids_naming(connection: sa.Connection, kind: str, names: list[str], limit: int) -> list[str]:
+    """Ids of the newest articles (at most limit) that name any of names as kind."""
+    mentions = schema.entity_mentions.c
+    ids = sa.select(mentions.article_id).where(_of(kind, names))
+    order = (schema.articles.c.published_at.desc().nulls_last(), schema.articles.c.n.desc())
+    query = sa.select(schema.articles.c.id).where(schema.articles.c.id.in_(ids)).order_by(*order).limit(limit)
+    return list(connection.execute(query).scalars())
+
+
+def publish_times(connection: sa.Connection, kind: str, names: list[str]) -> list:
+    """The publish times (None where unknown) of the articles that name any of names as kind."""
+    mentions = schema.entity_mentions.c
+    ids = sa.select(mentions.article_id).where(_of(kind, names))
+    query = sa.select(schema.articles.c.published_at).where(schema.articles.c.id.in_(ids))
+    return list(connection.execute(query).scalars())
+
+
 def kinds_of(connection: sa.Connection, names: list[str]) -> list[tuple[str, int]]:
     """(kind, article count) of the kinds any of names is stored as, most articles first."""
     mentions = schema.entity_mentions.c

@@ -343,3 +343,17 @@ def mates(connection: sa.Connection, article_id: str, story_id: int, limit: int)
         .limit(limit)
     )
     return [tuple(row) for row in connection.execute(query)]
+
+
+def sources_of(connection: sa.Connection, story_id: int) -> list[str]:
+    """The distinct sources of a story's members, the first to report first (a story page's list)."""
+    first = sa.func.min(_MEMBERS.listed_at)
+    query = (
+        sa.select(_A.source, first.label("first"))
+        .select_from(schema.story_members)
+        .join(schema.articles, _A.id == _MEMBERS.article_id)
+        .where(_MEMBERS.story_id == story_id, _A.source.is_not(None), _A.source != "")
+        .group_by(_A.source)
+        .order_by(first, _A.source)
+    )
+    return list(connection.execute(query).scalars())

@@ -18,8 +18,9 @@ from zixun.schemas import (
     RelatedPage,
     SearchPage,
     StatusPage,
+    StoryPage,
 )
-from zixun.web.params import NO_NUL, Day, Name, Page, PageSize, Sort, Window, paging, search_query
+from zixun.web.params import NO_NUL, Day, Name, Page, PageSize, Sort, StoryId, Window, paging, search_query
 from zixun.web.portal import Portal
 from zixun.web.tracking import request_client
 
@@ -118,6 +119,13 @@ async def entity(
     """The articles naming a person, place or organisation by any of its names, newest first; 404 for a name
     no article gives as that kind."""
     return await _portal(request).read(contexts.entity_page, kind, name, paging(request, page, page_size))
+
+
+@router.get("/stories/{story_id}", response_model=StoryPage, summary="A story: one event's coverage")
+async def story(request: Request, story_id: StoryId, page: Page = 1, page_size: PageSize = 20) -> StoryPage:
+    """A story's facts (size, sources, first publisher) and a page of its coverage, oldest first, by day;
+    404 for an unknown story."""
+    return await _portal(request).read(contexts.story_page, story_id, paging(request, page, page_size))
 
 
 @router.get("/hot", response_model=HotPage, summary="Hot articles of a time window")

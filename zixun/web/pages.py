@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from zixun import contexts
 from zixun.schemas import article_path
 from zixun.web.headers import is_head
-from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, Window, form_day, paging, search_query
+from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, StoryId, Window, form_day, paging, search_query
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 from zixun.web.tracking import request_client
@@ -101,6 +101,13 @@ async def entity(request: Request, kind: EntityKind, name: PathName, page: Page 
     """A person's, place's or organisation's articles, newest first (aliases merged)."""
     at = paging(request, page, request.app.state.portal.settings.page_size)
     return await _show(request, "entity.html", contexts.entity_page, kind, name, at)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+async def story(request: Request, story_id: StoryId, page: Page = 1) -> HTMLResponse:
+    """A story: its timeline of coverage, first publisher and sources."""
+    at = paging(request, page, request.app.state.portal.settings.page_size)
+    return await _show(request, "story.html", contexts.story_page, story_id, at)
 
 
 @router.get("/sources", response_class=HTMLResponse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 
 from zixun.contexts import Paging, SearchQuery
 
@@ -16,6 +16,7 @@ MAX_PAGE, MAX_PAGE_SIZE = 1000, 100
 Name = Annotated[str | None, Query(max_length=200, pattern=NO_NUL, description="Exact name to filter by.")]
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
+StoryId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Story id.")]
 Window = Annotated[Literal["24h", "7d"], Query(description="Time window of the hot list.")]
 Sort = Annotated[Literal["relevance", "newest"], Query(description="Order of the results.")]
 Day = Annotated[date | None, Query(description="A day, YYYY-MM-DD, in the portal's time zone (inclusive).")]
