@@ -90,13 +90,22 @@ def named_entities(
             kind = _person_by_context(found, i, known, known_word)
             sure = kind is not None and _cued(found, i)
         if kind:
-            counts[kind][known.canonical(word)] += 1
+            name = _place(word, known) if kind == "places" else known.canonical(word)
+            counts[kind][name] += 1
             if sure:
-                confirmed.add(known.canonical(word))
+                confirmed.add(name)
     return {
         kind: [_shown(w, known, cased) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
         for kind, c in counts.items()
     }
+
+
+def _place(word: str, known: Lexicon) -> str:
+    """A place's name without a 市, 省 or 地区 the name is known without (厦门市 → 厦门, 上海地区 → 上海)."""
+    for ending in ("地区", "市", "省"):
+        if word.endswith(ending) and known.kinds.get(stem := known.canonical(word[: -len(ending)])) == "places":
+            return stem
+    return known.canonical(word)
 
 
 def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:

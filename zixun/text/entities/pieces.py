@@ -224,6 +224,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.extend(held)
             held = []
             continue
+        elif held and word == "公司" and all(t == "ns" for _, t in held):  # 中国 + 公司: a company of somewhere
+            out.extend(held)
+            held = []
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and word not in not_names:  # not 上市公司
             while len(held) > 1 and held[0][1] == "ns" and (held[0][0][-1] == "国" or held[0][0] in COUNTRIES):
                 # 美国 + 爱因斯坦医学院: the country stays a place; 济南 + 天山外国语学校: the city is part of it
@@ -231,7 +234,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
-        elif tag in HELD_TAGS or word in known:
+        elif tag in HELD_TAGS or word in known or word in teams:
             if len(word) == 4 and tag in ("nr", "nrfg") and word[0] in NOT_NAME_STARTS and word[1] in SURNAMES:
                 out.extend(held)
                 out.append((word[0], "p"))

@@ -82,7 +82,8 @@ FIRST_NAMES = WORDS["first_names"]
 ORG_WORDS = WORDS["org_words"]
 # words of a match: two of them in an article say it is about sport, so 火箭 and 骑士 are clubs there (teams.txt)
 SPORT_WORDS = WORDS["sport_words"]
-NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师")  # 马来人, 杨先生: a people or a form of address
+# 马来人, 杨先生, 刘总, 陈姓: a people, a form of address, a family name alone
+NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师", "总", "姓", "博士")
 
 
 def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
