@@ -149,6 +149,12 @@ def test_roles_latin_heads_and_the_break_between_title_and_body():
     assert found["orgs"] == ["中国侨网"]
 
 
+def test_japanese_family_names_take_their_given_name():
+    found = _entities("日本", "老年内科医生广濑信义调查发现。乐队成员川上洋平说。高桥小哥和伊藤母亲也来了。")
+    assert {"广濑信义", "川上洋平"} <= set(found["people"])
+    assert not {"高桥小哥", "伊藤母亲"} & set(found["people"])  # a form of address is no given name
+
+
 # --- the quality gate ---------------------------------------------------------------------------------
 
 # pinned floors on the held-out split, a point under what it measured after the second round of tuning on dev

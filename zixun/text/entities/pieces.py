@@ -16,6 +16,7 @@ from zixun.text.entities.shapes import (
     FIRST_NAMES,
     GIVEN_TAGS,
     HELD_TAGS,
+    JAPANESE_SURNAMES,
     JOINED,
     LATIN_ORG,
     LATIN_PERSON,
@@ -56,7 +57,11 @@ def mended(
     starts = [
         i
         for i, (w, t) in enumerate(tokens)
-        if t in MEND_TAGS or w == "《" or (t in TEAM_TAGS and w[-1] in "队部") or (t in ("q", "ns") and len(w) == 1)
+        if t in MEND_TAGS
+        or w == "《"
+        or (t in TEAM_TAGS and w[-1] in "队部")
+        or (t in ("q", "ns") and len(w) == 1)
+        or w in JAPANESE_SURNAMES
     ]
     if not starts:
         return tokens
@@ -97,6 +102,11 @@ def _mend_at(
         if latin:
             out.append((latin[0], latin[2]))
             return latin[1]
+    if i + 1 < end and word in JAPANESE_SURNAMES:  # 川上/ns + 洋平/n, 广濑 + 信义: a Japanese name
+        after, after_tag = tokens[i + 1]
+        if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
+            out.append((word + after, JOINED))
+            return i + 2
     if i + 1 < end and len(word) == 1 and tag in ("q", "ns", "nr"):
         after, after_tag = tokens[i + 1]
         # 张/q + 常宁/nr: a family name the tokenizer took for a measure word; 博/nr + 塔斯/nrt, 德/ns + 安东尼/nr:
@@ -111,18 +121,7 @@ def _mend_at(
         return i + 1
     after, after_tag = tokens[i + 1]
     if len(word) == 1:
-        given = (
-            word in SURNAMES
-            and after_tag in GIVEN_TAGS
-            and len(after) <= 2
-            and after not in NOT_GIVEN
-            and after not in ROLES
-            and after not in SAYS
-            and after not in ACTS
-            and after[-1] not in NOT_NAME_ENDINGS
-            and CJK.match(after)
-        )
-        if given:
+        if word in SURNAMES and after_tag in GIVEN_TAGS and len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
             return i + 2
     elif len(word) == 2 and word[0] in SURNAMES and after_tag in MORPHEMES and len(after) == 1 and tag != "nrt":
@@ -145,6 +144,17 @@ def _mend_at(
         return i + 1
     out.append(token)
     return i + 1
+
+
+def _given(word: str) -> bool:
+    """Whether a word after a family name may be its given name: no form of address, role or verb (王 + 先生)."""
+    return (
+        word not in NOT_GIVEN
+        and word not in ROLES
+        and word not in SAYS
+        and word not in ACTS
+        and word[-1] not in NOT_NAME_ENDINGS
+    )
 
 
 def _latin_name(tokens: list[Token], i: int, known: Lexicon, cased: dict[str, str]) -> tuple[str, int, str] | None:

@@ -62,7 +62,7 @@ MORPHEMES = frozenset(["g", "ng", "zg", "ag"])  # a single character that is not
 NOT_GIVEN = frozenset([
     "先生", "女士", "小姐", "老师", "阿姨", "师傅", "同学", "大爷", "大妈", "太太", "夫人", "家", "氏", "某", "总", "姐", "哥", "姐姐",
     "哥哥", "妹妹", "弟弟", "大夫", "导", "嫂", "叔", "婶", "伯", "爷", "奶奶", "爷爷", "主任", "经理", "律师", "博士", "指导", "姓", "妈",
-    "爸", "少", "董", "局", "处", "科", "所",
+    "爸", "少", "董", "局", "处", "科", "所", "小哥", "母亲", "父亲", "妈妈", "爸爸", "夫妇", "一家",
 ])  # fmt: skip
 HELD_TAGS = frozenset([*NAME_TAGS, "nz", "eng"])  # words that may begin a longer name
 PERSON_LIKE_TAGS = frozenset(["nr", "nrt", "nrfg", "n", "nz"])  # new words the tokenizer found are tagged n
@@ -82,6 +82,7 @@ FIRST_NAMES = WORDS["first_names"]
 ORG_WORDS = WORDS["org_words"]
 # words of a match: two of them in an article say it is about sport, so 火箭 and 骑士 are clubs there (teams.txt)
 SPORT_WORDS = WORDS["sport_words"]
+JAPANESE_SURNAMES = WORDS["japanese_surnames"]
 # 马来人, 杨先生, 刘总, 陈姓: a people, a form of address, a family name alone
 NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师", "总", "姓", "博士")
 
