@@ -68,7 +68,10 @@ def named_entities(
         confirmed.add(known.canonical(name))
     kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
     sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
+    titled = _in_title_marks(found)
     for i, (word, tag) in enumerate(found):
+        if i in titled:
+            continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
         if word in teams and tag != TEAM:
             league, ambiguous = teams[word]
             if ambiguous:
@@ -113,6 +116,19 @@ def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:
     if name in known.shown or not cased or not name.isascii():
         return known.display(name)
     return " ".join(cased.get(word, word) for word in name.split(" "))
+
+
+def _in_title_marks(tokens: list[Token]) -> set[int]:
+    """The positions of the words inside title marks (《...》, closed within 12 words), but for a newspaper's name
+    (pieces.py makes 《每日邮报》 one organisation)."""
+    inside: set[int] = set()
+    for start in (i for i, (word, _) in enumerate(tokens) if word == "《"):
+        for stop in range(start + 1, min(start + 13, len(tokens))):
+            if tokens[stop][0] == "》":
+                if not (stop == start + 2 and tokens[start + 1][1] == "nt"):
+                    inside.update(range(start + 1, stop))
+                break
+    return inside
 
 
 def _glossed(tokens: list[Token], i: int, counts: dict[str, Counter]) -> bool:
