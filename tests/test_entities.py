@@ -155,6 +155,11 @@ def test_japanese_family_names_take_their_given_name():
     assert not {"高桥小哥", "伊藤母亲"} & set(found["people"])  # a form of address is no given name
 
 
+def test_a_dictionary_word_cut_out_of_a_longer_latin_word_is_no_name():
+    assert _entities("节目", "真人秀（Survivor）开播。")["orgs"] == []  # the tokenizer cuts it sur + vivo + r
+    assert _entities("手机", "vivo发布新手机。")["orgs"] == ["vivo"]
+
+
 def test_words_of_a_works_title_are_no_names():
     found = _entities("动画", "Netflix将推出《环太平洋》动画。他出现在《早安英国》节目。据英国《每日邮报》报道。")
     assert not {"太平洋", "环太平洋"} & set(found["places"]) and found["places"] == ["英国"]

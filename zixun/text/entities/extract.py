@@ -80,6 +80,8 @@ def named_entities(
             if not ambiguous:
                 counts["orgs"][word] += 1
                 continue
+        if word.isascii() and word.isalnum() and _inside_latin_word(found, i):
+            continue  # sur + vivo + r: the tokenizer cut a dictionary word out of a longer Latin word (Survivor)
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
@@ -129,6 +131,13 @@ def _in_title_marks(tokens: list[Token]) -> set[int]:
                     inside.update(range(start + 1, stop))
                 break
     return inside
+
+
+def _inside_latin_word(tokens: list[Token], i: int) -> bool:
+    """Whether the Latin word tokens[i] runs into a Latin letter before or after it (digits may: NBA2K)."""
+    before = tokens[i - 1][0][-1:] if i > 0 else ""
+    after = tokens[i + 1][0][:1] if i + 1 < len(tokens) else ""
+    return (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())
 
 
 def _glossed(tokens: list[Token], i: int, counts: dict[str, Counter]) -> bool:
