@@ -160,6 +160,11 @@ def test_a_dictionary_word_cut_out_of_a_longer_latin_word_is_no_name():
     assert _entities("手机", "vivo发布新手机。")["orgs"] == ["vivo"]
 
 
+def test_an_outlet_credited_at_the_start_of_the_body_ends_before_a_known_name():
+    found = _entities("谷歌屏蔽广告", "来源：cnBeta谷歌宣布，它将移除广告。")
+    assert set(found["orgs"]) == {"cnBeta", "谷歌"}  # shown as the text writes it
+
+
 def test_words_of_a_works_title_are_no_names():
     found = _entities("动画", "Netflix将推出《环太平洋》动画。他出现在《早安英国》节目。据英国《每日邮报》报道。")
     assert not {"太平洋", "环太平洋"} & set(found["places"]) and found["places"] == ["英国"]

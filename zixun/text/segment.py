@@ -16,9 +16,7 @@ if TYPE_CHECKING:
 
 _WORD_CHARS = re.compile(r"\w+")
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
-_CAPITALISED = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*|(?<![A-Za-z0-9])[A-Z]{2,}[0-9]*(?![a-z])"
-)
+_CAPITALISED = re.compile(r"(?<![A-Za-z0-9])[a-z0-9]*[A-Z][A-Za-z0-9]*")  # a Latin word with a capital letter
 # Bundled words that the stock dictionary splits (names in the seed page and in 2018 news).
 _BUNDLED_DICT = Path(__file__).with_name("userdict.txt")
 

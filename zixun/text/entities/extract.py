@@ -35,13 +35,14 @@ from zixun.text.segment import Token
 LIMIT = 20  # names kept per kind and article, most mentioned first
 
 
-def _sources(tokens: list[Token]) -> Iterable[str]:
+def _sources(tokens: list[Token], known_names: dict[str, str]) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影."""
     for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
-        if tokens[i + 1][0] in ":：" and (i == 0 or tokens[i - 1][0] in ("(", "（", "内容", "文章", "本文", "新闻")):
+        opening = i == 0 or tokens[i - 1][0].isspace()  # the article's (or a line's) first word
+        if tokens[i + 1][0] in ":：" and (opening or tokens[i - 1][0] in ("(", "（", "内容", "文章", "本文", "新闻")):
             parts = []
             for part, tag in tokens[i + 2 : i + 6]:
-                if tag not in SOURCE_TAGS:
+                if tag not in SOURCE_TAGS or (parts and part in known_names):  # cnBeta 谷歌 宣布: the outlet ends
                     break
                 parts.append(part)
             if 2 <= len(name := "".join(parts)) <= 16:
@@ -63,7 +64,7 @@ def named_entities(
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
     found = joined(mended(tokens, known, known_word, cased))
-    for name in _sources(found):
+    for name in _sources(found, known.kinds):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
     kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
