@@ -165,6 +165,11 @@ def test_an_outlet_credited_at_the_start_of_the_body_ends_before_a_known_name():
     assert set(found["orgs"]) == {"cnBeta", "谷歌"}  # shown as the text writes it
 
 
+def test_a_latin_name_after_a_kind_of_organisation_is_one():
+    found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
+    assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]
+
+
 def test_words_of_a_works_title_are_no_names():
     found = _entities("动画", "Netflix将推出《环太平洋》动画。他出现在《早安英国》节目。据英国《每日邮报》报道。")
     assert not {"太平洋", "环太平洋"} & set(found["places"]) and found["places"] == ["英国"]

@@ -83,6 +83,9 @@ def named_entities(
                 continue
         if word.isascii() and word.isalnum() and _inside_latin_word(found, i):
             continue  # sur + vivo + r: the tokenizer cut a dictionary word out of a longer Latin word (Survivor)
+        if tag == "eng" and cased and word in cased and word not in kinds and _org_noun_before(found, i):
+            counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
+            continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
@@ -132,6 +135,20 @@ def _in_title_marks(tokens: list[Token]) -> set[int]:
                     inside.update(range(start + 1, stop))
                 break
     return inside
+
+
+_NOT_ORG_WORDS = frozenset(["cfo", "cto", "coo", "usb", "the", "app", "logo"])
+_ORG_NOUNS = ("公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构")
+
+
+def _org_noun_before(tokens: list[Token], i: int) -> bool:
+    """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
+    word = tokens[i][0]
+    if len(word) < 3 or not word.isalpha() or word in ROLES or word in _NOT_ORG_WORDS:  # not 乐队 MV, 公司 CEO
+        return False
+    if i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng":
+        return False  # the first word of a longer name (The Weeknd, Big Hit): not a name alone
+    return _around(tokens, i)[0].endswith(_ORG_NOUNS)
 
 
 def _inside_latin_word(tokens: list[Token], i: int) -> bool:
