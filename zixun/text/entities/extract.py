@@ -69,10 +69,13 @@ def named_entities(
         confirmed.add(known.canonical(name))
     kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
     sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
-    titled = _in_title_marks(found)
+    titled = 0  # the words before this index are inside title marks
     for i, (word, tag) in enumerate(found):
-        if i in titled:
+        if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
+        if word == "《":
+            titled = _title_end(found, i)
+            continue
         if word in teams and tag != TEAM:
             league, ambiguous = teams[word]
             if ambiguous:
@@ -81,14 +84,15 @@ def named_entities(
             if not ambiguous:
                 counts["orgs"][word] += 1
                 continue
-        if word.isascii() and word.isalnum() and _inside_latin_word(found, i):
-            continue  # sur + vivo + r: the tokenizer cut a dictionary word out of a longer Latin word (Survivor)
         if tag == "eng" and cased and word in cased and word not in kinds and _org_noun_before(found, i):
-            counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
+            if not _inside_latin_word(found, i):
+                counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
             continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
+        if word.isascii() and word.isalnum() and _inside_latin_word(found, i):
+            continue  # sur + vivo + r: the tokenizer cut a dictionary word out of a longer Latin word (Survivor)
         if tag in (LATIN_PERSON, LATIN_ORG) and _glossed(found, i, counts):
             continue  # 卡尔·伊坎(Carl Icahn): the name just counted, spelled out again
         kind = kind_of(word, tag, known)
@@ -124,17 +128,13 @@ def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:
     return " ".join(cased.get(word, word) for word in name.split(" "))
 
 
-def _in_title_marks(tokens: list[Token]) -> set[int]:
-    """The positions of the words inside title marks (《...》, closed within 12 words), but for a newspaper's name
-    (pieces.py makes 《每日邮报》 one organisation)."""
-    inside: set[int] = set()
-    for start in (i for i, (word, _) in enumerate(tokens) if word == "《"):
-        for stop in range(start + 1, min(start + 13, len(tokens))):
-            if tokens[stop][0] == "》":
-                if not (stop == start + 2 and tokens[start + 1][1] == "nt"):
-                    inside.update(range(start + 1, stop))
-                break
-    return inside
+def _title_end(tokens: list[Token], start: int) -> int:
+    """The index of the 》 closing the title marks opened at start (within 12 words), or start when there is none
+    or they hold a newspaper's name (pieces.py makes 《每日邮报》 one organisation)."""
+    for stop in range(start + 1, min(start + 13, len(tokens))):
+        if tokens[stop][0] == "》":
+            return start if stop == start + 2 and tokens[start + 1][1] == "nt" else stop
+    return start
 
 
 _NOT_ORG_WORDS = frozenset(["cfo", "cto", "coo", "usb", "the", "app", "logo"])

@@ -38,6 +38,9 @@ from zixun.text.entities.shapes import (
 )
 from zixun.text.segment import Token
 
+_START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
+_QNS = frozenset(["q", "ns"])  # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼)
+
 
 def mended(
     tokens: Iterable[Token],
@@ -57,11 +60,7 @@ def mended(
     starts = [
         i
         for i, (w, t) in enumerate(tokens)
-        if t in MEND_TAGS
-        or w == "《"
-        or (t in TEAM_TAGS and w[-1] in "队部")
-        or (t in ("q", "ns") and len(w) == 1)
-        or w in JAPANESE_SURNAMES
+        if t in MEND_TAGS or w in _START_WORDS or (t in TEAM_TAGS and w[-1] in "队部") or (len(w) == 1 and t in _QNS)
     ]
     if not starts:
         return tokens
