@@ -5,6 +5,7 @@ joins its original's story, arrival order does not matter, and a changed or dele
 from __future__ import annotations
 
 import json
+import random
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +15,8 @@ from tests.test_migrations import _downgrade
 from zixun import pipeline
 from zixun.models import Extracted
 from zixun.rank import related
-from zixun.store import articles, migrate, stories, writing
+from zixun.settings import Settings
+from zixun.store import articles, migrate, open_store, related_lists, stories, writing
 
 SAMPLE = {r["id"]: r for r in map(json.loads, (ROOT / "zixun" / "data" / "sample.jsonl").open(encoding="utf-8"))}
 BY_TITLE = {r["title"]: r for r in SAMPLE.values()}
@@ -210,14 +212,106 @@ def test_export_gives_each_article_its_story(db_url, tmp_path):
     assert found["a"] == found["b"] and isinstance(found["a"], int) and found["c"] is None
 
 
-def test_related_list_is_kept_for_articles_of_a_story(engine, settings):
+def test_related_list_starts_with_the_story_and_an_older_members_list_and_page_version_change_as_it_grows(
+    engine, settings
+):
     first, second = halves(STORY["body"])
     ingest(
         engine,
         settings,
         article("a", STORY["title"], first, source="钱江晚报"),
+        article("copy", STORY["title"], first, source="网易", hours=1),  # a's repost: one entry per group
         article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+        *(game(f"g{n}", "湖人", "开拓者", "詹姆斯", "116-110", source="s", points=32, hours=n) for n in range(2)),
     )
     with engine.connect() as connection:
-        found = related.related_articles(connection, "a")
-    assert [r.article.guid for r in found][:1] == ["b"]
+        found = related.related_articles(connection, "b")
+        version = related_lists.page_state(connection, "b", 5)[1]
+    assert [r.article.guid for r in found] == ["a"] and found[0].reasons[0] == "同一事件"
+    third = "。".join(s for s in STORY["body"].split("。")[::3]) + "。"
+    ingest(engine, settings, article("c", "追忆金庸：谈吐风趣 曾唤记者小师妹", third, source="腾讯", hours=8))
+    with engine.connect() as connection:
+        assert {r.article.guid for r in related.related_articles(connection, "b")} == {"a", "c"}
+        assert all(r.reasons[0] == "同一事件" for r in related.related_articles(connection, "b"))
+        assert related_lists.page_state(connection, "b", 5)[1] != version
+        assert stories.of_article(connection, articles.get(connection, "b").id).size == 4
+
+
+def test_arrival_order_does_not_change_the_stories(db_url, tmp_path):
+    first, second = halves(STORY["body"])
+    found = [
+        article("a", STORY["title"], first, source="钱江晚报"),
+        article("b", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+        game("lal-1", "湖人", "开拓者", "詹姆斯", "116-110", source="新浪体育", points=32, hours=0),
+        game("lal-2", "湖人", "开拓者", "詹姆斯", "116-110", source="腾讯体育", points=32, hours=2),
+        game("hou-1", "火箭", "爵士", "哈登", "104-98", source="新浪体育", points=35, hours=0.5),
+        game("hou-2", "火箭", "爵士", "哈登", "104-98", source="搜狐体育", points=35, hours=1),
+    ]
+    results = []
+    for order, records in enumerate((found, found[::-1], found[1::2] + found[0::2])):
+        settings = Settings(database_url=f"{db_url}" if order == 0 else f"sqlite:///{tmp_path / f'{order}.db'}")
+        engine = open_store(settings.database_url)
+        for record in records:  # one at a time: each ingest decides again what it touched
+            ingest(engine, settings, record)
+        results.append(grouping(engine))
+        engine.dispose()
+    assert results[0] == results[1] == results[2]
+    assert frozenset({"a", "b"}) in results[0] and not any({"lal-1", "hou-1"} <= s for s in results[0])
+
+
+def test_a_story_of_5000_articles_is_decided_and_read_through_indexes(engine, settings):
+    words = [
+        "湖人",
+        "开拓者",
+        "詹姆斯",
+        "三分球",
+        "篮板",
+        "助攻",
+        "主场",
+        "客场",
+        "首节",
+        "第四节",
+        "反扑",
+        "防守",
+        "进攻",
+        "连胜",
+        "替补",
+        "命中率",
+        "罚球",
+        "主帅",
+        "赛后",
+        "表示",
+    ]
+    rng = random.Random(5000)
+
+    def text() -> str:  # the same words in another order each time: one event, no copies of one another
+        return "，".join("".join(rng.sample(words, 4)) for _ in range(12)) + "。"
+
+    records = [
+        article(f"m{n}", f"詹姆斯32分 湖人116-110力克开拓者 第{n}篇", text(), source=f"源{n % 50}", hours=n / 5000)
+        for n in range(5000)
+    ]
+    ingest(engine, settings, *records)
+    with engine.connect() as connection:
+        story = stories.of_article(connection, articles.get(connection, "m0").id)
+        assert story is not None and story.size == 5000 and story.sources == 50
+        assert len(stories.member_ids(connection, story.id)) == 5000
+        page = stories.members(connection, story.id, limit=20, offset=4980)
+        assert [a.guid for a in page][-1] == "m4999"
+        assert len(related.related_articles(connection, "m10")) == 5
+        plans = " ".join(_plan(connection, query) for query in _READS)
+    assert "SCAN story_members" not in plans and "Seq Scan on story_members" not in plans
+
+
+_READS = (
+    (
+        "SELECT stories.id FROM stories JOIN story_members ON story_members.story_id = stories.id "
+        "WHERE story_members.article_id = 'x'"
+    ),
+    "SELECT article_id FROM story_members WHERE story_id = 1 ORDER BY listed_at, article_id LIMIT 20 OFFSET 100",
+)
+
+
+def _plan(connection, query: str) -> str:
+    prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
+    return " ".join(str(row[-1]) for row in connection.exec_driver_sql(prefix + query))

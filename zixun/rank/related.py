@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from itertools import chain
 
 import numpy as np
 import sqlalchemy as sa
@@ -23,14 +24,13 @@ from zixun.models import Article
 from zixun.rank import similarity as sim
 from zixun.rank.corpus import Corpus
 from zixun.search.query import more_like_this
-from zixun.store import articles, related_lists, writing
+from zixun.store import articles, duplicates, related_lists, stories, writing
 from zixun.store.terms import document_frequencies
 
 KEEP = 10  # stored per article; the page shows 5
 QUERY_TERMS = 12  # an article's strongest terms sent to the search index for candidates
 CANDIDATES = 100  # search hits scored per new article
 INDEX_PATH_SHARE = 0.05  # fewer new articles than this share of the store: ask the index, not all rows
-SAME_EVENT_SCORE = 0.5
 SCORING = 2  # threads computing score blocks (one per core of the small servers zixun targets)
 # articles whose lists are computed at a time; with corpus.BLOCK_ROWS, 2M pairs scored at once: a block's
 # sparse scores take up to ~16 bytes a pair while they are built, and SCORING blocks are scored at once
@@ -64,24 +64,32 @@ def related_articles(connection: sa.Connection, article: Article | str, limit: i
     found = related_lists.related_of(connection, article.id, limit)
     entities = {article.id: _names(related_lists.entities_of(connection, article.id))}
     entities.update((other.id, _names(found_entities)) for other, _, found_entities in found)
-    return [Related(other, round(score, 4), reasons(article, other, score, entities)) for other, score, _ in found]
+    story_of = stories.story_ids(connection, [article.id, *(other.id for other, _, _ in found)]) if found else {}
+    mine = story_of.get(article.id)
+    return [
+        Related(
+            other,
+            round(score, 4),
+            reasons(article, other, entities, mine is not None and story_of.get(other.id) == mine),
+        )
+        for other, score, _ in found
+    ]
 
 
 def _names(entities: dict) -> set[str]:
     return {n for kind in ("people", "places", "orgs") for n in entities.get(kind, [])}
 
 
-def reasons(article: Article, other: Article, score: float, entities: dict[str, set[str]]) -> list[str]:
-    """Why two articles are related, in Chinese: shared names, shared keywords, same event."""
-    out = []
+def reasons(article: Article, other: Article, entities: dict[str, set[str]], same_story: bool) -> list[str]:
+    """Why two articles are related, in Chinese: the same event (one story, zixun/stories/), shared names,
+    shared keywords."""
+    out = ["同一事件"] if same_story else []
     names = sorted(entities.get(article.id, set()) & entities.get(other.id, set()))
     if names:
         out.append("共同提及：" + "、".join(names[:3]))
     shared = [k for k in article.keywords if k in set(other.keywords) and k not in names]
     if shared:
         out.append("共同关键词：" + "、".join(shared[:3]))
-    if score >= SAME_EVENT_SCORE:
-        out.append("同一事件")
     return out or ["内容相近"]
 
 
@@ -155,7 +163,11 @@ def _relate(engine: sa.Engine, corpus: Corpus, todo: set[str], versions: dict[st
             computed += len(ids)
     entering = {corpus.items[o].id: [(corpus.items[n].id, s) for s, n in found] for o, found in older.lists().items()}
     with writing(engine) as connection:
-        merged = _merge_older(related_lists.lists_of(connection, list(entering)), entering)
+        current = related_lists.lists_of(connection, list(entering))
+        story_of = stories.story_ids(
+            connection, sorted(set(entering) | {r for f in (*current.values(), *entering.values()) for r, _ in f})
+        )
+        merged = _merge_older(current, entering, story_of)
         related_lists.save_lists(connection, merged, {})
     return computed, len(merged)
 
@@ -211,15 +223,60 @@ def _candidate_rows(connection: sa.Connection, todo: list[str], total: int) -> l
     return related_lists.feature_rows(connection, ns=sorted(ns))
 
 
-def _merge_older(current: dict[str, list[tuple[str, float]]], entering: dict[str, list[tuple[str, float]]]) -> dict:
-    """Stored lists of older articles with the new articles that now belong in them."""
+def _merge_older(
+    current: dict[str, list[tuple[str, float]]], entering: dict[str, list[tuple[str, float]]], story_of: dict[str, int]
+) -> dict:
+    """Stored lists of older articles with the new articles that now belong in them; the other coverage of an
+    article's story stays first (story_of: {id: story id})."""
     merged = {}
     for article_id, found in entering.items():
         incoming = {rid for rid, _ in found}
         kept = [(rid, s) for rid, s in current.get(article_id, []) if rid not in incoming]
-        ranked = sorted(kept + found, key=lambda p: -p[1])
+        story = story_of.get(article_id)
+        mates = [p for p in kept if story is not None and story_of.get(p[0]) == story]
+        ranked = sorted((p for p in kept + found if p not in mates), key=lambda p: -p[1])
         # the first may be weak, the others must be strong (the rule of similarity.Best)
         ranked = ranked[:1] + [p for p in ranked[1:] if p[1] >= sim.MORE_SCORE]
+        ranked = mates + ranked
         if ranked[:KEEP] != current.get(article_id, []):
             merged[article_id] = ranked[:KEEP]
     return merged
+
+
+def story_first(connection: sa.Connection, ids: list[str], links: dict[str, dict[str, float]] | None = None) -> int:
+    """Begin the stored list of each of these articles with the other coverage of its story (zixun/stories/),
+    one entry per duplicate group (the article's own group left out), closest first (by the score of their
+    link, else of the list), then the rest of its list; how many lists changed. The stories stage calls it
+    for the members of each story it decided again, so a story that grows changes its older members' lists."""
+    story_of = stories.story_ids(connection, ids)
+    members = stories.members_of_stories(connection, set(story_of.values()))
+    everyone = sorted(set(ids).union(*members.values()) if members else set(ids))
+    original = duplicates.original_of(connection, everyone)
+    if links is None:
+        links = stories.linked_with(connection, [i for i in ids if i in story_of])
+    current = related_lists.lists_of(connection, ids)
+    changed = {}
+    for article_id in ids:
+        found = current.get(article_id, [])
+        story = story_of.get(article_id)
+        mates = members.get(story, set()) if story is not None else set()
+        listed = dict(found)
+        mine = links.get(article_id, {})
+        groups: dict[str, float] = {}
+        # the linked and listed members first; a large story's other members only while the list is short
+        near = sorted((set(mine) | set(listed)) & mates)
+        for mate in chain(near, sorted(mates)):
+            if mate not in near and len(groups) >= KEEP:
+                break
+            group = original[mate] if original[mate] in mates else mate
+            if group in (article_id, original[article_id]) or original[group] != group:
+                continue  # the article's own copies, and copies whose original is elsewhere
+            score = max(mine.get(mate, 0.0), mine.get(group, 0.0), listed.get(group, 0.0))
+            groups[group] = max(groups.get(group, 0.0), score)
+        first = sorted(groups.items(), key=lambda p: (-p[1], p[0]))[:KEEP]
+        rest = [(rid, s) for rid, s in found if rid not in mates and rid not in groups]
+        fresh = [(rid, round(s, 4)) for rid, s in (first + rest)[:KEEP]]
+        if fresh != found:
+            changed[article_id] = fresh
+    related_lists.save_lists(connection, changed, {})
+    return len(changed)

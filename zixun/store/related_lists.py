@@ -142,6 +142,12 @@ _PAGE_STATE = (
         .where(schema.duplicates.c.original_id == schema.articles.c.id)
         .scalar_subquery()
         .label("reposts"),
+        # when the article's story last changed (store/stories.py): its list begins with the story's coverage
+        sa.select(sa.type_coerce(schema.stories.c.decided_at, sa.String))
+        .join(schema.story_members, schema.story_members.c.story_id == schema.stories.c.id)
+        .where(schema.story_members.c.article_id == schema.articles.c.id)
+        .scalar_subquery()
+        .label("story_decided_at"),
     )
     .join(schema.article_counters, schema.article_counters.c.article_id == schema.articles.c.id)
     .outerjoin(
@@ -160,7 +166,8 @@ def page_state(connection: sa.Connection, key: str, limit: int) -> tuple[sa.Row,
     """The state of an article page (contexts.ArticleState) whose article's id, else guid, is key.
 
     (row of id, updated_at, published_at, views, comments, shares, original_id, reposts; version of its first `limit` related
-    items as ((id, score, updated_at), ...)), or None when there is no such article. The update times are
+    items as ((id, score, updated_at), ..., ("story", when its story last changed or None)), or None when there
+    is no such article. The update times are
     the driver's values (text on SQLite), for comparing versions only. It is read here, beside the
     related lists, because most of the version is theirs (store/articles.py, which this module imports,
     cannot join their table).
@@ -179,7 +186,8 @@ def page_states(connection: sa.Connection, ids: list[str], limit: int) -> dict[s
 
 
 def _state_of(rows: list[sa.Row]) -> tuple[sa.Row, tuple]:
-    return rows[0], tuple((r.related_id, r.score, r.shown_updated_at) for r in rows if r.related_id is not None)
+    listed = tuple((r.related_id, r.score, r.shown_updated_at) for r in rows if r.related_id is not None)
+    return rows[0], (*listed, ("story", rows[0].story_decided_at))
 
 
 def entities_of(connection: sa.Connection, article_id: str) -> dict:

@@ -92,11 +92,13 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
 
 
 def sharing(connection: sa.Connection, keys: Iterable[str]) -> dict[str, list[str]]:
-    """{key: ids of the clustered articles with that key} for those of keys stored (a batch's lookup)."""
+    """{key: ids of the clustered articles with that key, in id order} for those of keys stored (a batch's lookup)."""
     found: dict[str, list[str]] = {}
     for chunk in _chunks(sorted(set(keys))):
         for key, article_id in connection.execute(sa.select(_KEYS.key, _KEYS.article_id).where(_KEYS.key.in_(chunk))):
             found.setdefault(key, []).append(article_id)
+    for ids in found.values():
+        ids.sort()
     return found
 
 

@@ -26,14 +26,18 @@ import numpy as np
 import sqlalchemy as sa
 from scipy import sparse
 
+from zixun.rank import related
 from zixun.store import stories, terms, writing
 from zixun.stories.conflicts import WINDOW_DAYS, Facts, conflict, days_apart
 from zixun.text.normalize import fold
 
-LINK_SCORE = 0.3  # cosine at which two articles (free of conflicts) are linked
-STORY_SCORE = 0.3  # average cosine at which two groups of a component are one story
+LINK_SCORE = 0.25  # cosine at which two articles (free of conflicts) are linked
+STORY_SCORE = 0.25  # average cosine at which two groups of a component are one story
 KEYS_SHARED = 2  # keys two articles must share to be compared
 TITLE_WEIGHT = 3.0  # a headline word counts as this many words of the text
+NAME_BONUS = 0.15  # added to the cosine of two articles for each name their headlines share (at most two)
+MAX_CANDIDATES = 300  # an article is compared with the candidates sharing the most keys with it, this many at most
+MAX_POSTING = 1000  # articles of one key counted as candidates (the first by id: the same in any arrival order)
 MAX_LINKS = 50  # links kept per article, best first (a story of thousands needs no more to hold together)
 DENSE_MAX = 600  # a larger component is cut by its strong links alone (average linkage is quadratic)
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
@@ -55,7 +59,7 @@ class StoriesSummary:
 class Article:
     """What clustering knows of an article: its vector terms, keys, headline facts and time."""
 
-    __slots__ = ("facts", "id", "keys", "row", "terms")
+    __slots__ = ("facts", "id", "keys", "names", "row", "terms")
 
     def __init__(self, row: sa.Row):
         self.row, self.id = row, row.id
@@ -67,8 +71,8 @@ class Article:
         for term in title_words:
             words[term] = words.get(term, 0.0) + TITLE_WEIGHT
         self.terms = words
-        names = self.facts.people | self.facts.places | self.facts.orgs
-        self.keys = sorted(set(row.keywords or []) | set(title_words) | names)
+        self.names = self.facts.names
+        self.keys = sorted(set(row.keywords or []) | set(title_words) | self.names)
 
 
 def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> StoriesSummary:
@@ -131,6 +135,22 @@ class _Known:
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
+    def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
+        """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
+        their vectors, plus NAME_BONUS for each name their headlines share (at most two)."""
+        vectors = self.vectors([*items, *others])
+        found = (vectors[: len(items)] @ vectors[len(items) :].T).toarray()
+        for i, item in enumerate(items):
+            if item.names:
+                for j, other in enumerate(others):
+                    found[i, j] += _bonus(item, other)
+        return found
+
+
+def _bonus(a: Article, b: Article) -> float:
+    """NAME_BONUS for each name two headlines share, at most two."""
+    return NAME_BONUS * min(len(a.names & b.names), 2)
+
 
 def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary) -> set[str]:
     """Key and link these articles; the ids whose components must be decided again."""
@@ -143,28 +163,35 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary)
     for article in batch.values():
         shared: dict[str, int] = {}
         for key in article.keys:
-            for other in (*stored.get(key, ()), *by_key.get(key, ())):
+            # a key thousands of articles have (a team's name in a season) is counted over MAX_POSTING of them
+            for other in (*stored.get(key, ())[:MAX_POSTING], *by_key.get(key, ())[:MAX_POSTING]):
                 shared[other] = shared.get(other, 0) + 1
             by_key.setdefault(key, []).append(article.id)
-        candidates[article.id] = {o for o, n in shared.items() if n >= KEYS_SHARED and o != article.id}
+        found = sorted(
+            (o for o, n in shared.items() if n >= KEYS_SHARED and o != article.id), key=lambda o: (-shared[o], o)
+        )
+        candidates[article.id] = found[:MAX_CANDIDATES]
     others = known.of({o for found in candidates.values() for o in found})
+    pool = {**others, **batch}
+    order = sorted(pool)
+    row = {article_id: k for k, article_id in enumerate(order)}
+    vectors = known.vectors([pool[i] for i in order])  # once per batch: each article is compared with its own
     links = []
     for article_id, found in candidates.items():
         article = batch[article_id]
-        near = [
-            others[o]
-            for o in sorted(found)
-            if o in others and days_apart(article.facts, others[o].facts) <= WINDOW_DAYS
-        ]
+        near = [pool[o] for o in found if o in pool and days_apart(article.facts, pool[o].facts) <= WINDOW_DAYS]
         if not near:
             continue
-        vectors = known.vectors([article, *near])
-        scores = (vectors[1:] @ vectors[0].T).toarray().ravel()
+        scores = (vectors[[row[o.id] for o in near]] @ vectors[row[article_id]].T).toarray().ravel()
         best = sorted(
-            ((float(s), o.id) for s, o in zip(scores, near, strict=True) if s >= LINK_SCORE),
+            ((float(s) + _bonus(article, o), o.id) for s, o in zip(scores, near, strict=True)),
             reverse=True,
         )
-        kept = [(article_id, o, round(s, 4)) for s, o in best if conflict(article.facts, others[o].facts) is None]
+        kept = [
+            (article_id, o, round(s, 4))
+            for s, o in best
+            if s >= LINK_SCORE and conflict(article.facts, pool[o].facts) is None
+        ]
         links.extend(kept[:MAX_LINKS])
     links = _unique(links)
     versions = {i: a.row.updated_at for i, a in batch.items()}
@@ -212,6 +239,8 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
         changed = stories.decide(
             connection, sorted(members), [c for c in clusters if len(c) >= 2], facts, set(copies), now
         )
+        if changed:  # the members' related lists begin with their story's other coverage
+            related.story_first(connection, alive, links)
         summary.components += 1
         summary.changed += len(changed)
 
@@ -243,8 +272,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
     n = len(items)
     if n < 2:
         return [[a.id for a in items]]
-    vectors = known.vectors(items)
-    similar = (vectors @ vectors.T).toarray()
+    similar = known.similar(items, items)
     blocked = np.zeros((n, n), bool)
     for i in range(n):
         for j in range(i + 1, n):

@@ -13,30 +13,38 @@ from dataclasses import dataclass
 from datetime import datetime
 
 WINDOW_DAYS = 4.0  # two articles published further apart than this tell of different events
-_SCORE = re.compile(r"(?<![\d.:：])(\d{1,3})\s*(?:[-:：]|比)\s*(\d{1,3})(?![\d.:：])")
+_SCORE = re.compile(r"(?<![\d.:：+])(\d{1,3})\s*(?:[-:：]|比)\s*(\d{1,3})(?![\d.:：+])")
+_PLACE_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|地区|县|区)$")
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _SPACE = re.compile(r"\s+")
+# a product's model in a headline: letters and digits together (w2019, 6t, r17, s10, mate20), not a year
+_MODEL = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
 
 
 @dataclass(frozen=True)
 class Facts:
-    """What a headline states: the scores, dates and years written in it; the people, places and
+    """What a headline states: the scores, dates, years and product models written in it; the people, places and
     organisations it names; and when the article was published (else stored)."""
 
     scores: frozenset[tuple[int, int]]
     dates: frozenset[tuple[int, int]]
     years: frozenset[str]
+    models: frozenset[str]
     people: frozenset[str]
     places: frozenset[str]
     orgs: frozenset[str]
     at: datetime
 
+    @property
+    def names(self) -> frozenset[str]:
+        return self.people | self.places | self.orgs
+
     @classmethod
     def of(cls, title: str, entities: dict, at: datetime) -> Facts:
         """The facts of a headline, given the names found in its article (entities: people, places, orgs)."""
         text = _SPACE.sub("", title)
-        scores = frozenset(tuple(sorted((int(a), int(b)))) for a, b in _SCORE.findall(text))
+        scores = frozenset(pair for a, b in _SCORE.findall(text) if _is_score(pair := tuple(sorted((int(a), int(b))))))
 
         def named(kind: str) -> frozenset[str]:
             return frozenset(n for n in entities.get(kind, []) if len(n) >= 2 and n in text)
@@ -45,11 +53,19 @@ class Facts:
             scores=scores,
             dates=frozenset((int(m), int(d)) for m, d in _DATE.findall(text)),
             years=frozenset(_YEAR.findall(text)),
+            models=frozenset(_MODEL.findall(text.lower())),
             people=named("people"),
-            places=named("places"),
+            places=frozenset(_PLACE_SUFFIX.sub("", n) or n for n in named("places")),
             orgs=named("orgs"),
             at=at,
         )
+
+
+def _is_score(pair: tuple[int, int]) -> bool:
+    """Whether a pair of numbers in a headline reads as a final score: a basketball game's (both from 50 to
+    200) or a low one (both under 10: football, volleyball, tennis); not a run (25:1), a stat (34-84)."""
+    low, high = pair
+    return (low >= 50 and high <= 200) or high < 10
 
 
 def days_apart(a: Facts, b: Facts) -> float:
@@ -66,12 +82,16 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "date"
     if a.years and b.years and not a.years & b.years:
         return "year"
-    shared_people = a.people & b.people
-    if not shared_people:
-        if len(a.orgs) >= 2 and len(b.orgs) >= 2 and len(a.orgs & b.orgs) < 2:
-            return "teams"  # each headline names its own pair of teams
-        if a.places and b.places and not a.places & b.places and not a.orgs & b.orgs:
-            return "place"  # the same notice of two provinces
-        if a.people and b.people:
-            return "people"  # each headline about someone else
+    if a.models and b.models and not a.models & b.models:
+        return "model"  # two products of one maker
+    if a.people & b.people:
+        return None
+    if len(a.orgs) >= 2 and len(b.orgs) >= 2 and len(a.orgs & b.orgs) < 2:
+        return "teams"  # each headline names its own pair of teams
+    if a.orgs & b.orgs:
+        return None  # one team or company: players and officials of one event differ from headline to headline
+    if a.places and b.places and not a.places & b.places:
+        return "place"  # the same notice of two provinces
+    if a.people and b.people and not a.places & b.places:
+        return "people"  # each headline about someone else
     return None
