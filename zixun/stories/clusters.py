@@ -16,7 +16,6 @@ with is the one at its ingest).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,10 +35,11 @@ STORY_SCORE = 0.25  # average cosine at which two groups of a component are one 
 KEYS_SHARED = 2  # keys two articles must share to be compared
 TITLE_WEIGHT = 3.0  # a headline word counts as this many words of the text
 NAME_BONUS = 0.15  # added to the cosine of two articles for each name their headlines share (at most two)
-MAX_CANDIDATES = 300  # an article is compared with the candidates sharing the most keys with it, this many at most
+MAX_CANDIDATES = 100  # an article is compared with the candidates sharing the most keys with it, this many at most
 MAX_POSTING = 1000  # articles of one key counted as candidates (the first by id: the same in any arrival order)
 MAX_LINKS = 50  # links kept per article, best first (a story of thousands needs no more to hold together)
-DENSE_MAX = 600  # a larger component is cut by its strong links alone (average linkage is quadratic)
+DENSE_MAX = 600  # a larger component is first cut by its stronger links (average linkage is quadratic)
+SPLIT_LEVELS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)  # the link scores a large component is cut at, in turn
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
 BATCH = 500  # articles clustered per transaction
 ANALYZE_AFTER = 5000
@@ -80,17 +80,18 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
     every component they joined or left; a transaction per BATCH articles."""
     started = time.perf_counter()
     summary = StoriesSummary()
+    df: dict[str, int] = {}
     with engine.connect() as connection:
         todo, deleted = stories.pending(connection), stories.gone(connection)
     if deleted:
         with writing(engine) as connection:
             touched = stories.forget(connection, deleted)
-            _decide(connection, touched | set(deleted), summary)
+            _decide(connection, touched | set(deleted), summary, df)
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         with writing(engine) as connection:
-            touched = _cluster(connection, batch, summary)
-            _decide(connection, touched, summary)
+            touched = _cluster(connection, batch, summary, df)
+            _decide(connection, touched, summary, df)
         if progress:
             progress(len(batch))
     if len(todo) >= ANALYZE_AFTER:
@@ -103,10 +104,12 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
 class _Known:
     """Articles read from the store once per batch, with their idf weights."""
 
-    def __init__(self, connection: sa.Connection):
+    def __init__(self, connection: sa.Connection, df: dict[str, int]):
         self._connection = connection
         self._found: dict[str, Article] = {}
-        self._df: dict[str, int] = {}
+        self._df = df  # shared by the batches of a pass: the df of a term read once
+        self._rows: dict[str, int] = {}
+        self._matrix: sparse.csr_matrix | None = None
         # a small store's df says little (in a store of two articles every shared word looks common): it
         # counts as if it held MIN_DOCS articles
         self.n_docs = max(stories.document_count(connection), MIN_DOCS)
@@ -124,22 +127,35 @@ class _Known:
         wanted = {t for a in items for t in a.terms} - self._df.keys()
         self._df.update(dict.fromkeys(wanted, 1) | terms.document_frequencies(self._connection, wanted))
         vocabulary: dict[str, int] = {}
-        rows, columns, values = [], [], []
-        for row, item in enumerate(items):
-            for term, count in item.terms.items():
-                rows.append(row)
-                columns.append(vocabulary.setdefault(term, len(vocabulary)))
-                values.append((1.0 + math.log(count)) * math.log(1.0 + self.n_docs / self._df[term]))
-        matrix = sparse.csr_matrix((values, (rows, columns)), shape=(len(items), max(len(vocabulary), 1)))
+        columns = np.fromiter(
+            (vocabulary.setdefault(t, len(vocabulary)) for a in items for t in a.terms),
+            np.int64,
+            sum(len(a.terms) for a in items),
+        )
+        counts = np.fromiter((c for a in items for c in a.terms.values()), np.float64, len(columns))
+        dfs = np.fromiter((self._df[t] for t in vocabulary), np.float64, len(vocabulary))
+        values = (1.0 + np.log(counts)) * np.log1p(self.n_docs / dfs)[columns]
+        pointers = np.concatenate(([0], np.cumsum([len(a.terms) for a in items])))
+        matrix = sparse.csr_matrix((values, columns, pointers), shape=(len(items), max(len(vocabulary), 1)))
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
 
+    def prepare(self, items: list[Article]) -> None:
+        """Compute the vectors of these articles at once (similar() then reads them)."""
+        self._rows = {a.id: k for k, a in enumerate(items)}
+        self._matrix = self.vectors(items)
+
     def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
         """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
         their vectors, plus NAME_BONUS for each name their headlines share (at most two)."""
-        vectors = self.vectors([*items, *others])
-        found = (vectors[: len(items)] @ vectors[len(items) :].T).toarray()
+        if all(a.id in self._rows for a in (*items, *others)):
+            mine = self._matrix[[self._rows[a.id] for a in items]]
+            theirs = self._matrix[[self._rows[a.id] for a in others]]
+        else:
+            vectors = self.vectors([*items, *others])
+            mine, theirs = vectors[: len(items)], vectors[len(items) :]
+        found = (mine @ theirs.T).toarray()
         for i, item in enumerate(items):
             if item.names:
                 for j, other in enumerate(others):
@@ -152,10 +168,10 @@ def _bonus(a: Article, b: Article) -> float:
     return NAME_BONUS * min(len(a.names & b.names), 2)
 
 
-def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary) -> set[str]:
+def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary, df: dict[str, int]) -> set[str]:
     """Key and link these articles; the ids whose components must be decided again."""
     touched = stories.forget(connection, ids) | set(ids)
-    known = _Known(connection)
+    known = _Known(connection, df)
     batch = known.of(ids)  # an article deleted meanwhile is left out
     stored = stories.sharing(connection, (k for a in batch.values() for k in a.keys))
     by_key: dict[str, list[str]] = {}
@@ -210,34 +226,29 @@ def _unique(links: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]
     return list(found.values())
 
 
-def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummary) -> None:
+def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummary, df: dict[str, int]) -> None:
     """Decide again the stories of each component the touched articles are in."""
-    seen: set[str] = set()
-    known = _Known(connection)
+    known = _Known(connection, df)
     now = datetime.now(UTC)
-    for start in sorted(touched):
-        if start in seen:
-            continue
-        members, links, copies = _component(connection, start)
-        seen.update(members)
-        found = known.of(members)
+    reached, links, copies, mates = _reach(connection, touched)
+    found_all = known.of(reached)
+    known.prepare(list(found_all.values()))  # one vector per article for every component of the pass
+    for members in _components(reached, links, copies, mates):
+        found = {a: found_all[a] for a in members if a in found_all}
         alive = sorted(found)
         # a repost joins its original's story, unless their headlines conflict (a template notice of another
         # province is text copied, not the same event)
-        copies = {
+        joined = {
             r: o
             for r, o in copies.items()
             if r in found and o in found and not conflict(found[r].facts, found[o].facts)
         }
-        originals = [a for a in alive if a not in copies]
-        if len(originals) <= DENSE_MAX:
-            groups = _average_linkage([found[a] for a in originals], known)
-        else:
-            groups = _linked_groups(originals, links)
-        clusters = _with_reposts(groups, copies)
+        originals = [a for a in alive if a not in joined]
+        groups = _cut(originals, links, found, known)
+        clusters = _with_reposts(groups, joined)
         facts = {a: found[a].row for a in alive}
         changed = stories.decide(
-            connection, sorted(members), [c for c in clusters if len(c) >= 2], facts, set(copies), now
+            connection, sorted(members), [c for c in clusters if len(c) >= 2], facts, set(joined), now
         )
         if changed:  # the members' related lists begin with their story's other coverage
             related.story_first(connection, alive, links)
@@ -245,33 +256,71 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
         summary.changed += len(changed)
 
 
-def _component(connection: sa.Connection, start: str) -> tuple[set[str], dict, dict[str, str]]:
-    """The articles connected to start by links, copies and present stories; the links and {repost: original}."""
-    members, frontier = {start}, [start]
+def _reach(connection: sa.Connection, touched: set[str]) -> tuple[set[str], dict, dict[str, str], list[set[str]]]:
+    """The articles connected to the touched ones by links, copies and present stories, and those connections:
+    (articles, their links, {repost: original}, the member sets of their stories); a few queries per step."""
+    reached, frontier = set(touched), sorted(touched)
     links: dict[str, dict[str, float]] = {}
     copies: dict[str, str] = {}
+    mates: list[set[str]] = []
+    seen_stories: set[int] = set()
     while frontier:
         found = stories.linked_with(connection, frontier)
         links.update(found)
-        reached = {o for others in found.values() for o in others}
+        step = {o for others in found.values() for o in others}
         pairs = stories.copies_of(connection, frontier)
         copies.update(pairs)
-        reached.update(pairs)
-        reached.update(pairs.values())
-        in_story = stories.story_of_members(connection, frontier)
-        for mates in stories.members_of_stories(connection, set(in_story.values())).values():
-            reached.update(mates)
-        frontier = sorted(reached - members)
-        members.update(frontier)
-    return members, links, copies
+        step.update(pairs)
+        step.update(pairs.values())
+        in_story = set(stories.story_of_members(connection, frontier).values()) - seen_stories
+        seen_stories |= in_story
+        for members in stories.members_of_stories(connection, in_story).values():
+            mates.append(members)
+            step.update(members)
+        frontier = sorted(step - reached)
+        reached.update(frontier)
+    return reached, links, copies, mates
+
+
+def _components(reached: set[str], links: dict, copies: dict[str, str], mates: list[set[str]]) -> list[set[str]]:
+    """The connected parts of reached."""
+    parent = {a: a for a in reached}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def join(a: str, b: str) -> None:
+        if a in parent and b in parent:
+            parent[root(a)] = root(b)
+
+    for a, others in links.items():
+        for b in others:
+            join(a, b)
+    for a, b in copies.items():
+        join(a, b)
+    for members in mates:
+        first = min(members)
+        for b in members:
+            join(first, b)
+    parts: dict[str, set[str]] = {}
+    for a in sorted(reached):
+        parts.setdefault(root(a), set()).add(a)
+    return list(parts.values())
 
 
 def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
-    """Groups of these articles: the closest two groups (average cosine) merged while that average is at
+    """Groups of these articles: the closest two groups (average similarity) merged while that average is at
     least STORY_SCORE and no pair across them conflicts."""
     n = len(items)
     if n < 2:
         return [[a.id for a in items]]
+    if n == 2:  # most components: two articles, one decision
+        a, b = items
+        together = known.similar([a], [b])[0, 0] >= STORY_SCORE and conflict(a.facts, b.facts) is None
+        return [[a.id, b.id]] if together else [[a.id], [b.id]]
     similar = known.similar(items, items)
     blocked = np.zeros((n, n), bool)
     for i in range(n):
@@ -301,8 +350,27 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
     return [[items[k].id for k in members] for members in groups.values()]
 
 
-def _linked_groups(ids: list[str], links: dict[str, dict[str, float]]) -> list[list[str]]:
-    """Groups of a component too large for average linkage: those connected by links of STORY_SCORE or more."""
+def _cut(
+    ids: list[str], links: dict[str, dict[str, float]], found: dict[str, Article], known: _Known
+) -> list[list[str]]:
+    """Stories of a component's originals: average linkage under the conflict rules for a component of up to
+    DENSE_MAX articles; a larger one is first cut into the parts its stronger links hold together (each
+    level of SPLIT_LEVELS in turn), and a part still larger at the strongest level is one story."""
+    out: list[list[str]] = []
+    pieces = [ids]
+    for level in SPLIT_LEVELS:
+        larger = []
+        for piece in pieces:
+            if len(piece) <= DENSE_MAX:
+                out.extend(_average_linkage([found[a] for a in piece], known))
+            else:
+                larger.extend(_linked_groups(piece, links, level))
+        pieces = larger
+    return out + pieces
+
+
+def _linked_groups(ids: list[str], links: dict[str, dict[str, float]], level: float) -> list[list[str]]:
+    """The parts of ids connected by links of level or more."""
     parent = {i: i for i in ids}
 
     def root(i: str) -> str:
@@ -313,7 +381,7 @@ def _linked_groups(ids: list[str], links: dict[str, dict[str, float]]) -> list[l
 
     for a, others in links.items():
         for b, score in others.items():
-            if a in parent and b in parent and score >= STORY_SCORE:
+            if a in parent and b in parent and score >= level:
                 parent[root(a)] = root(b)
     groups: dict[str, list[str]] = {}
     for i in ids:
