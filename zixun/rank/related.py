@@ -160,6 +160,7 @@ def _relate(engine: sa.Engine, corpus: Corpus, todo: set[str], versions: dict[st
             lists = {ids[row]: [(corpus.items[c].id, s) for s, c in found] for row, found in fresh.lists().items()}
             with writing(engine) as connection:
                 related_lists.save_lists(connection, lists, {i: versions[i] for i in ids if i in versions})
+                story_first(connection, ids)  # an article already in a story keeps its story's coverage first
             computed += len(ids)
     entering = {corpus.items[o].id: [(corpus.items[n].id, s) for s, n in found] for o, found in older.lists().items()}
     with writing(engine) as connection:
@@ -249,6 +250,8 @@ def story_first(connection: sa.Connection, ids: list[str], links: dict[str, dict
     link, else of the list), then the rest of its list; how many lists changed. The stories stage calls it
     for the members of each story it decided again, so a story that grows changes its older members' lists."""
     story_of = stories.story_ids(connection, ids)
+    if not story_of:
+        return 0
     members = stories.members_of_stories(connection, set(story_of.values()))
     everyone = sorted(set(ids).union(*members.values()) if members else set(ids))
     original = duplicates.original_of(connection, everyone)
