@@ -7,6 +7,7 @@ The fixture (tests/data/story_pages) holds 11 real articles with synthesized sou
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -210,6 +211,23 @@ def test_story_pages_are_paged(site):
     assert len(ids) == 3 and len(set(ids)) == 3
     assert first["pager"]["next_url"] and second["pager"]["next_url"] is None and second["pager"]["total"] == 3
     assert client.get(f"/api/stories/{story.id}", params={"page_size": 2, "page": 3}).status_code == 404
+
+
+def test_the_story_command_prints_what_the_api_answers(site, store_url):
+    from test_cli import zixun
+
+    client, engine = site
+    story = _guid_story(engine, JINYONG[0])
+    api = client.get(f"/api/stories/{story.id}", params={"page_size": 2}).json()
+    done = zixun("story", str(story.id), "--limit", "2", "--format", "json", db=store_url)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == api
+    text = zixun("story", str(story.id), db=store_url)
+    assert text.returncode == 0, text.stderr
+    assert story.title in text.stdout and "3 家来源：香港01、新浪娱乐、南方都市报" in text.stdout
+    missing = zixun("story", "999999", db=store_url)
+    assert missing.returncode == 1 and "999999" in missing.stderr
+    assert zixun("story", "0", db=store_url).returncode == 2  # refused as a usage error, before the store is read
 
 
 def test_a_story_that_grows_changes_the_pages_already_shown(site, store_url):

@@ -302,6 +302,31 @@ def hot_command(settings, window, category, limit, at, fmt) -> None:
         click.echo(f"{entry.article.id}  {entry.article.title}\n    {entry.explanation}")
 
 
+@main.command("story")
+@click.argument("story_id", type=click.IntRange(1, 2**31 - 1))
+@click.option("--limit", default=20, type=click.IntRange(1, 100), help="Articles per page.")
+@click.option("--page", default=1, type=click.IntRange(1, 1000))
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@db_option
+@click.pass_obj
+def story_command(settings, story_id, limit, page, fmt) -> None:
+    """A story (one event's coverage): its sources, first publisher and timeline; as JSON, /api/stories/ID."""
+    paging = Paging(page, limit, f"/api/stories/{story_id}", {"page_size": limit})
+    found = _read(settings, contexts.story_page, story_id, paging)
+    if fmt == "json":
+        _echo_json(found)
+        return
+    story = found.story
+    click.echo(f"{story.title}\n    {story.size} 篇，{story.sources} 家来源：{'、'.join(found.sources)}")
+    if found.first:
+        click.echo(f"    首发：{found.first.source or '未知来源'}  {found.first.id}")
+    for day in found.days:
+        click.echo(day.day.isoformat() if day.day else "日期不详")
+        for item in day.items:
+            mark = f"  (转载 {item.copy_of})" if item.copy_of else ""
+            click.echo(f"  {item.article.id}  {item.article.source or ''}  {item.article.title}{mark}")
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Measure quality on labelled data."""
