@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import numpy as np
 import sqlalchemy as sa
 
-from zixun.store import duplicates, writing
+from zixun.store import deriving, duplicates, writing
 from zixun.text import fingerprint
 
 CONTAINMENT = 0.5  # of the smaller text's shingles, the share the larger must hold
@@ -53,15 +53,18 @@ def refresh(
     summary = DedupeSummary()
     with engine.connect() as connection:
         todo, deleted = duplicates.pending(connection), duplicates.gone(connection)
+    # each transaction takes its turn (store.deriving) and first re-reads what is still to do: another
+    # process's pass (a second crawler) may have done it meanwhile
     if deleted:
-        with writing(engine) as connection:
-            summary.groups += regroup(connection, duplicates.forget(connection, deleted))
+        with deriving(engine) as connection:
+            if deleted := duplicates.gone(connection):
+                summary.groups += regroup(connection, duplicates.forget(connection, deleted))
     for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        with writing(engine) as connection:
-            _fingerprint(connection, batch, summary, keys or {})
+        with deriving(engine) as connection:
+            if batch := duplicates.pending(connection, todo[start : start + BATCH]):
+                _fingerprint(connection, batch, summary, keys or {})
         if progress:
-            progress(len(batch))
+            progress(len(todo[start : start + BATCH]))
     if len(todo) >= ANALYZE_AFTER:
         with writing(engine) as connection:
             duplicates.analyze(connection)

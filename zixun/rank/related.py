@@ -24,7 +24,7 @@ from zixun.models import Article
 from zixun.rank import similarity as sim
 from zixun.rank.corpus import Corpus
 from zixun.search.query import more_like_this
-from zixun.store import articles, duplicates, related_lists, stories, writing
+from zixun.store import articles, deriving, duplicates, related_lists, stories
 from zixun.store.terms import document_frequencies
 
 KEEP = 10  # stored per article; the page shows 5
@@ -158,12 +158,12 @@ def _relate(engine: sa.Engine, corpus: Corpus, todo: set[str], versions: dict[st
                     older.offer(at[old], positions[pairs.queries[old]], pairs.final[old], entering)
             ids = [item.id for item in queries.items]
             lists = {ids[row]: [(corpus.items[c].id, s) for s, c in found] for row, found in fresh.lists().items()}
-            with writing(engine) as connection:
+            with deriving(engine) as connection:
                 related_lists.save_lists(connection, lists, {i: versions[i] for i in ids if i in versions})
                 story_first(connection, ids)  # an article already in a story keeps its story's coverage first
             computed += len(ids)
     entering = {corpus.items[o].id: [(corpus.items[n].id, s) for s, n in found] for o, found in older.lists().items()}
-    with writing(engine) as connection:
+    with deriving(engine) as connection:
         current = related_lists.lists_of(connection, list(entering))
         story_of = stories.story_ids(
             connection, sorted(set(entering) | {r for f in (*current.values(), *entering.values()) for r, _ in f})

@@ -59,6 +59,22 @@ def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield connection
 
 
+# the advisory lock the derived stages take turns on, on PostgreSQL (any fixed number no other code uses)
+_DERIVED_TURN = sa.text("SELECT pg_advisory_xact_lock(74260914)")
+
+
+@contextmanager
+def deriving(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A write transaction of a stage that derives data from stored articles (related lists, duplicates,
+    stories): such transactions take turns across processes. Two crawlers or ingests on one PostgreSQL store
+    both see the other's new articles as pending; one waits for the other's transaction, then sees it done
+    (stages re-read what is still pending inside the transaction). SQLite's writers take turns already."""
+    with writing(engine) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(_DERIVED_TURN)
+        yield connection
+
+
 def migrate(engine: sa.Engine, revision: str = "head") -> None:
     """Bring the database schema up to revision with the Alembic migrations."""
     config = Config()

@@ -215,16 +215,21 @@ def categories_by_guid(connection: sa.Connection) -> dict[str, str | None]:
     return dict(connection.execute(sa.select(schema.articles.c.guid, schema.articles.c.category)).all())
 
 
-def stale(connection: sa.Connection, done: sa.Table) -> list[str]:
-    """Ids of articles, in store order, whose row in done (article_id, updated_at: the version a derived
-    thing was computed for) is missing or names an older version."""
+def stale(connection: sa.Connection, done: sa.Table, ids: list[str] | None = None) -> list[str]:
+    """Ids of articles (of all, in store order, or of ids, in their order) whose row in done (article_id, updated_at: the
+    version a derived thing was computed for) is missing or names an older version."""
     query = (
         sa.select(schema.articles.c.id)
         .outerjoin(done, done.c.article_id == schema.articles.c.id)
         .where(sa.or_(done.c.updated_at.is_(None), done.c.updated_at != schema.articles.c.updated_at))
         .order_by(schema.articles.c.n)
     )
-    return list(connection.execute(query).scalars())
+    if ids is None:
+        return list(connection.execute(query).scalars())
+    found = set()
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        found.update(connection.execute(query.where(schema.articles.c.id.in_(ids[start : start + 5000]))).scalars())
+    return [i for i in ids if i in found]
 
 
 def candidates_of(connection: sa.Connection, ids: list[str]) -> list[dict]:

@@ -23,9 +23,10 @@ def _chunks(ids: list[str]) -> Iterable[list[str]]:
         yield ids[start : start + _CHUNK]
 
 
-def pending(connection: sa.Connection) -> list[str]:
-    """Ids of articles with no fingerprint, or one made of an older version of the article, in store order."""
-    return articles.stale(connection, schema.duplicate_done)
+def pending(connection: sa.Connection, ids: list[str] | None = None) -> list[str]:
+    """Ids of articles (of all, or of ids) with no fingerprint, or one made of an older version of the
+    article, in store order."""
+    return articles.stale(connection, schema.duplicate_done, ids)
 
 
 def gone(connection: sa.Connection) -> list[str]:

@@ -35,9 +35,10 @@ def _chunks(ids: list) -> Iterable[list]:
 # what the stories room writes and reads while it clusters
 
 
-def pending(connection: sa.Connection) -> list[str]:
-    """Ids of articles never clustered, or clustered as an older version of the article, in store order."""
-    return articles.stale(connection, schema.story_done)
+def pending(connection: sa.Connection, ids: list[str] | None = None) -> list[str]:
+    """Ids of articles (of all, or of ids) never clustered, or clustered as an older version of the article,
+    in store order."""
+    return articles.stale(connection, schema.story_done, ids)
 
 
 def gone(connection: sa.Connection) -> list[str]:

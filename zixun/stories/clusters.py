@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from scipy import sparse
 
 from zixun.rank import related
-from zixun.store import stories, terms, writing
+from zixun.store import deriving, stories, terms, writing
 from zixun.stories.conflicts import WINDOW_DAYS, Facts, conflict, days_apart
 from zixun.text.normalize import fold
 
@@ -83,17 +83,20 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
     df: dict[str, int] = {}
     with engine.connect() as connection:
         todo, deleted = stories.pending(connection), stories.gone(connection)
+    # each transaction takes its turn (store.deriving) and first re-reads what is still to do: another
+    # process's pass (a second crawler) may have done it meanwhile
     if deleted:
-        with writing(engine) as connection:
-            touched = stories.forget(connection, deleted)
-            _decide(connection, touched | set(deleted), summary, df)
+        with deriving(engine) as connection:
+            if deleted := stories.gone(connection):
+                touched = stories.forget(connection, deleted)
+                _decide(connection, touched | set(deleted), summary, df)
     for start in range(0, len(todo), BATCH):
-        batch = todo[start : start + BATCH]
-        with writing(engine) as connection:
-            touched = _cluster(connection, batch, summary, df)
-            _decide(connection, touched, summary, df)
+        with deriving(engine) as connection:
+            if batch := stories.pending(connection, todo[start : start + BATCH]):
+                touched = _cluster(connection, batch, summary, df)
+                _decide(connection, touched, summary, df)
         if progress:
-            progress(len(batch))
+            progress(len(todo[start : start + BATCH]))
     if len(todo) >= ANALYZE_AFTER:
         with writing(engine) as connection:
             stories.analyze(connection)
