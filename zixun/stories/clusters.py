@@ -89,12 +89,13 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
         with deriving(engine) as connection:
             if deleted := stories.gone(connection):
                 touched = stories.forget(connection, deleted)
-                _decide(connection, touched | set(deleted), summary, df)
+                _decide(connection, touched | set(deleted), summary, _Known(connection, df))
     for start in range(0, len(todo), BATCH):
         with deriving(engine) as connection:
             if batch := stories.pending(connection, todo[start : start + BATCH]):
-                touched = _cluster(connection, batch, summary, df)
-                _decide(connection, touched, summary, df)
+                known = _Known(connection, df)  # the batch's articles, read once for linking and deciding
+                touched = _cluster(connection, batch, summary, known)
+                _decide(connection, touched, summary, known)
         if progress:
             progress(len(todo[start : start + BATCH]))
     if len(todo) >= ANALYZE_AFTER:
@@ -171,10 +172,9 @@ def _bonus(a: Article, b: Article) -> float:
     return NAME_BONUS * min(len(a.names & b.names), 2)
 
 
-def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary, df: dict[str, int]) -> set[str]:
+def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary, known: _Known) -> set[str]:
     """Key and link these articles; the ids whose components must be decided again."""
     touched = stories.forget(connection, ids) | set(ids)
-    known = _Known(connection, df)
     batch = known.of(ids)  # an article deleted meanwhile is left out
     stored = stories.sharing(connection, (k for a in batch.values() for k in a.keys))
     by_key: dict[str, list[str]] = {}
@@ -229,9 +229,8 @@ def _unique(links: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]
     return list(found.values())
 
 
-def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummary, df: dict[str, int]) -> None:
+def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummary, known: _Known) -> None:
     """Decide again the stories of each component the touched articles are in."""
-    known = _Known(connection, df)
     now = datetime.now(UTC)
     reached, links, copies, mates = _reach(connection, touched)
     found_all = known.of(reached)
