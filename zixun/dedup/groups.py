@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 import numpy as np
 import sqlalchemy as sa
 
-from zixun.store import deriving, duplicates, writing
+from zixun.store import articles, deriving, duplicates, writing
 from zixun.text import fingerprint
 
 CONTAINMENT = 0.5  # of the smaller text's shingles, the share the larger must hold
@@ -78,7 +78,7 @@ def _fingerprint(connection: sa.Connection, ids: list[str], summary: DedupeSumma
     The batch's band keys are looked up at once (a few queries, not one per article) and its members are
     compared with each other in memory; the keys and pairs are written at once too."""
     touched = duplicates.forget(connection, ids)
-    versions = duplicates.versions_of(connection, ids)  # an article deleted meanwhile has none: left out
+    versions = articles.versions_of(connection, ids)  # an article deleted meanwhile has none: left out
     known = _Shingles(connection)
     computed = known.of([i for i in versions if i not in given])  # a text's shingles only when needed
     keys = {

@@ -232,6 +232,16 @@ def stale(connection: sa.Connection, done: sa.Table, ids: list[str] | None = Non
     return [i for i in ids if i in found]
 
 
+def versions_of(connection: sa.Connection, ids: list[str]) -> dict[str, datetime]:
+    """{id: updated_at} of those of ids still stored, in store order."""
+    found = []
+    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
+        chunk = ids[start : start + 5000]
+        query = sa.select(schema.articles.c.n, schema.articles.c.id, schema.articles.c.updated_at)
+        found.extend(connection.execute(query.where(schema.articles.c.id.in_(chunk))))
+    return {row.id: row.updated_at for row in sorted(found, key=lambda row: row.n)}
+
+
 def candidates_of(connection: sa.Connection, ids: list[str]) -> list[dict]:
     """[{id, candidates}] of these articles, for recomputing keywords."""
     query = sa.select(schema.articles.c.id, schema.articles.c.candidates).where(schema.articles.c.id.in_(ids))

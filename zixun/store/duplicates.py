@@ -39,15 +39,6 @@ def gone(connection: sa.Connection) -> list[str]:
     return list(connection.execute(query).scalars())
 
 
-def versions_of(connection: sa.Connection, ids: list[str]) -> dict[str, datetime]:
-    """{id: updated_at} of those of ids still stored, in store order."""
-    found = []
-    for chunk in _chunks(ids):
-        query = sa.select(schema.articles.c.n, schema.articles.c.id, schema.articles.c.updated_at)
-        found.extend(connection.execute(query.where(schema.articles.c.id.in_(chunk))))
-    return {row.id: row.updated_at for row in sorted(found, key=lambda row: row.n)}
-
-
 def texts_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     """{id: body} of these articles (the text a fingerprint is made of)."""
     found = {}

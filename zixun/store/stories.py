@@ -169,50 +169,59 @@ def members_of_stories(connection: sa.Connection, story_ids: Iterable[int]) -> d
 
 def decide(
     connection: sa.Connection,
-    members: list[str],
-    clusters: list[list[str]],
+    components: list[tuple[list[str], list[list[str]]]],
     facts: dict[str, sa.Row],
     reposts: set[str],
     now: datetime,
-) -> set[int]:
-    """Make the stories of these articles what clusters says (each a list of two or more of them; the
-    members in none stand alone). facts: their feature rows (feature_rows); reposts: those that are reposts. A cluster keeps
-    the id of the old story it shares most members with, and its decision time when its members are the
-    same; the ids of the stories whose membership changed (or that ended) are returned."""
-    before = story_of_members(connection, members)
+) -> list[set[int]]:
+    """Make the stories of the articles of each component (members, clusters) what its clusters say (each a
+    list of two or more of them; the members in none stand alone); a story's members are all in one component.
+    facts: the members' feature rows (feature_rows); reposts: those that are reposts. A cluster keeps the id of
+    the old story it shares most members with, and its decision time when its members are the same. Returns,
+    for each component, the ids of its stories whose membership changed (or that ended). All components are
+    written with a few statements."""
+    everyone = [a for members, _ in components for a in members]
+    before = story_of_members(connection, everyone)
     old = members_of_stories(connection, set(before.values()))
-    changed: set[int] = set()
+    changed: list[set[int]] = []
     taken: set[int] = set()
-    kept: dict[int, list[str]] = {}
-    for cluster in sorted(clusters, key=len, reverse=True):
-        overlap: dict[int, int] = {}
-        for article_id in cluster:
-            if article_id in before:
-                overlap[before[article_id]] = overlap.get(before[article_id], 0) + 1
-        choices = sorted((-count, story_id) for story_id, count in overlap.items() if story_id not in taken)
-        story_id = choices[0][1] if choices else None
-        if story_id is not None:
-            taken.add(story_id)
-        kept[story_id if story_id is not None else -len(kept) - 1] = cluster
-    for chunk in _chunks(members):
+    kept: list[tuple[int | None, list[str], set[int]]] = []
+    for members, clusters in components:
+        mine: set[int] = set()
+        for cluster in sorted(clusters, key=len, reverse=True):
+            overlap: dict[int, int] = {}
+            for article_id in cluster:
+                if article_id in before:
+                    overlap[before[article_id]] = overlap.get(before[article_id], 0) + 1
+            choices = sorted((-count, story_id) for story_id, count in overlap.items() if story_id not in taken)
+            story_id = choices[0][1] if choices else None
+            if story_id is not None:
+                taken.add(story_id)
+            kept.append((story_id, cluster, mine))
+        # the component's old stories left with no cluster end
+        mine.update({before[a] for a in members if a in before} - taken)
+        changed.append(mine)
+    for chunk in _chunks(everyone):
         connection.execute(schema.story_members.delete().where(_MEMBERS.article_id.in_(chunk)))
-    for story_id in set(old) - taken:  # stories left with no cluster end
-        connection.execute(schema.stories.delete().where(_STORIES.id == story_id))
-        changed.add(story_id)
-    rows = []
-    for story_id, cluster in kept.items():
+    for chunk in _chunks(sorted(set(old) - taken)):
+        connection.execute(schema.stories.delete().where(_STORIES.id.in_(chunk)))
+    same_rows, new_rows, rows = [], [], []
+    for story_id, cluster, mine in kept:
         values = _summary(cluster, facts, reposts)
-        if story_id > 0:
-            same = old.get(story_id) == set(cluster)
-            if not same:
-                values["decided_at"] = now
-                changed.add(story_id)
-            connection.execute(schema.stories.update().where(_STORIES.id == story_id).values(**values))
-        else:
+        if story_id is None:
             values["decided_at"] = now
             story_id = connection.execute(schema.stories.insert().values(**values)).inserted_primary_key[0]
-            changed.add(story_id)
+            mine.add(story_id)
+        elif old.get(story_id) == set(cluster):
+            same_rows.append({"story_id": story_id, **values})
+        else:
+            new_rows.append({"story_id": story_id, **values, "decided_at": now})
+            mine.add(story_id)
         rows.extend({"article_id": a, "story_id": story_id, "listed_at": _listed_at(facts[a])} for a in cluster)
+    for updates in (same_rows, new_rows):
+        if updates:
+            # executemany: the SET columns are the other keys of the rows
+            connection.execute(schema.stories.update().where(_STORIES.id == sa.bindparam("story_id")), updates)
     for start in range(0, len(rows), _CHUNK):
         connection.execute(schema.story_members.insert(), rows[start : start + _CHUNK])
     return changed

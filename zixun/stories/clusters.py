@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from scipy import sparse
 
 from zixun.rank import related
-from zixun.store import deriving, stories, terms, writing
+from zixun.store import articles, deriving, stories, terms, writing
 from zixun.stories.conflicts import WINDOW_DAYS, Facts, conflict, days_apart
 from zixun.text.normalize import fold
 
@@ -42,6 +42,7 @@ DENSE_MAX = 600  # a larger component is first cut by its stronger links (averag
 SPLIT_LEVELS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)  # the link scores a large component is cut at, in turn
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
 BATCH = 500  # articles clustered per transaction
+PASS_ARTICLES = 50_000  # articles a pass keeps read between its batches (~20 KB each with their vectors)
 ANALYZE_AFTER = 5000
 
 
@@ -80,7 +81,7 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
     every component they joined or left; a transaction per BATCH articles."""
     started = time.perf_counter()
     summary = StoriesSummary()
-    df: dict[str, int] = {}
+    shared = _Pass()
     with engine.connect() as connection:
         todo, deleted = stories.pending(connection), stories.gone(connection)
     # each transaction takes its turn (store.deriving) and first re-reads what is still to do: another
@@ -89,11 +90,11 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
         with deriving(engine) as connection:
             if deleted := stories.gone(connection):
                 touched = stories.forget(connection, deleted)
-                _decide(connection, touched | set(deleted), summary, _Known(connection, df))
+                _decide(connection, touched | set(deleted), summary, _Known(connection, shared))
     for start in range(0, len(todo), BATCH):
         with deriving(engine) as connection:
             if batch := stories.pending(connection, todo[start : start + BATCH]):
-                known = _Known(connection, df)  # the batch's articles, read once for linking and deciding
+                known = _Known(connection, shared)  # articles read once for linking and deciding
                 touched = _cluster(connection, batch, summary, known)
                 _decide(connection, touched, summary, known)
         if progress:
@@ -105,45 +106,83 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
     return summary
 
 
-class _Known:
-    """Articles read from the store once per batch, with their idf weights."""
+class _Pass:
+    """What the batches of one pass share: the df of each term read, and the articles read with their vectors
+    (kept while the store's size, which their idf weights depend on, stays the same; at most PASS_ARTICLES)."""
 
-    def __init__(self, connection: sa.Connection, df: dict[str, int]):
+    def __init__(self) -> None:
+        self.df: dict[str, int] = {}
+        self.n_docs = 0
+        self.forget()
+
+    def forget(self) -> None:
+        self.found: dict[str, Article] = {}
+        self.vocabulary: dict[str, int] = {}  # term → column, shared by every row made
+        self.idf = np.zeros(0)  # by column
+        self.parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article id → its row's (columns, values)
+
+
+class _Known:
+    """Articles read from the store (again only when changed since), with their idf weights."""
+
+    def __init__(self, connection: sa.Connection, shared: _Pass):
         self._connection = connection
-        self._found: dict[str, Article] = {}
-        self._df = df  # shared by the batches of a pass: the df of a term read once
+        self._pass = shared
+        self._df, self._found, self._parts = shared.df, shared.found, shared.parts
         self._rows: dict[str, int] = {}
         self._matrix: sparse.csr_matrix | None = None
         # a small store's df says little (in a store of two articles every shared word looks common): it
         # counts as if it held MIN_DOCS articles
         self.n_docs = max(stories.document_count(connection), MIN_DOCS)
+        if self.n_docs != shared.n_docs or len(shared.found) > PASS_ARTICLES:
+            shared.forget()
+            shared.n_docs = self.n_docs
+            self._found, self._parts = shared.found, shared.parts
 
     def of(self, ids: Iterable[str]) -> dict[str, Article]:
+        """The articles of these ids still stored; one read already is read again only if it changed since."""
         ids = list(ids)
-        missing = [i for i in ids if i not in self._found]
+        versions = articles.versions_of(self._connection, ids)
+        missing = [i for i, at in versions.items() if i not in self._found or self._found[i].row.updated_at != at]
         if missing:
             for article_id, row in stories.feature_rows(self._connection, missing).items():
                 self._found[article_id] = Article(row)
-        return {i: self._found[i] for i in ids if i in self._found}
+                self._parts.pop(article_id, None)
+        return {i: self._found[i] for i in ids if i in versions and i in self._found}
 
     def vectors(self, items: list[Article]) -> sparse.csr_matrix:
-        """L2-normalised TF-IDF rows of these articles over their own vocabulary."""
+        """L2-normalised TF-IDF rows of these articles over the known vocabulary (each article's row is made
+        once: linking and deciding a batch ask for many of the same articles)."""
+        self._make_rows(list({a.id: a for a in items if a.id not in self._parts}.values()))
+        parts = [self._parts[a.id] for a in items]
+        columns = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, np.int64)
+        values = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
+        pointers = np.concatenate(([0], np.cumsum([len(c) for c, _ in parts])))
+        return sparse.csr_matrix((values, columns, pointers), shape=(len(items), max(len(self._pass.vocabulary), 1)))
+
+    def _make_rows(self, items: list[Article]) -> None:
+        if not items:
+            return
         wanted = {t for a in items for t in a.terms} - self._df.keys()
         self._df.update(dict.fromkeys(wanted, 1) | terms.document_frequencies(self._connection, wanted))
-        vocabulary: dict[str, int] = {}
+        vocabulary = self._pass.vocabulary
+        known = len(vocabulary)
+        lengths = [len(a.terms) for a in items]
         columns = np.fromiter(
-            (vocabulary.setdefault(t, len(vocabulary)) for a in items for t in a.terms),
-            np.int64,
-            sum(len(a.terms) for a in items),
+            (vocabulary.setdefault(t, len(vocabulary)) for a in items for t in a.terms), np.int64, sum(lengths)
         )
+        if len(vocabulary) > known:  # the idf of the words seen first now
+            dfs = np.fromiter((self._df[t] for t in list(vocabulary)[known:]), np.float64, len(vocabulary) - known)
+            self._pass.idf = np.concatenate((self._pass.idf, np.log1p(self.n_docs / dfs)))
         counts = np.fromiter((c for a in items for c in a.terms.values()), np.float64, len(columns))
-        dfs = np.fromiter((self._df[t] for t in vocabulary), np.float64, len(vocabulary))
-        values = (1.0 + np.log(counts)) * np.log1p(self.n_docs / dfs)[columns]
-        pointers = np.concatenate(([0], np.cumsum([len(a.terms) for a in items])))
-        matrix = sparse.csr_matrix((values, columns, pointers), shape=(len(items), max(len(vocabulary), 1)))
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        values = (1.0 + np.log(counts)) * self._pass.idf[columns]
+        starts = np.concatenate(([0], np.cumsum(lengths)))
+        squares = np.add.reduceat(np.append(values * values, 0.0), starts[:-1])  # the 0: a last row may be empty
+        norms = np.sqrt(np.where(np.diff(starts) > 0, squares, 0.0))
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+        values = values / np.repeat(norms, lengths)
+        for k, a in enumerate(items):
+            self._parts[a.id] = (columns[starts[k] : starts[k + 1]], values[starts[k] : starts[k + 1]])
 
     def prepare(self, items: list[Article]) -> None:
         """Compute the vectors of these articles at once (similar() then reads them)."""
@@ -160,11 +199,24 @@ class _Known:
             vectors = self.vectors([*items, *others])
             mine, theirs = vectors[: len(items)], vectors[len(items) :]
         found = (mine @ theirs.T).toarray()
-        for i, item in enumerate(items):
-            if item.names:
-                for j, other in enumerate(others):
-                    found[i, j] += _bonus(item, other)
+        if any(a.names for a in items) and any(a.names for a in others):
+            found += NAME_BONUS * np.minimum(_shared_names(items, others), 2)  # what _bonus gives each pair
         return found
+
+
+def _shared_names(items: list[Article], others: list[Article]) -> np.ndarray:
+    """How many headline names each of items shares with each of others (a dense array)."""
+    columns: dict[str, int] = {}
+
+    def marks(articles: list[Article]) -> tuple[list[int], list[int]]:
+        pairs = [(k, columns.setdefault(name, len(columns))) for k, a in enumerate(articles) for name in a.names]
+        return [k for k, _ in pairs], [c for _, c in pairs]
+
+    (mine, my_names), (theirs, their_names) = marks(items), marks(others)
+    width = len(columns)
+    a = sparse.csr_matrix((np.ones(len(mine)), (mine, my_names)), shape=(len(items), width))
+    b = sparse.csr_matrix((np.ones(len(theirs)), (theirs, their_names)), shape=(len(others), width))
+    return (a @ b.T).toarray()
 
 
 def _bonus(a: Article, b: Article) -> float:
@@ -235,6 +287,10 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
     reached, links, copies, mates = _reach(connection, touched)
     found_all = known.of(reached)
     known.prepare(list(found_all.values()))  # one vector per article for every component of the pass
+    decisions: list[tuple[list[str], list[list[str]]]] = []
+    alive_of: list[list[str]] = []
+    facts: dict[str, sa.Row] = {}
+    reposts: set[str] = set()
     for members in _components(reached, links, copies, mates):
         found = {a: found_all[a] for a in members if a in found_all}
         alive = sorted(found)
@@ -248,14 +304,18 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
         originals = [a for a in alive if a not in joined]
         groups = _cut(originals, links, found, known)
         clusters = _with_reposts(groups, joined)
-        facts = {a: found[a].row for a in alive}
-        changed = stories.decide(
-            connection, sorted(members), [c for c in clusters if len(c) >= 2], facts, set(joined), now
-        )
-        if changed:  # the members' related lists begin with their story's other coverage
-            related.story_first(connection, alive, links)
-        summary.components += 1
-        summary.changed += len(changed)
+        facts.update((a, found[a].row) for a in alive)
+        reposts.update(joined)
+        decisions.append((sorted(members), [c for c in clusters if len(c) >= 2]))
+        alive_of.append(alive)
+    # every component's stories written at once (a few statements for the batch, not for each component)
+    changed = stories.decide(connection, decisions, facts, reposts, now)
+    # the related lists of the members of changed components begin with their story's other coverage
+    redo = sorted({a for alive, ids in zip(alive_of, changed, strict=True) if ids for a in alive})
+    if redo:
+        related.story_first(connection, redo, links)
+    summary.components += len(decisions)
+    summary.changed += sum(len(ids) for ids in changed)
 
 
 def _reach(connection: sa.Connection, touched: set[str]) -> tuple[set[str], dict, dict[str, str], list[set[str]]]:
@@ -324,10 +384,9 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         together = known.similar([a], [b])[0, 0] >= STORY_SCORE and conflict(a.facts, b.facts) is None
         return [[a.id, b.id]] if together else [[a.id], [b.id]]
     similar = known.similar(items, items)
+    # conflicts are looked up only between the two groups about to merge (most pairs never are): the merges
+    # are those a full table of conflicting pairs would allow, in the same order
     blocked = np.zeros((n, n), bool)
-    for i in range(n):
-        for j in range(i + 1, n):
-            blocked[i, j] = blocked[j, i] = conflict(items[i].facts, items[j].facts) is not None
     sums = similar.copy()
     sizes = np.ones(n)
     alive = np.ones(n, bool)
@@ -341,6 +400,9 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         i, j = divmod(flat, n)
         if average[i, j] < STORY_SCORE:
             break
+        if any(conflict(items[a].facts, items[b].facts) is not None for a in groups[i] for b in groups[j]):
+            blocked[i, j] = blocked[j, i] = True
+            continue
         sums[i, :] += sums[j, :]
         sums[:, i] += sums[:, j]
         sums[i, i] = -np.inf
