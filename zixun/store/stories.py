@@ -170,13 +170,13 @@ def members_of_stories(connection: sa.Connection, story_ids: Iterable[int]) -> d
 def decide(
     connection: sa.Connection,
     components: list[tuple[list[str], list[list[str]]]],
-    facts: dict[str, sa.Row],
+    facts: dict,
     reposts: set[str],
     now: datetime,
 ) -> list[set[int]]:
     """Make the stories of the articles of each component (members, clusters) what its clusters say (each a
     list of two or more of them; the members in none stand alone); a story's members are all in one component.
-    facts: the members' feature rows (feature_rows); reposts: those that are reposts. A cluster keeps the id of
+    facts: {id: its row's id, title, source, published_at and ingested_at} of the members; reposts: those that are reposts. A cluster keeps the id of
     the old story it shares most members with, and its decision time when its members are the same. Returns,
     for each component, the ids of its stories whose membership changed (or that ended). All components are
     written with a few statements."""
@@ -231,7 +231,7 @@ def _listed_at(row: sa.Row) -> datetime:
     return row.published_at or row.ingested_at
 
 
-def _summary(cluster: list[str], facts: dict[str, sa.Row], reposts: set[str]) -> dict:
+def _summary(cluster: list[str], facts: dict, reposts: set[str]) -> dict:
     """The stories row of a cluster of article ids."""
     rows = sorted((facts[a] for a in cluster), key=lambda r: (_listed_at(r), r.id))
     originals = [r for r in rows if r.id not in reposts] or rows

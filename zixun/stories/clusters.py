@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import numpy as np
 import sqlalchemy as sa
@@ -42,7 +43,10 @@ DENSE_MAX = 600  # a larger component is first cut by its stronger links (averag
 SPLIT_LEVELS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)  # the link scores a large component is cut at, in turn
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
 BATCH = 500  # articles clustered per transaction
-PASS_ARTICLES = 50_000  # articles a pass keeps read between its batches (~20 KB each with their vectors)
+# articles a pass keeps read between its batches (~11 KB each with their vectors; the first read go first), and
+# the words of their vectors at most
+PASS_ARTICLES = 6000
+PASS_TERMS = 500_000
 ANALYZE_AFTER = 5000
 
 
@@ -57,13 +61,25 @@ class StoriesSummary:
     seconds: float = 0.0
 
 
+class Dated(NamedTuple):
+    """What deciding a story reads of an article's row (the rest of the row is not kept)."""
+
+    id: str
+    title: str
+    source: str | None
+    published_at: datetime | None
+    ingested_at: datetime
+    updated_at: datetime
+
+
 class Article:
     """What clustering knows of an article: its vector terms, keys, headline facts and time."""
 
     __slots__ = ("facts", "id", "keys", "names", "row", "terms")
 
     def __init__(self, row: sa.Row):
-        self.row, self.id = row, row.id
+        self.id = row.id
+        self.row = Dated(row.id, row.title, row.source, row.published_at, row.ingested_at, row.updated_at)
         at = row.published_at or row.ingested_at
         entities = row.entities or {}
         self.facts = Facts.of(fold(row.title), entities, at)
@@ -108,7 +124,7 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
 
 class _Pass:
     """What the batches of one pass share: the df of each term read, and the articles read with their vectors
-    (kept while the store's size, which their idf weights depend on, stays the same; at most PASS_ARTICLES)."""
+    (kept while the store's size, which their idf weights depend on, stays the same; see PASS_ARTICLES)."""
 
     def __init__(self) -> None:
         self.df: dict[str, int] = {}
@@ -121,6 +137,15 @@ class _Pass:
         self.idf = np.zeros(0)  # by column
         self.parts: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # article id → its row's (columns, values)
 
+    def trim(self) -> None:
+        """Keep half of PASS_ARTICLES, the last read, when more are kept; none when the words are too many."""
+        if len(self.vocabulary) > PASS_TERMS:
+            self.forget()
+        elif len(self.found) > PASS_ARTICLES:
+            for article_id in list(self.found)[: len(self.found) - PASS_ARTICLES // 2]:
+                del self.found[article_id]
+                self.parts.pop(article_id, None)
+
 
 class _Known:
     """Articles read from the store (again only when changed since), with their idf weights."""
@@ -128,16 +153,17 @@ class _Known:
     def __init__(self, connection: sa.Connection, shared: _Pass):
         self._connection = connection
         self._pass = shared
-        self._df, self._found, self._parts = shared.df, shared.found, shared.parts
+        self._df = shared.df
         self._rows: dict[str, int] = {}
         self._matrix: sparse.csr_matrix | None = None
         # a small store's df says little (in a store of two articles every shared word looks common): it
         # counts as if it held MIN_DOCS articles
         self.n_docs = max(stories.document_count(connection), MIN_DOCS)
-        if self.n_docs != shared.n_docs or len(shared.found) > PASS_ARTICLES:
+        if self.n_docs != shared.n_docs:
             shared.forget()
             shared.n_docs = self.n_docs
-            self._found, self._parts = shared.found, shared.parts
+        shared.trim()
+        self._found, self._parts = shared.found, shared.parts
 
     def of(self, ids: Iterable[str]) -> dict[str, Article]:
         """The articles of these ids still stored; one read already is read again only if it changed since."""
@@ -188,6 +214,13 @@ class _Known:
         """Compute the vectors of these articles at once (similar() then reads them)."""
         self._rows = {a.id: k for k, a in enumerate(items)}
         self._matrix = self.vectors(items)
+
+    def pair(self, a: Article, b: Article) -> float:
+        """similar([a], [b])[0, 0] of two articles, from their rows without building matrices."""
+        self._make_rows(list({x.id: x for x in (a, b) if x.id not in self._parts}.values()))
+        (a_columns, a_values), (b_columns, b_values) = self._parts[a.id], self._parts[b.id]
+        _, mine, theirs = np.intersect1d(a_columns, b_columns, assume_unique=True, return_indices=True)
+        return float(a_values[mine] @ b_values[theirs]) + _bonus(a, b)
 
     def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
         """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
@@ -289,7 +322,7 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
     known.prepare(list(found_all.values()))  # one vector per article for every component of the pass
     decisions: list[tuple[list[str], list[list[str]]]] = []
     alive_of: list[list[str]] = []
-    facts: dict[str, sa.Row] = {}
+    facts: dict[str, Dated] = {}
     reposts: set[str] = set()
     for members in _components(reached, links, copies, mates):
         found = {a: found_all[a] for a in members if a in found_all}
@@ -381,7 +414,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         return [[a.id for a in items]]
     if n == 2:  # most components: two articles, one decision
         a, b = items
-        together = known.similar([a], [b])[0, 0] >= STORY_SCORE and conflict(a.facts, b.facts) is None
+        together = known.pair(a, b) >= STORY_SCORE and conflict(a.facts, b.facts) is None
         return [[a.id, b.id]] if together else [[a.id], [b.id]]
     similar = known.similar(items, items)
     # conflicts are looked up only between the two groups about to merge (most pairs never are): the merges
