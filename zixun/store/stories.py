@@ -92,11 +92,15 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     return linked - set(ids)
 
 
-def sharing(connection: sa.Connection, keys: Iterable[str]) -> dict[str, list[str]]:
-    """{key: ids of the clustered articles with that key, in id order} for those of keys stored (a batch's lookup)."""
+def sharing(connection: sa.Connection, keys: Iterable[str], limit: int) -> dict[str, list[str]]:
+    """{key: ids of the clustered articles with that key, in id order, the first limit of them} for those of
+    keys stored (a batch's lookup; a common key's other articles are never sent from the database)."""
     found: dict[str, list[str]] = {}
     for chunk in _chunks(sorted(set(keys))):
-        for key, article_id in connection.execute(sa.select(_KEYS.key, _KEYS.article_id).where(_KEYS.key.in_(chunk))):
+        rank = sa.func.row_number().over(partition_by=_KEYS.key, order_by=_KEYS.article_id)
+        ranked = sa.select(_KEYS.key, _KEYS.article_id, rank.label("rank")).where(_KEYS.key.in_(chunk)).subquery()
+        query = sa.select(ranked.c.key, ranked.c.article_id).where(ranked.c.rank <= limit)
+        for key, article_id in connection.execute(query):
             found.setdefault(key, []).append(article_id)
     for ids in found.values():
         ids.sort()

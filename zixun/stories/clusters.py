@@ -43,9 +43,9 @@ DENSE_MAX = 600  # a larger component is first cut by its stronger links (averag
 SPLIT_LEVELS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)  # the link scores a large component is cut at, in turn
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
 BATCH = 500  # articles clustered per transaction
-# articles a pass keeps read between its batches (~11 KB each with their vectors; the first read go first), and
-# the words of their vectors at most
-PASS_ARTICLES = 6000
+# articles a pass keeps read between its batches (~11 KB each with their vectors: 44 MB; the first read go first)
+# and the words of their vectors, at most
+PASS_ARTICLES = 4000
 PASS_TERMS = 500_000
 ANALYZE_AFTER = 5000
 
@@ -261,7 +261,7 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
     """Key and link these articles; the ids whose components must be decided again."""
     touched = stories.forget(connection, ids) | set(ids)
     batch = known.of(ids)  # an article deleted meanwhile is left out
-    stored = stories.sharing(connection, (k for a in batch.values() for k in a.keys))
+    stored = stories.sharing(connection, (k for a in batch.values() for k in a.keys), MAX_POSTING)
     by_key: dict[str, list[str]] = {}
     candidates: dict[str, set[str]] = {}
     for article in batch.values():
