@@ -60,11 +60,12 @@ def refresh(
             if deleted := duplicates.gone(connection):
                 summary.groups += regroup(connection, duplicates.forget(connection, deleted))
     for start in range(0, len(todo), BATCH):
+        asked = todo[start : start + BATCH]
         with deriving(engine) as connection:
-            if batch := duplicates.pending(connection, todo[start : start + BATCH]):
+            if batch := duplicates.pending(connection, asked):
                 _fingerprint(connection, batch, summary, keys or {})
         if progress:
-            progress(len(todo[start : start + BATCH]))
+            progress(len(asked))
     if len(todo) >= ANALYZE_AFTER:
         with writing(engine) as connection:
             duplicates.analyze(connection)

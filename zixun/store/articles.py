@@ -216,8 +216,8 @@ def categories_by_guid(connection: sa.Connection) -> dict[str, str | None]:
 
 
 def stale(connection: sa.Connection, done: sa.Table, ids: list[str] | None = None) -> list[str]:
-    """Ids of articles (of all, in store order, or of ids, in their order) whose row in done (article_id, updated_at: the
-    version a derived thing was computed for) is missing or names an older version."""
+    """Ids of articles (of all, in store order, or of ids, in their order) whose row in done (article_id,
+    updated_at: the version a derived thing was computed for) is missing or names an older version."""
     query = (
         sa.select(schema.articles.c.id)
         .outerjoin(done, done.c.article_id == schema.articles.c.id)

@@ -180,10 +180,10 @@ def decide(
 ) -> list[set[int]]:
     """Make the stories of the articles of each component (members, clusters) what its clusters say (each a
     list of two or more of them; the members in none stand alone); a story's members are all in one component.
-    facts: {id: its row's id, title, source, published_at and ingested_at} of the members; reposts: those that are reposts. A cluster keeps the id of
-    the old story it shares most members with, and its decision time when its members are the same. Returns,
-    for each component, the ids of its stories whose membership changed (or that ended). All components are
-    written with a few statements."""
+    facts: {id: its row's id, title, source, published_at and ingested_at} of the members; reposts: those that
+    are reposts. A cluster keeps the id of the old story it shares most members with, and its decision time
+    when its members are the same. Returns, for each component, the ids of its stories whose membership
+    changed (or that ended). All components are written with a few statements."""
     everyone = [a for members, _ in components for a in members]
     before = story_of_members(connection, everyone)
     old = members_of_stories(connection, set(before.values()))

@@ -108,13 +108,14 @@ def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) ->
                 touched = stories.forget(connection, deleted)
                 _decide(connection, touched | set(deleted), summary, _Known(connection, shared))
     for start in range(0, len(todo), BATCH):
+        asked = todo[start : start + BATCH]
         with deriving(engine) as connection:
-            if batch := stories.pending(connection, todo[start : start + BATCH]):
+            if batch := stories.pending(connection, asked):
                 known = _Known(connection, shared)  # articles read once for linking and deciding
                 touched = _cluster(connection, batch, summary, known)
                 _decide(connection, touched, summary, known)
         if progress:
-            progress(len(todo[start : start + BATCH]))
+            progress(len(asked))
     if len(todo) >= ANALYZE_AFTER:
         with writing(engine) as connection:
             stories.analyze(connection)
@@ -154,8 +155,6 @@ class _Known:
         self._connection = connection
         self._pass = shared
         self._df = shared.df
-        self._rows: dict[str, int] = {}
-        self._matrix: sparse.csr_matrix | None = None
         # a small store's df says little (in a store of two articles every shared word looks common): it
         # counts as if it held MIN_DOCS articles
         self.n_docs = max(stories.document_count(connection), MIN_DOCS)
@@ -179,14 +178,16 @@ class _Known:
     def vectors(self, items: list[Article]) -> sparse.csr_matrix:
         """L2-normalised TF-IDF rows of these articles over the known vocabulary (each article's row is made
         once: linking and deciding a batch ask for many of the same articles)."""
-        self._make_rows(list({a.id: a for a in items if a.id not in self._parts}.values()))
+        self.prepare(items)
         parts = [self._parts[a.id] for a in items]
         columns = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, np.int64)
         values = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
         pointers = np.concatenate(([0], np.cumsum([len(c) for c, _ in parts])))
         return sparse.csr_matrix((values, columns, pointers), shape=(len(items), max(len(self._pass.vocabulary), 1)))
 
-    def _make_rows(self, items: list[Article]) -> None:
+    def prepare(self, items: Iterable[Article]) -> None:
+        """Make the rows of those of these articles without one, in one step (vectors and pair read them)."""
+        items = list({a.id: a for a in items if a.id not in self._parts}.values())
         if not items:
             return
         wanted = {t for a in items for t in a.terms} - self._df.keys()
@@ -210,14 +211,9 @@ class _Known:
         for k, a in enumerate(items):
             self._parts[a.id] = (columns[starts[k] : starts[k + 1]], values[starts[k] : starts[k + 1]])
 
-    def prepare(self, items: list[Article]) -> None:
-        """Compute the vectors of these articles at once (similar() then reads them)."""
-        self._rows = {a.id: k for k, a in enumerate(items)}
-        self._matrix = self.vectors(items)
-
     def pair(self, a: Article, b: Article) -> float:
         """similar([a], [b])[0, 0] of two articles, from their rows without building matrices."""
-        self._make_rows(list({x.id: x for x in (a, b) if x.id not in self._parts}.values()))
+        self.prepare((a, b))
         (a_columns, a_values), (b_columns, b_values) = self._parts[a.id], self._parts[b.id]
         _, mine, theirs = np.intersect1d(a_columns, b_columns, assume_unique=True, return_indices=True)
         return float(a_values[mine] @ b_values[theirs]) + _bonus(a, b)
@@ -225,13 +221,8 @@ class _Known:
     def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
         """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
         their vectors, plus NAME_BONUS for each name their headlines share (at most two)."""
-        if all(a.id in self._rows for a in (*items, *others)):
-            mine = self._matrix[[self._rows[a.id] for a in items]]
-            theirs = self._matrix[[self._rows[a.id] for a in others]]
-        else:
-            vectors = self.vectors([*items, *others])
-            mine, theirs = vectors[: len(items)], vectors[len(items) :]
-        found = (mine @ theirs.T).toarray()
+        self.prepare([*items, *others])
+        found = (self.vectors(items) @ self.vectors(others).T).toarray()
         if any(a.names for a in items) and any(a.names for a in others):
             found += NAME_BONUS * np.minimum(_shared_names(items, others), 2)  # what _bonus gives each pair
         return found
@@ -319,7 +310,7 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
     now = datetime.now(UTC)
     reached, links, copies, mates = _reach(connection, touched)
     found_all = known.of(reached)
-    known.prepare(list(found_all.values()))  # one vector per article for every component of the pass
+    known.prepare(found_all.values())  # the rows of every component's articles in one step
     decisions: list[tuple[list[str], list[list[str]]]] = []
     alive_of: list[list[str]] = []
     facts: dict[str, Dated] = {}
