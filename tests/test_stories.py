@@ -17,6 +17,7 @@ from zixun.models import Extracted
 from zixun.rank import related
 from zixun.settings import Settings
 from zixun.store import articles, migrate, open_store, related_lists, stories, writing
+from zixun.stories import clusters
 
 SAMPLE = {r["id"]: r for r in map(json.loads, (ROOT / "zixun" / "data" / "sample.jsonl").open(encoding="utf-8"))}
 BY_TITLE = {r["title"]: r for r in SAMPLE.values()}
@@ -257,6 +258,33 @@ def test_arrival_order_does_not_change_the_stories(db_url, tmp_path):
         engine.dispose()
     assert results[0] == results[1] == results[2]
     assert frozenset({"a", "b"}) in results[0] and not any({"lal-1", "hou-1"} <= s for s in results[0])
+
+
+def test_deciding_again_reads_the_touched_stories_whole_but_follows_no_further_links(engine, settings):
+    first, second = halves(STORY["body"])
+    others = [r for r in SAMPLE.values() if "金庸" not in r["title"]][:3]
+    ingest(
+        engine,
+        settings,
+        article("x1", STORY["title"], first, source="钱江晚报"),
+        article("x2", "金庸谈吐风趣 曾唤记者小师妹", second, source="新浪", hours=5),
+        *(article(f"p{k}", r["title"], r["body"], hours=k) for k, r in enumerate(others)),
+    )
+    with writing(engine) as connection:
+        ids = {a.guid: a.id for a in articles.iterate(connection)}
+        story_of = stories.story_of_members(connection, list(ids.values()))
+        assert story_of.keys() == {ids["x1"], ids["x2"]} and len(set(story_of.values())) == 1
+        # a chain p0 - x1 (story with x2) - x2 - p1 - p2, written as the stage writes links
+        chain = [("p0", "x1"), ("x2", "p1"), ("p1", "p2")]
+        stories.save(connection, {}, [(ids[a], ids[b], 0.3) for a, b in chain], {})
+        # p0 arrived and was linked with x1: the two are touched (what the stage's linking step returns)
+        reached, links, _, mates = clusters._reach(connection, {ids["p0"], ids["x1"]})
+    # x1's whole story (x2) is decided again with them; p1 and p2, further along the chain, are left as they are
+    assert reached == {ids["p0"], ids["x1"], ids["x2"]}
+    # the links among them (x1 - x2 found at ingest); none leads out of them
+    assert links[ids["p0"]] == {ids["x1"]: 0.3} and links[ids["x2"]].keys() == {ids["x1"]}
+    assert set(links) == reached and all(others.keys() <= reached for others in links.values())
+    assert {ids["x1"], ids["x2"]} in mates
 
 
 def test_a_story_of_5000_articles_is_decided_and_read_through_indexes(engine, settings):

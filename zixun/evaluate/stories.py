@@ -192,7 +192,7 @@ def _vectors(connection, ids: list[str]):
     """L2-normalised TF-IDF rows (keyword candidates, df over these articles) of these articles, in order."""
     from scipy import sparse
 
-    rows = stories.feature_rows(connection, ids)
+    rows = {row.id: row for part in stories.feature_rows(connection, ids) for row in part}
     counts = [rows[i].candidates or {} for i in ids]
     df = Counter(t for found in counts for t in found)
     vocabulary = {t: k for k, t in enumerate(df)}

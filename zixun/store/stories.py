@@ -9,7 +9,7 @@ a story of thousands of articles costs an article page one indexed row and a mem
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,9 +27,9 @@ _DONE = schema.story_done.c
 _A = schema.articles.c
 
 
-def _chunks(ids: list) -> Iterable[list]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
+def _chunks(ids: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 # what the stories room writes and reads while it clusters
@@ -65,13 +65,12 @@ _FEATURE_COLUMNS = (
 )
 
 
-def feature_rows(connection: sa.Connection, ids: list[str]) -> dict[str, sa.Row]:
-    """{id: (n, id, title, title_terms, candidates, keywords, entities, source, published_at, ingested_at,
-    updated_at)} of those of ids still stored."""
-    found = {}
-    for chunk in _chunks(sorted(set(ids))):
-        found.update((row.id, row) for row in connection.execute(sa.select(*_FEATURE_COLUMNS).where(_A.id.in_(chunk))))
-    return found
+def feature_rows(connection: sa.Connection, ids: list[str], chunk: int = _CHUNK) -> Iterator[list[sa.Row]]:
+    """The rows (n, id, title, title_terms, candidates, keywords, entities, source, published_at, ingested_at,
+    updated_at) of those of ids still stored, a list per chunk of ids (a reader keeps what it needs of a chunk
+    before the next is read: the parsed keyword candidates are ~12 KB an article)."""
+    for part in _chunks(sorted(set(ids)), chunk):
+        yield list(connection.execute(sa.select(*_FEATURE_COLUMNS).where(_A.id.in_(part))))
 
 
 def document_count(connection: sa.Connection) -> int:

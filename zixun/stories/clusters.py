@@ -9,9 +9,11 @@ original, store/duplicates.py) form a component, which is cut into stories by av
 conflict rules: every pair of a story must be free of conflicts, and its members close on average, so one
 article close to two events does not chain them. A repost joins its original's story.
 
-Links depend only on the two articles, and a component is decided again whole whenever one of its members
-arrives, changes or is deleted, so arrival order matters little (the df an article's keywords were chosen
-with is the one at its ingest).
+Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
+are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
+all these; stories further along a chain of links stay as they were, so a batch reads a bounded neighbourhood
+however far links chain (an undated season of games chains thousands of articles). Arrival order matters
+little (the df an article's keywords were chosen with is the one at its ingest).
 """
 
 from __future__ import annotations
@@ -43,10 +45,13 @@ DENSE_MAX = 600  # a larger component is first cut by its stronger links (averag
 SPLIT_LEVELS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)  # the link scores a large component is cut at, in turn
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
 BATCH = 500  # articles clustered per transaction
-# articles a pass keeps read between its batches (~11 KB each with their vectors: 44 MB; the first read go first)
-# and the words of their vectors, at most
-PASS_ARTICLES = 4000
+# articles a pass keeps read between its batches (~5 KB each with their rows: 75 MB; the first read go first;
+# fewer costs more, not less: a batch reaches thousands, and articles read again are made again) and the
+# words of their rows, at most
+PASS_ARTICLES = 15000
 PASS_TERMS = 500_000
+PAIRS = 5000  # (article, candidate) pairs scored at once
+READ_CHUNK = 1000  # articles read from the store at once (their words are ~12 KB each until their rows are made)
 ANALYZE_AFTER = 5000
 
 
@@ -73,7 +78,8 @@ class Dated(NamedTuple):
 
 
 class Article:
-    """What clustering knows of an article: its vector terms, keys, headline facts and time."""
+    """What clustering knows of an article: its vector terms (until its row is made, see _Known.prepare), keys,
+    headline facts and time."""
 
     __slots__ = ("facts", "id", "keys", "names", "row", "terms")
 
@@ -169,10 +175,12 @@ class _Known:
         ids = list(ids)
         versions = articles.versions_of(self._connection, ids)
         missing = [i for i, at in versions.items() if i not in self._found or self._found[i].row.updated_at != at]
-        if missing:
-            for article_id, row in stories.feature_rows(self._connection, missing).items():
-                self._found[article_id] = Article(row)
-                self._parts.pop(article_id, None)
+        for rows in stories.feature_rows(self._connection, missing, READ_CHUNK):
+            made = [Article(row) for row in rows]
+            for article in made:
+                self._found[article.id] = article
+                self._parts.pop(article.id, None)
+            self.prepare(made)  # their rows now: the words they are made of are dropped, chunk by chunk
         return {i: self._found[i] for i in ids if i in versions and i in self._found}
 
     def vectors(self, items: list[Article]) -> sparse.csr_matrix:
@@ -210,6 +218,7 @@ class _Known:
         values = values / np.repeat(norms, lengths)
         for k, a in enumerate(items):
             self._parts[a.id] = (columns[starts[k] : starts[k + 1]], values[starts[k] : starts[k + 1]])
+            a.terms = None  # the row holds them now (a pass keeps thousands of articles: 12 KB each as a dict)
 
     def pair(self, a: Article, b: Article) -> float:
         """similar([a], [b])[0, 0] of two articles, from their rows without building matrices."""
@@ -271,13 +280,18 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
     order = sorted(pool)
     row = {article_id: k for k, article_id in enumerate(order)}
     vectors = known.vectors([pool[i] for i in order])  # once per batch: each article is compared with its own
-    links = []
+    nears: dict[str, list[Article]] = {}  # each article's candidates within the time window
     for article_id, found in candidates.items():
+        facts = batch[article_id].facts
+        nears[article_id] = [pool[o] for o in found if o in pool and days_apart(facts, pool[o].facts) <= WINDOW_DAYS]
+    mine = [row[article_id] for article_id, near in nears.items() for _ in near]
+    cosines = _cosines(vectors, mine, [row[o.id] for near in nears.values() for o in near])
+    links = []
+    start = 0
+    for article_id, near in nears.items():
         article = batch[article_id]
-        near = [pool[o] for o in found if o in pool and days_apart(article.facts, pool[o].facts) <= WINDOW_DAYS]
-        if not near:
-            continue
-        scores = (vectors[[row[o.id] for o in near]] @ vectors[row[article_id]].T).toarray().ravel()
+        scores = cosines[start : start + len(near)]
+        start += len(near)
         best = sorted(
             ((float(s) + _bonus(article, o), o.id) for s, o in zip(scores, near, strict=True)),
             reverse=True,
@@ -295,6 +309,16 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
     summary.links += len(links)
     touched.update(o for _, o, _ in links)
     return touched
+
+
+def _cosines(vectors: sparse.csr_matrix, mine: list[int], theirs: list[int]) -> np.ndarray:
+    """The cosine of each pair of rows (mine[k], theirs[k]): the two rows multiplied element by element, PAIRS
+    pairs at a time (a batch has up to 50,000 pairs; their rows at once would take ~130 MB)."""
+    found = [
+        np.asarray(vectors[mine[k : k + PAIRS]].multiply(vectors[theirs[k : k + PAIRS]]).sum(axis=1)).ravel()
+        for k in range(0, len(mine), PAIRS)
+    ]
+    return np.concatenate(found) if found else np.zeros(0)
 
 
 def _unique(links: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
@@ -343,21 +367,20 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
 
 
 def _reach(connection: sa.Connection, touched: set[str]) -> tuple[set[str], dict, dict[str, str], list[set[str]]]:
-    """The articles connected to the touched ones by links, copies and present stories, and those connections:
-    (articles, their links, {repost: original}, the member sets of their stories); a few queries per step."""
+    """What deciding the touched articles' stories again reads: the touched articles (those whose links
+    changed, and the articles those links join or joined them with) and every article sharing a present story
+    or a duplicate group with one of them (whole stories and groups, so each old story is decided again whole);
+    the links among these, {repost: original} and the member sets of their stories. Links are not followed
+    further: a story along a chain of links that did not change is left as it was, so a batch reads a bounded
+    neighbourhood, not every article its links chain to (thousands on an undated corpus of one season's games)."""
     reached, frontier = set(touched), sorted(touched)
-    links: dict[str, dict[str, float]] = {}
     copies: dict[str, str] = {}
     mates: list[set[str]] = []
     seen_stories: set[int] = set()
     while frontier:
-        found = stories.linked_with(connection, frontier)
-        links.update(found)
-        step = {o for others in found.values() for o in others}
         pairs = stories.copies_of(connection, frontier)
         copies.update(pairs)
-        step.update(pairs)
-        step.update(pairs.values())
+        step = set(pairs) | set(pairs.values())
         in_story = set(stories.story_of_members(connection, frontier).values()) - seen_stories
         seen_stories |= in_story
         for members in stories.members_of_stories(connection, in_story).values():
@@ -365,6 +388,11 @@ def _reach(connection: sa.Connection, touched: set[str]) -> tuple[set[str], dict
             step.update(members)
         frontier = sorted(step - reached)
         reached.update(frontier)
+    links = {
+        a: inside
+        for a, others in stories.linked_with(connection, sorted(reached)).items()
+        if (inside := {o: s for o, s in others.items() if o in reached})
+    }
     return reached, links, copies, mates
 
 
