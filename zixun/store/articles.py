@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from zixun.models import Article, Extracted
 from zixun.store import schema
+from zixun.store.dialect import chunks
 from zixun.store.schema import COUNTERS
 
 # the columns an Article is built from (the index terms stay in the store), and where they are read
@@ -132,8 +133,7 @@ def delete(connection: sa.Connection, ids: list[str]) -> None:
         schema.view_clients.c.article_id,
         schema.share_clients.c.article_id,
     )
-    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        chunk = ids[start : start + 5000]
+    for chunk in chunks(ids):
         for column in owned:
             connection.execute(column.table.delete().where(column.in_(chunk)))
         connection.execute(schema.articles.delete().where(schema.articles.c.id.in_(chunk)))
@@ -154,8 +154,8 @@ def newest_ids(connection: sa.Connection, limit: int) -> list[str]:
 def many(connection: sa.Connection, ids: list[str], body: bool = True) -> dict[str, Article]:
     """The stored articles with these ids, by id (bodies left empty when body=False)."""
     found: dict[str, Article] = {}
-    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        query = select_articles(body).where(schema.articles.c.id.in_(ids[start : start + 5000]))
+    for chunk in chunks(ids):
+        query = select_articles(body).where(schema.articles.c.id.in_(chunk))
         found.update((row.id, to_article(row)) for row in connection.execute(query))
     return found
 
@@ -227,16 +227,15 @@ def stale(connection: sa.Connection, done: sa.Table, ids: list[str] | None = Non
     if ids is None:
         return list(connection.execute(query).scalars())
     found = set()
-    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        found.update(connection.execute(query.where(schema.articles.c.id.in_(ids[start : start + 5000]))).scalars())
+    for chunk in chunks(ids):
+        found.update(connection.execute(query.where(schema.articles.c.id.in_(chunk))).scalars())
     return [i for i in ids if i in found]
 
 
 def versions_of(connection: sa.Connection, ids: list[str]) -> dict[str, datetime]:
     """{id: updated_at} of those of ids still stored, in store order."""
     found = []
-    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        chunk = ids[start : start + 5000]
+    for chunk in chunks(ids):
         query = sa.select(schema.articles.c.n, schema.articles.c.id, schema.articles.c.updated_at)
         found.extend(connection.execute(query.where(schema.articles.c.id.in_(chunk))))
     return {row.id: row.updated_at for row in sorted(found, key=lambda row: row.n)}

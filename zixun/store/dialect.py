@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+T = TypeVar("T")
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+BOUND = 5000  # values sent in one IN (...): stays under SQLite's bound-parameter limit (32,766)
+
+
+def chunks(values: Sequence[T], size: int = BOUND) -> Iterator[Sequence[T]]:
+    """values in slices of size, in order: each one fits a statement's IN (...) on either backend."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def tune_engine(engine: sa.Engine) -> None:

@@ -11,16 +11,10 @@ import sqlalchemy as sa
 
 from zixun.store import articles, dialect, schema
 
-_CHUNK = 5000  # stays under SQLite's bound-parameter limit
 _BANDS = schema.duplicate_bands.c
 _PAIRS = schema.duplicate_pairs.c
 _DECIDED = schema.duplicates.c
 _DONE = schema.duplicate_done.c
-
-
-def _chunks(ids: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
 
 
 def pending(connection: sa.Connection, ids: list[str] | None = None) -> list[str]:
@@ -42,7 +36,7 @@ def gone(connection: sa.Connection) -> list[str]:
 def texts_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     """{id: body} of these articles (the text a fingerprint is made of)."""
     found = {}
-    for chunk in _chunks(ids):
+    for chunk in dialect.chunks(ids):
         query = sa.select(schema.articles.c.id, schema.articles.c.body).where(schema.articles.c.id.in_(chunk))
         found.update(connection.execute(query).all())
     return found
@@ -52,7 +46,7 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     """Drop the fingerprints, pairs, decisions and done marks of these articles; the ids they were paired with
     (whose groups must be decided again)."""
     paired: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in dialect.chunks(ids):
         paired.update(connection.execute(sa.select(_PAIRS.other_id).where(_PAIRS.article_id.in_(chunk))).scalars())
         connection.execute(schema.duplicate_bands.delete().where(_BANDS.article_id.in_(chunk)))
         connection.execute(
@@ -77,10 +71,10 @@ def sharing(connection: sa.Connection, keys: Iterable[int]) -> dict[int, list[st
     """{key: ids of the fingerprinted articles with that band key} for those of keys stored (a batch's lookup)."""
     found: dict[int, list[str]] = {}
     wanted = sorted(set(keys))
-    for start in range(0, len(wanted), _CHUNK):
+    for chunk in dialect.chunks(wanted):
         # the keys are written into the statement as integers: binding thousands of parameters one by one
         # costs PostgreSQL more than the lookup, and SQLAlchemy's rendering of literals more than SQLite's
-        listed = ",".join(str(int(k)) for k in wanted[start : start + _CHUNK])
+        listed = ",".join(str(int(k)) for k in chunk)
         statement = f"SELECT key, article_id FROM {schema.duplicate_bands.name} WHERE key IN ({listed})"
         for key, article_id in connection.exec_driver_sql(statement):
             found.setdefault(key, []).append(article_id)
@@ -109,7 +103,7 @@ def mark_done(connection: sa.Connection, versions: dict[str, datetime]) -> None:
 def paired_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str, float]]:
     """{id: {other id: share of id's text found in other}} of the copy pairs of these articles."""
     found: dict[str, dict[str, float]] = {}
-    for chunk in _chunks(ids):
+    for chunk in dialect.chunks(ids):
         query = sa.select(_PAIRS.article_id, _PAIRS.other_id, _PAIRS.share).where(_PAIRS.article_id.in_(chunk))
         for row in connection.execute(query):
             found.setdefault(row.article_id, {})[row.other_id] = row.share
@@ -120,7 +114,7 @@ def order_keys(connection: sa.Connection, ids: list[str]) -> dict[str, tuple]:
     """{id: (published_at, source, guid)} of these articles, for deciding which of a group came first."""
     columns = schema.articles.c
     found = {}
-    for chunk in _chunks(ids):
+    for chunk in dialect.chunks(ids):
         query = sa.select(columns.id, columns.published_at, columns.source, columns.guid).where(columns.id.in_(chunk))
         found.update((row.id, (row.published_at, row.source, row.guid)) for row in connection.execute(query))
     return found
@@ -129,7 +123,7 @@ def order_keys(connection: sa.Connection, ids: list[str]) -> dict[str, tuple]:
 def decide(connection: sa.Connection, members: list[str], decisions: dict[str, tuple[str, float]]) -> None:
     """Make the decisions of these articles what decisions says ({repost id: (original id, share)});
     the members not in it are originals or stand alone."""
-    for chunk in _chunks(members):
+    for chunk in dialect.chunks(members):
         connection.execute(schema.duplicates.delete().where(_DECIDED.article_id.in_(chunk)))
     if decisions:
         rows = [{"article_id": a, "original_id": o, "share": s} for a, (o, s) in decisions.items()]
@@ -142,7 +136,7 @@ def mark_reposts(connection: sa.Connection, reposts: list[str], others: list[str
     marked out. Only markers that change are written (on SQLite a change re-indexes the article's row)."""
     marker = schema.articles.c.repost
     for value, ids in ((True, reposts), (False, others)):
-        for chunk in _chunks(ids):
+        for chunk in dialect.chunks(ids):
             changed = schema.articles.update().where(schema.articles.c.id.in_(chunk), marker != value)
             connection.execute(changed.values(repost=value))
 
@@ -166,7 +160,7 @@ def clear(connection: sa.Connection) -> None:
 def original_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     """{id: the id of its group's original} for each of ids (an original or an article alone maps to itself)."""
     found = {i: i for i in ids}
-    for chunk in _chunks(ids):
+    for chunk in dialect.chunks(ids):
         query = sa.select(_DECIDED.article_id, _DECIDED.original_id).where(_DECIDED.article_id.in_(chunk))
         found.update(connection.execute(query).all())
     return found
@@ -200,6 +194,6 @@ def duplicate_guids(connection: sa.Connection) -> dict[str, str]:
 def reposts_among(connection: sa.Connection, ids: list[str]) -> set[str]:
     """Those of ids that are reposts (lists leave them out: one entry per group)."""
     found: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in dialect.chunks(ids):
         found.update(connection.execute(sa.select(_DECIDED.article_id).where(_DECIDED.article_id.in_(chunk))).scalars())
     return found

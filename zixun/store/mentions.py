@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from zixun.models import Article
 from zixun.store import schema
 from zixun.store.articles import select_articles, to_article
+from zixun.store.dialect import chunks
 
 KINDS = ("people", "places", "orgs")
 
@@ -23,8 +24,7 @@ def rows_of(article_id: str, entities: dict) -> list[dict]:
 def replace(connection: sa.Connection, articles: list[dict]) -> None:
     """Make the stored mentions of these articles ({id, entities} each) what their entities say."""
     ids = [a["id"] for a in articles]
-    for start in range(0, len(ids), 5000):  # stays under SQLite's bound-parameter limit
-        chunk = ids[start : start + 5000]
+    for chunk in chunks(ids):
         connection.execute(schema.entity_mentions.delete().where(schema.entity_mentions.c.article_id.in_(chunk)))
     rows = [row for a in articles for row in rows_of(a["id"], a["entities"])]
     if rows:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from zixun.models import Article
 from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
+from zixun.store.dialect import chunks
 
 _FEATURE_COLUMNS = (
     schema.articles.c.n,
@@ -19,7 +20,6 @@ _FEATURE_COLUMNS = (
     schema.articles.c.published_at,
     schema.articles.c.updated_at,
 )
-_CHUNK = 5000  # stays under SQLite's bound-parameter limit
 # rows read at a time by a whole-corpus pass: a row's candidates, parsed, take some 30 KB
 _STREAM_ROWS = 500
 
@@ -34,8 +34,8 @@ def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: li
     column, keys = (schema.articles.c.id, ids) if ids is not None else (schema.articles.c.n, ns)
     query = sa.select(*_FEATURE_COLUMNS).order_by(schema.articles.c.n)
     rows = []
-    for start in range(0, len(keys), _CHUNK):
-        rows.extend(connection.execute(query.where(column.in_(keys[start : start + _CHUNK]))))
+    for chunk in chunks(keys):
+        rows.extend(connection.execute(query.where(column.in_(chunk))))
     return rows
 
 
@@ -65,10 +65,10 @@ def all_document_frequencies(connection: sa.Connection) -> dict[str, int]:
 def lists_of(connection: sa.Connection, ids: list[str]) -> dict[str, list[tuple[str, float]]]:
     """The stored lists of these articles: {id: [(related id, score), ...] best first}."""
     found: dict[str, list[tuple[str, float]]] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for chunk in chunks(ids):
         query = (
             sa.select(schema.related.c.article_id, schema.related.c.related_id, schema.related.c.score)
-            .where(schema.related.c.article_id.in_(ids[start : start + _CHUNK]))
+            .where(schema.related.c.article_id.in_(chunk))
             .order_by(schema.related.c.article_id, schema.related.c.rank)
         )
         for row in connection.execute(query):
@@ -79,8 +79,7 @@ def lists_of(connection: sa.Connection, ids: list[str]) -> dict[str, list[tuple[
 def save_lists(connection: sa.Connection, lists: dict[str, list[tuple[str, float]]], versions: dict) -> None:
     """Replace the lists of these articles; versions {id: updated_at} marks the ones now current."""
     ids = sorted(set(lists) | set(versions))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    for chunk in chunks(ids):
         connection.execute(schema.related.delete().where(schema.related.c.article_id.in_(chunk)))
         connection.execute(
             schema.related_done.delete().where(

@@ -17,19 +17,14 @@ import sqlalchemy as sa
 from zixun.models import Article, Story
 from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
+from zixun.store.dialect import BOUND, chunks
 
-_CHUNK = 5000  # stays under SQLite's bound-parameter limit
 _STORIES = schema.stories.c
 _MEMBERS = schema.story_members.c
 _KEYS = schema.story_keys.c
 _LINKS = schema.story_links.c
 _DONE = schema.story_done.c
 _A = schema.articles.c
-
-
-def _chunks(ids: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
 
 
 # what the stories room writes and reads while it clusters
@@ -65,11 +60,11 @@ _FEATURE_COLUMNS = (
 )
 
 
-def feature_rows(connection: sa.Connection, ids: list[str], chunk: int = _CHUNK) -> Iterator[list[sa.Row]]:
+def feature_rows(connection: sa.Connection, ids: list[str], chunk: int = BOUND) -> Iterator[list[sa.Row]]:
     """The rows (n, id, title, title_terms, candidates, keywords, entities, source, published_at, ingested_at,
     updated_at) of those of ids still stored, a list per chunk of ids (a reader keeps what it needs of a chunk
     before the next is read: the parsed keyword candidates are ~12 KB an article)."""
-    for part in _chunks(sorted(set(ids)), chunk):
+    for part in chunks(sorted(set(ids)), chunk):
         yield list(connection.execute(sa.select(*_FEATURE_COLUMNS).where(_A.id.in_(part))))
 
 
@@ -81,7 +76,7 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     """Drop the keys, links and done marks of these articles (not their story memberships: deciding their
     stories again replaces those); the ids they were linked with."""
     linked: set[str] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         linked.update(connection.execute(sa.select(_LINKS.other_id).where(_LINKS.article_id.in_(chunk))).scalars())
         connection.execute(schema.story_keys.delete().where(_KEYS.article_id.in_(chunk)))
         connection.execute(
@@ -95,7 +90,7 @@ def sharing(connection: sa.Connection, keys: Iterable[str], limit: int) -> dict[
     """{key: ids of the clustered articles with that key, in id order, the first limit of them} for those of
     keys stored (a batch's lookup; a common key's other articles are never sent from the database)."""
     found: dict[str, list[str]] = {}
-    for chunk in _chunks(sorted(set(keys))):
+    for chunk in chunks(sorted(set(keys))):
         rank = sa.func.row_number().over(partition_by=_KEYS.key, order_by=_KEYS.article_id)
         ranked = sa.select(_KEYS.key, _KEYS.article_id, rank.label("rank")).where(_KEYS.key.in_(chunk)).subquery()
         query = sa.select(ranked.c.key, ranked.c.article_id).where(ranked.c.rank <= limit)
@@ -112,8 +107,8 @@ def save(
     """Store articles' keys ({id: keys}), their links ((id, other id, score), kept both ways) and the versions
     ({id: updated_at}) now clustered."""
     rows = [{"key": k, "article_id": a} for a, found in keys.items() for k in sorted(set(found))]
-    for start in range(0, len(rows), _CHUNK):
-        connection.execute(schema.story_keys.insert(), rows[start : start + _CHUNK])
+    for part in chunks(rows):
+        connection.execute(schema.story_keys.insert(), part)
     pairs = {(a, b): s for a, b, s in links} | {(b, a): s for a, b, s in links}
     if pairs:
         connection.execute(
@@ -128,7 +123,7 @@ def save(
 def linked_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str, float]]:
     """{id: {other id: score}} of the links of these articles."""
     found: dict[str, dict[str, float]] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = sa.select(_LINKS.article_id, _LINKS.other_id, _LINKS.score).where(_LINKS.article_id.in_(chunk))
         for row in connection.execute(query):
             found.setdefault(row.article_id, {})[row.other_id] = row.score
@@ -139,13 +134,13 @@ def copies_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     """{repost id: its original's id} of the duplicate groups (store/duplicates.py) these articles are in."""
     found: dict[str, str] = {}
     decided = schema.duplicates.c
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = sa.select(decided.article_id, decided.original_id).where(
             sa.or_(decided.article_id.in_(chunk), decided.original_id.in_(chunk))
         )
         found.update(connection.execute(query).all())
     originals = sorted(set(found.values()) - set(ids))
-    for chunk in _chunks(originals):  # the other reposts of an original reached through one repost
+    for chunk in chunks(originals):  # the other reposts of an original reached through one repost
         query = sa.select(decided.article_id, decided.original_id).where(decided.original_id.in_(chunk))
         found.update(connection.execute(query).all())
     return found
@@ -154,7 +149,7 @@ def copies_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
 def story_of_members(connection: sa.Connection, ids: list[str]) -> dict[str, int]:
     """{id: story id} of those of ids in a story."""
     found: dict[str, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = sa.select(_MEMBERS.article_id, _MEMBERS.story_id).where(_MEMBERS.article_id.in_(chunk))
         found.update(connection.execute(query).all())
     return found
@@ -163,7 +158,7 @@ def story_of_members(connection: sa.Connection, ids: list[str]) -> dict[str, int
 def members_of_stories(connection: sa.Connection, story_ids: Iterable[int]) -> dict[int, set[str]]:
     """{story id: its member ids}."""
     found: dict[int, set[str]] = {}
-    for chunk in _chunks(sorted(set(story_ids))):
+    for chunk in chunks(sorted(set(story_ids))):
         query = sa.select(_MEMBERS.story_id, _MEMBERS.article_id).where(_MEMBERS.story_id.in_(chunk))
         for story_id, article_id in connection.execute(query):
             found.setdefault(story_id, set()).add(article_id)
@@ -204,9 +199,9 @@ def decide(
         # the component's old stories left with no cluster end
         mine.update({before[a] for a in members if a in before} - taken)
         changed.append(mine)
-    for chunk in _chunks(everyone):
+    for chunk in chunks(everyone):
         connection.execute(schema.story_members.delete().where(_MEMBERS.article_id.in_(chunk)))
-    for chunk in _chunks(sorted(set(old) - taken)):
+    for chunk in chunks(sorted(set(old) - taken)):
         connection.execute(schema.stories.delete().where(_STORIES.id.in_(chunk)))
     same_rows, new_rows, rows = [], [], []
     for story_id, cluster, mine in kept:
@@ -225,8 +220,8 @@ def decide(
         if updates:
             # executemany: the SET columns are the other keys of the rows
             connection.execute(schema.stories.update().where(_STORIES.id == sa.bindparam("story_id")), updates)
-    for start in range(0, len(rows), _CHUNK):
-        connection.execute(schema.story_members.insert(), rows[start : start + _CHUNK])
+    for part in chunks(rows):
+        connection.execute(schema.story_members.insert(), part)
     return changed
 
 
@@ -319,7 +314,7 @@ def of_articles(connection: sa.Connection, ids: list[str]) -> dict[str, Story]:
     query = sa.select(_MEMBERS.article_id.label("member_id"), *_STORY_COLUMNS).join(
         schema.stories, _STORIES.id == _MEMBERS.story_id
     )
-    for chunk in _chunks(list(ids)):
+    for chunk in chunks(list(ids)):
         for row in connection.execute(query.where(_MEMBERS.article_id.in_(chunk))):
             fields = dict(row._mapping)
             member = fields.pop("member_id")

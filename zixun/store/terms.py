@@ -7,15 +7,13 @@ from collections import Counter
 import sqlalchemy as sa
 
 from zixun.store import schema
-from zixun.store.dialect import add_counts_by_key
+from zixun.store.dialect import add_counts_by_key, chunks
 
 
 def document_frequencies(connection: sa.Connection, terms: set[str]) -> dict[str, int]:
     """df of each term that has one."""
     found: dict[str, int] = {}
-    ordered = sorted(terms)
-    for start in range(0, len(ordered), 5000):  # stays under SQLite's bound-parameter limit
-        chunk = ordered[start : start + 5000]
+    for chunk in chunks(sorted(terms)):
         query = sa.select(schema.term_df.c.term, schema.term_df.c.df).where(schema.term_df.c.term.in_(chunk))
         found.update((term, df) for term, df in connection.execute(query))
     return found
