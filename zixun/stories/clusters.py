@@ -444,16 +444,17 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
     alive = np.ones(n, bool)
     groups = {i: [i] for i in range(n)}
     np.fill_diagonal(sums, -np.inf)
+    # the average of each pair of live groups (-inf for the others): a merge changes only the merged group's
+    # row and column, so only those are computed again (a whole table per merge made this cubic)
+    average = sums.copy()
     while True:
-        average = sums / np.outer(sizes, sizes)
-        average[blocked | ~np.outer(alive, alive)] = -np.inf
-        np.fill_diagonal(average, -np.inf)
         flat = int(np.argmax(average))
         i, j = divmod(flat, n)
         if average[i, j] < STORY_SCORE:
             break
         if any(conflict(items[a].facts, items[b].facts) is not None for a in groups[i] for b in groups[j]):
             blocked[i, j] = blocked[j, i] = True
+            average[i, j] = average[j, i] = -np.inf
             continue
         sums[i, :] += sums[j, :]
         sums[:, i] += sums[:, j]
@@ -463,6 +464,10 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         sizes[i] += sizes[j]
         alive[j] = False
         groups[i].extend(groups.pop(j))
+        average[i, :] = np.where(blocked[i, :] | ~alive, -np.inf, sums[i, :] / (sizes[i] * sizes))
+        average[:, i] = np.where(blocked[:, i] | ~alive, -np.inf, sums[:, i] / (sizes * sizes[i]))
+        average[i, i] = -np.inf
+        average[j, :] = average[:, j] = -np.inf
     return [[items[k].id for k in members] for members in groups.values()]
 
 
