@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.models import Article, Story
-from zixun.store import articles, schema
+from zixun.store import articles, dialect, schema
 from zixun.store.articles import select_articles, to_article
 from zixun.store.dialect import BOUND, chunks
 
@@ -106,14 +106,13 @@ def save(
 ) -> None:
     """Store articles' keys ({id: keys}), their links ((id, other id, score), kept both ways) and the versions
     ({id: updated_at}) now clustered."""
+    # keys and links are many plain rows (~40 keys an article): COPY on PostgreSQL (dialect.insert_many)
     rows = [{"key": k, "article_id": a} for a, found in keys.items() for k in sorted(set(found))]
-    for part in chunks(rows):
-        connection.execute(schema.story_keys.insert(), part)
+    dialect.insert_many(connection, schema.story_keys, rows)
     pairs = {(a, b): s for a, b, s in links} | {(b, a): s for a, b, s in links}
-    if pairs:
-        connection.execute(
-            schema.story_links.insert(), [{"article_id": a, "other_id": b, "score": s} for (a, b), s in pairs.items()]
-        )
+    dialect.insert_many(
+        connection, schema.story_links, [{"article_id": a, "other_id": b, "score": s} for (a, b), s in pairs.items()]
+    )
     if versions:
         connection.execute(
             schema.story_done.insert(), [{"article_id": a, "updated_at": u} for a, u in versions.items()]
