@@ -15,9 +15,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.models import Article, Story
-from zixun.store import articles, dialect, schema
+from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
-from zixun.store.dialect import BOUND, chunks
+from zixun.store.dialect import BOUND, chunks, insert_many
 
 _STORIES = schema.stories.c
 _MEMBERS = schema.story_members.c
@@ -108,9 +108,9 @@ def save(
     ({id: updated_at}) now clustered."""
     # keys and links are many plain rows (~40 keys an article): COPY on PostgreSQL (dialect.insert_many)
     rows = [{"key": k, "article_id": a} for a, found in keys.items() for k in sorted(set(found))]
-    dialect.insert_many(connection, schema.story_keys, rows)
+    insert_many(connection, schema.story_keys, rows)
     pairs = {(a, b): s for a, b, s in links} | {(b, a): s for a, b, s in links}
-    dialect.insert_many(
+    insert_many(
         connection, schema.story_links, [{"article_id": a, "other_id": b, "score": s} for (a, b), s in pairs.items()]
     )
     if versions:

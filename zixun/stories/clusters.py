@@ -194,7 +194,8 @@ class _Known:
         return sparse.csr_matrix((values, columns, pointers), shape=(len(items), max(len(self._pass.vocabulary), 1)))
 
     def prepare(self, items: Iterable[Article]) -> None:
-        """Make the rows of those of these articles without one, in one step (vectors and pair read them)."""
+        """Make the rows of those of these articles without one, in one step (of does it for every article it
+        reads; vectors and pair read them)."""
         items = list({a.id: a for a in items if a.id not in self._parts}.values())
         if not items:
             return
@@ -230,7 +231,6 @@ class _Known:
     def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
         """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
         their vectors, plus NAME_BONUS for each name their headlines share (at most two)."""
-        self.prepare([*items, *others])
         found = (self.vectors(items) @ self.vectors(others).T).toarray()
         if any(a.names for a in items) and any(a.names for a in others):
             found += NAME_BONUS * np.minimum(_shared_names(items, others), 2)  # what _bonus gives each pair
@@ -333,8 +333,7 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
     """Decide again the stories of each component the touched articles are in."""
     now = datetime.now(UTC)
     reached, links, copies, mates = _reach(connection, touched)
-    found_all = known.of(reached)
-    known.prepare(found_all.values())  # the rows of every component's articles in one step
+    found_all = known.of(reached)  # with their rows (of makes them as it reads)
     decisions: list[tuple[list[str], list[list[str]]]] = []
     alive_of: list[list[str]] = []
     facts: dict[str, Dated] = {}
