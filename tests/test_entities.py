@@ -24,7 +24,7 @@ from zixun.settings import Settings
 from zixun.store import articles, create_engine, migrate, schema, writing
 from zixun.store.batches import article_row
 from zixun.text.analysis import analyze
-from zixun.text.entities import named_entities, tagged_names
+from zixun.text.entities import dictionary_words, lexicon, named_entities, tagged_names
 from zixun.text.segment import segmenter
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -196,6 +196,39 @@ def test_entity_quality_does_not_regress_on_the_held_out_labels():
         assert ours[kind].recall >= recall, (kind, ours[kind])
     assert ours["overall"].precision > baseline["overall"].precision + 0.3
     assert ours["overall"].recall > baseline["overall"].recall
+
+
+# the third held-out split (36 articles drawn and labelled on 2026-12-06 by two readers who saw no output of the
+# extractor; a dotted name's last part added to its label afterwards, as the rules say, for all 23 such names):
+# scored before the round that added the gazetteer, the national bodies and the broadcasters and teams named by a
+# province it gave P 0.745, R 0.592 (raw POS tags 0.402 / 0.492); after it P 0.753, R 0.605 (people 0.857 / 0.533,
+# places 0.671 / 0.891, orgs 0.754 / 0.505). Floors a point under the latter: far under the 0.90 / 0.80,
+# which this split says the rules do not reach on unseen articles
+THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.74, 0.49), "people": (0.84, 0.52)}
+
+
+def test_entity_quality_does_not_regress_on_the_third_held_out_split():
+    quality = evaluate_entities([LABELED], segmenter(), "test3")
+    assert quality.articles == 36 and quality.mentions == 238
+    ours, baseline = quality.scores["zixun"], quality.scores["pos_tags"]
+    for kind, (precision, recall) in THIRD_FLOORS.items():
+        assert ours[kind].precision >= precision, (kind, ours[kind])
+        assert ours[kind].recall >= recall, (kind, ours[kind])
+    assert ours["overall"].precision > baseline["overall"].precision + 0.25
+    assert ours["overall"].recall > baseline["overall"].recall
+
+
+def test_the_gazetteer_knows_places_without_changing_how_text_is_cut():
+    known = lexicon()
+    # 乌干达 and 黎巴嫩 are tagged as people by the stock dictionary; the gazetteer says they are places
+    assert known.kinds["乌干达"] == known.kinds["黎巴嫩"] == known.kinds["锦州"] == "places"
+    assert "乌干达" in known.gazetteer and "北京" not in known.gazetteer  # curated names stay in entities.txt
+    assert "安康" not in known.kinds and "来宾" not in known.kinds  # short forms that are more often another word
+    words = {word for word, _ in dictionary_words()}
+    assert "锦州" not in words and "北京" in words
+    names = _entities("卡塔尔队主帅", "多哈消息，黎巴嫩与乌干达在锦州进行了友谊赛。浙江卫视和福建女排也来了。")
+    assert {"黎巴嫩", "乌干达", "锦州"} <= set(names["places"])
+    assert {"浙江卫视", "福建女排"} <= set(names["orgs"]) and not {"浙江", "福建"} & set(names["places"])
 
 
 def test_eval_entities_command_reports_both_extractors_and_refuses_bad_labels(tmp_path):

@@ -335,7 +335,10 @@ def eval_group() -> None:
 @eval_group.command("entities")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--split", type=click.Choice(["all", "dev", "test", "test2"]), default="all", help="Only the lines of this split."
+    "--split",
+    type=click.Choice(["all", "dev", "test", "test2", "test3"]),
+    default="all",
+    help="Only the lines of this split.",
 )
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 @click.pass_obj

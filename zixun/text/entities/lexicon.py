@@ -15,6 +15,7 @@ KINDS = ("people", "places", "orgs")
 _HERE = Path(__file__).parent
 LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt", _HERE / "entity_aliases.txt"
 TEAMS, WORDS_FILE = _HERE / "teams.txt", _HERE / "words.txt"
+GAZETTEER = _HERE / "places.txt"  # countries and Chinese divisions (scripts/make_gazetteer); not cut as words
 TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
 
 
@@ -29,6 +30,7 @@ class Lexicon:
     not_names: frozenset[str]
     aliases: dict[str, str]
     teams: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    gazetteer: frozenset[str] = frozenset()  # the places of places.txt, which the tokenizer does not load
 
     def canonical(self, word: str) -> str:
         """The name word is an alias of, else word itself."""
@@ -62,7 +64,9 @@ def lexicon() -> Lexicon:
         shown.setdefault(key, name)
         if not flag:  # a club's name that is nothing else is an organisation wherever it is named
             kinds[key] = "orgs"
-    return Lexicon(kinds, shown, not_names, aliases, teams)
+    gazetteer = frozenset(key for word, _ in _pairs(GAZETTEER) if (key := fold(word)) not in kinds)
+    kinds.update((key, "places") for key in gazetteer)
+    return Lexicon(kinds, shown, not_names, aliases, teams, gazetteer)
 
 
 def _sections(path: Path) -> dict[str, frozenset[str]]:
@@ -111,7 +115,9 @@ def dictionary_words() -> list[tuple[str, str]]:
     """(word, jieba tag) of every curated name and alias, for the tokenizer to cut each as one word."""
     known = lexicon()
     tags = {kind: tag for tag, kind in reversed(TAG_KINDS.items())}
-    words = [(word, tags[kind]) for word, kind in known.kinds.items() if " " not in word]
+    words = [
+        (word, tags[kind]) for word, kind in known.kinds.items() if " " not in word and word not in known.gazetteer
+    ]
     words += [(word, "nt") for word in known.teams if word not in known.kinds]
     for variant, name in known.aliases.items():
         kind = known.kinds.get(name) or known.kinds.get(variant)
