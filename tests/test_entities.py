@@ -207,15 +207,51 @@ def test_entity_quality_does_not_regress_on_the_held_out_labels():
 THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.74, 0.49), "people": (0.84, 0.52)}
 
 
-def test_entity_quality_does_not_regress_on_the_third_held_out_split():
-    quality = evaluate_entities([LABELED], segmenter(), "test3")
-    assert quality.articles == 36 and quality.mentions == 238
+# the fourth held-out split (34 articles drawn and labelled on 2026-12-06, after the third had been used to tune):
+# scored before the fifth round (lists, dotted names cut apart, websites, local offices, new full names, world
+# cities) P 0.878, R 0.661 (raw POS tags 0.481 / 0.527); after it P 0.880, R 0.678 (people 0.889 / 0.577, places
+# 0.863 / 0.917, orgs 0.885 / 0.675). Floors a point under the latter
+FOURTH_FLOORS = {"overall": (0.87, 0.66), "places": (0.85, 0.90), "orgs": (0.87, 0.66), "people": (0.87, 0.56)}
+
+
+LATER_SPLITS = {"test3": (36, 238, THIRD_FLOORS, 0.25), "test4": (34, 239, FOURTH_FLOORS, 0.3)}
+
+
+@pytest.mark.parametrize("split", sorted(LATER_SPLITS))
+def test_entity_quality_does_not_regress_on_the_later_held_out_splits(split):
+    articles, mentions, floors, margin = LATER_SPLITS[split]
+    quality = evaluate_entities([LABELED], segmenter(), split)
+    assert quality.articles == articles and quality.mentions == mentions
     ours, baseline = quality.scores["zixun"], quality.scores["pos_tags"]
-    for kind, (precision, recall) in THIRD_FLOORS.items():
+    for kind, (precision, recall) in floors.items():
         assert ours[kind].precision >= precision, (kind, ours[kind])
         assert ours[kind].recall >= recall, (kind, ours[kind])
-    assert ours["overall"].precision > baseline["overall"].precision + 0.25
+    assert ours["overall"].precision > baseline["overall"].precision + margin
     assert ours["overall"].recall > baseline["overall"].recall
+
+
+def test_names_listed_with_a_known_person_cut_apart_or_credited_as_sites_and_offices():
+    # a list vouches for its names: 斯托克顿 is named once, beside 詹姆斯 whom the dictionary knows
+    assert "斯托克顿" in _entities("骑士名单", "骑士队的斯托克顿和詹姆斯都来了。")["people"]
+    assert "斯托克顿" not in _entities("骑士名单", "骑士队的斯托克顿来了。")["people"]
+    # a dotted name's last part the tokenizer cut (卡帕 + 尔蒂), and a first name it tags as no name (本/r)
+    actors = _entities("英国演员", "彼得·卡帕尔蒂出演了这部剧，本·金斯利说他很满意。")["people"]
+    assert {"卡帕尔蒂", "金斯利"} <= set(actors) and "卡帕" not in actors
+    # websites, with the names before them; a foreign country stays a place, 中国 of China's own outlets does not
+    names = _entities(
+        "网站", "据环球网报道，澳洲网消息，新西兰天维网刊文称，互联网上的消息不实。中国体彩网公布了结果。"
+    )
+    assert {"环球网", "澳洲网", "天维网", "中国体彩网"} <= set(names["orgs"]) and "互联网" not in names["orgs"]
+    assert names["places"] == ["新西兰"]
+    # a local office named by its city: the city is part of its name
+    offices = _entities("机关", "江门海关和广东省惠州市惠阳区气象局发布通知。")
+    assert {"江门海关", "广东省惠州市惠阳区气象局"} <= set(offices["orgs"]) and offices["places"] == []
+    # a full name the tokenizer found itself, no word of its dictionary whole or in part, counts when named once
+    assert "朱欣佚" in _entities("名字", "朱欣佚随后赶到。")["people"]
+    assert "李宁牌" not in _entities("球鞋", "他穿着李宁牌的鞋。")["people"]
+    # a credit of several reports names its outlet without 综合; world cities are places
+    assert "新浪时尚综合" not in _entities("来源", "新品发布。（来源：新浪时尚综合）")["orgs"]
+    assert {"渥太华", "布拉格"} <= set(_entities("城市", "他从渥太华飞往布拉格。")["places"])
 
 
 def test_the_gazetteer_knows_places_without_changing_how_text_is_cut():

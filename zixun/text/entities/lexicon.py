@@ -15,7 +15,8 @@ KINDS = ("people", "places", "orgs")
 _HERE = Path(__file__).parent
 LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt", _HERE / "entity_aliases.txt"
 TEAMS, WORDS_FILE = _HERE / "teams.txt", _HERE / "words.txt"
-GAZETTEER = _HERE / "places.txt"  # countries and Chinese divisions (scripts/make_gazetteer); not cut as words
+# countries and Chinese divisions (scripts/make_gazetteer), world cities (by hand): places not cut as words
+GAZETTEER = (_HERE / "places.txt", _HERE / "world_cities.txt")
 TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
 
 
@@ -30,7 +31,7 @@ class Lexicon:
     not_names: frozenset[str]
     aliases: dict[str, str]
     teams: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    gazetteer: frozenset[str] = frozenset()  # the places of places.txt, which the tokenizer does not load
+    gazetteer: frozenset[str] = frozenset()  # the places of GAZETTEER, which the tokenizer does not load
 
     def canonical(self, word: str) -> str:
         """The name word is an alias of, else word itself."""
@@ -64,7 +65,7 @@ def lexicon() -> Lexicon:
         shown.setdefault(key, name)
         if not flag:  # a club's name that is nothing else is an organisation wherever it is named
             kinds[key] = "orgs"
-    gazetteer = frozenset(key for word, _ in _pairs(GAZETTEER) if (key := fold(word)) not in kinds)
+    gazetteer = frozenset(key for path in GAZETTEER for word, _ in _pairs(path) if (key := fold(word)) not in kinds)
     kinds.update((key, "places") for key in gazetteer)
     return Lexicon(kinds, shown, not_names, aliases, teams, gazetteer)
 

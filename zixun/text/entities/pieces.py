@@ -25,6 +25,7 @@ from zixun.text.entities.shapes import (
     NOT_GIVEN,
     NOT_NAME_ENDINGS,
     NOT_NAME_STARTS,
+    OFFICE_HEADS,
     ORG_HEADS,
     ORG_WORDS,
     PEOPLE_TAGS,
@@ -39,7 +40,15 @@ from zixun.text.entities.shapes import (
 from zixun.text.segment import Token
 
 _START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
+# the tags of words that end a name rather than go on with it (说, 和, 的, 在, 都)
+_NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "d", "r", "m", "y", "f", "a"])
 _QNS = frozenset(["q", "ns"])  # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼)
+# the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
+_SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
+# words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
+_NOT_SITES = frozenset([
+    "互联网", "物联网", "局域网", "因特网", "蜘蛛网", "万维网", "以太网", "广域网", "城域网", "铁丝网", "防护网", "安全网", "关系网", "保护网", "天罗地网", "法网", "球网", "渔网", "联网", "上网", "官网", "外网", "内网", "社交网", "校园网", "宽带网", "光网", "触网", "入网", "结网", "撒网", "落网", "漏网", "拦网", "电网", "光纤网", "无线网", "移动网", "卫星网", "交通网", "公路网", "铁路网", "高铁网", "管网", "路网", "水网", "情网", "天网", "火网", "鱼网", "发网", "补网", "收网", "破网"
+])  # fmt: skip
 
 
 def mended(
@@ -208,6 +217,16 @@ def _newspaper(tokens: list[Token], start: int) -> tuple[str, int] | None:
     return None
 
 
+def _country(token: Token) -> bool:
+    """Whether a word held before an organisation's name is a country (美国, 加拿大), which stays a place."""
+    return token[1] == "ns" and (token[0][-1] == "国" or token[0] in COUNTRIES)
+
+
+def _first_name(word: str) -> bool:
+    """Whether word, before a dot, may be a transliterated first name the tags call no person (本, 奥利维亚/ns)."""
+    return len(word) <= 5 and CJK.match(word) is not None and transliterated(word)
+
+
 def joined(tokens: Iterable[Token]) -> list[Token]:
     """The tokens as names: a dotted full name (勒布朗·詹姆斯) as its last part, tagged DOTTED (news calls
     a transliterated person by that part after the first mention); the names before an organisation's head
@@ -218,26 +237,51 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
     held: list[Token] = []  # names that may begin an organisation's name
     dotted = False  # the last word held is a name followed by a dot
     known, teams, not_names = lexicon().kinds, lexicon().teams, lexicon().not_names
+    last_part = False  # the last word held is a dotted name's last part, which may go on (卡帕 + 尔蒂)
     for token in tokens:
         word, tag = token
+        if last_part:
+            last_part = len(word) <= 2 and tag not in _NOT_PIECE_TAGS and CJK.match(word) is not None
+            if last_part and transliterated(word):  # 彼得·卡帕 + 尔蒂, 詹姆斯·麦卡沃 + 伊: the tokenizer cut it
+                held[-1] = (held[-1][0] + word, DOTTED)
+                continue
+            last_part = False
         if dotted:
             dotted = False
             if CJK.match(word) and (tag in SPLIT_TAGS or transliterated(word)):  # not 柳叶刀·胃肠病
                 held[-1] = (word, DOTTED)
+                last_part = True
                 continue
         if word in DOTS:
-            if held and held[-1][1] in PEOPLE_TAGS:
+            if held and (held[-1][1] in PEOPLE_TAGS or _first_name(held[-1][0])):
+                dotted = True
+                continue
+            if not held and out and _first_name(out[-1][0]):  # 本/r · 金斯利: a first name tagged as no name
+                held.append(out.pop())
                 dotted = True
                 continue
         elif held and word in ("俱乐部", "队") and "".join(w for w, _ in held) in known:  # 上港 俱乐部: the club
             out.extend(held)
             held = []
             continue
+        elif word.endswith("网") and CJK.match(word) and word not in _NOT_SITES and (held or word not in _SITE_WORDS):
+            # a website: 环球网, 人民网; a name before it is part of its name (澳洲 + 网, 中国 + 新闻网, elle + 中文网)
+            while held and held[0][1] == "nz" and held[0][0] not in known:  # 转载自 + elle中文网: no name
+                out.append(held.pop(0))
+            # a foreign country before a site's own name stays a place (新西兰 + 天维网); China's national outlets are
+            # named 中国 + 侨网, 中国 + 体彩网
+            named = word not in _SITE_WORDS and len(held) == 1 and held[0][0] != "中国"
+            while held and _country(held[0]) and (len(held) > 1 or named):
+                out.append(held.pop(0))
+            out.append(("".join(w for w, _ in held) + word, "nt"))
+            held = []
+            continue
         elif held and word == "公司" and all(t == "ns" for _, t in held):  # 中国 + 公司: a company of somewhere
             out.extend(held)
             held = []
-        elif held and word.endswith(ORG_HEADS) and CJK.match(word) and word not in not_names:  # not 上市公司
-            while len(held) > 1 and held[0][1] == "ns" and (held[0][0][-1] == "国" or held[0][0] in COUNTRIES):
+        elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
+            # not 上市公司; but 江门 + 海关 (海关 alone is no name)
+            while len(held) > 1 and _country(held[0]):
                 # 美国 + 爱因斯坦医学院: the country stays a place; 济南 + 天山外国语学校: the city is part of it
                 out.append(held.pop(0))
             out.append(("".join(w for w, _ in held) + word, "nt"))

@@ -25,20 +25,26 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫",
 NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及")
 # a name the tokenizer ran into the word before (对惠若琪, 人葛爱平): the first character is a preposition
 NOT_NAME_STARTS = frozenset("对和与向在被把给让将人")
+# a local office named by its city or county: 江门海关, 惠阳区气象局, 重庆市教育考试院 (the places before it are
+# part of its name)
+OFFICE_HEADS = (
+    "海关", "气象局", "公安局", "教育局", "教育厅", "考试院", "调查队", "调查总队", "法院", "检察院", "管理局", "统计局",
+    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局",
+)  # fmt: skip
 # a broadcaster or a team named by its province or city: 浙江卫视, 福建女排, 广东男篮 are organisations, not places
 TEAM_HEADS = ("卫视", "女排", "男排", "女篮", "男篮", "男足", "女足")
 # what an organisation's name ends with; an unknown word tagged nt without one is usually not a name (国际化)
 ORG_ENDINGS = (
     "大学", "学院", "中学", "小学", "学校", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
     "科学院", "部", "局", "署", "厅", "办", "社", "报", "台", "队", "俱乐部", "联盟", "联合会", "组织", "政府",
-    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", *TEAM_HEADS,
+    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", "海关", "教委", "卫健委", "网", *TEAM_HEADS,
 )  # fmt: skip
 PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江海峡岭郡")
 # an organisation's head word: the names just before it are part of the organisation's name
 # (中国 + 传媒大学, 爱因斯坦 + 医学院), not places or people of their own
 ORG_HEADS = (
     "大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会", "学校", "中学", "小学",
-    "日报", "晚报", "电视台", *TEAM_HEADS,
+    "日报", "晚报", "电视台", *TEAM_HEADS, *OFFICE_HEADS,
 )  # fmt: skip
 SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
 DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
