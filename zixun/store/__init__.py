@@ -42,9 +42,16 @@ def _sqlite_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+SQLITE_STATEMENTS = 32  # prepared statements sqlite3 keeps per connection
+
+
 def create_engine(url: str) -> sa.Engine:
     """An engine for url, with SQLite tuned for one writer and many readers."""
-    engine = sa.create_engine(engine_url(url), future=True, pool_pre_ping=not url.startswith("sqlite"))
+    sqlite = url.startswith("sqlite")
+    # sqlite3 keeps 128 prepared statements per connection by default; a statement with thousands of values in
+    # an IN list (store.dialect.chunks) is a large program, so a pass that reads by id chunks held ~60 MB of them
+    connect_args = {"cached_statements": SQLITE_STATEMENTS} if sqlite else {}
+    engine = sa.create_engine(engine_url(url), future=True, pool_pre_ping=not sqlite, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin)
