@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from sys import intern
 from typing import NamedTuple
 
 import numpy as np
@@ -95,7 +96,8 @@ class Article:
             words[term] = words.get(term, 0.0) + TITLE_WEIGHT
         self.terms = words
         self.names = self.facts.names
-        self.keys = sorted(set(row.keywords or []) | set(title_words) | self.names)
+        # interned: a pass keeps thousands of articles whose keys are mostly the same few thousand words
+        self.keys = sorted({intern(k) for k in (*(row.keywords or ()), *title_words, *self.names)})
 
 
 def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> StoriesSummary:
@@ -188,7 +190,7 @@ class _Known:
         once: linking and deciding a batch ask for many of the same articles)."""
         self.prepare(items)
         parts = [self._parts[a.id] for a in items]
-        columns = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, np.int64)
+        columns = np.concatenate([c for c, _ in parts]) if parts else np.zeros(0, np.int32)
         values = np.concatenate([v for _, v in parts]) if parts else np.zeros(0)
         pointers = np.concatenate(([0], np.cumsum([len(c) for c, _ in parts])))
         return sparse.csr_matrix((values, columns, pointers), shape=(len(items), max(len(self._pass.vocabulary), 1)))
@@ -204,8 +206,8 @@ class _Known:
         vocabulary = self._pass.vocabulary
         known = len(vocabulary)
         lengths = [len(a.terms) for a in items]
-        columns = np.fromiter(
-            (vocabulary.setdefault(t, len(vocabulary)) for a in items for t in a.terms), np.int64, sum(lengths)
+        columns = np.fromiter(  # int32: a pass keeps under PASS_TERMS columns (half the bytes of int64)
+            (vocabulary.setdefault(t, len(vocabulary)) for a in items for t in a.terms), np.int32, sum(lengths)
         )
         if len(vocabulary) > known:  # the idf of the words seen first now
             dfs = np.fromiter((self._df[t] for t in list(vocabulary)[known:]), np.float64, len(vocabulary) - known)
