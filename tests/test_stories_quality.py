@@ -1,8 +1,11 @@
 """Quality gate of story clustering on the dev split of the labelled story set (tests/data/stories): fails when
 B-cubed F1 or the related lists' story-first share fall below a floor a little under the measured figures,
-or when an article is merged with another event of its topic."""
+or when an article is merged with another event of its topic; and the --within mode, which ingests a split among
+a corpus's articles."""
 
 from __future__ import annotations
+
+import json
 
 from tests.conftest import ROOT
 from zixun.evaluate.stories import evaluate_stories
@@ -17,3 +20,32 @@ def test_dev_split_stories_and_related_lists_stay_above_their_floors():
     assert quality.zixun.f1 >= F1_FLOOR, quality.zixun.line()
     assert quality.zixun.same_topic_merged == 0, quality.zixun.line()
     assert quality.related.in_story >= RELATED_FLOOR, quality.related.line()
+
+
+def test_within_a_corpus_the_split_is_ingested_among_its_articles_dated_within_the_split(tmp_path):
+    from datetime import datetime
+
+    from zixun.evaluate.stories import _background, read_labels
+
+    sample = [json.loads(line) for line in (ROOT / "zixun" / "data" / "sample.jsonl").read_text("utf-8").splitlines()]
+    for record in sample[::2]:
+        record["published_at"] = None  # undated, as the dev corpus is
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample), encoding="utf-8")
+    labelled = read_labels(LABELED)
+    heldout = [r for r in labelled if r["split"] == "heldout"]
+    shared = {r["id"] for r in sample} & {r["id"] for r in labelled}
+    assert shared  # the sample holds labelled articles: they are not ingested twice
+
+    background = _background([corpus], heldout, labelled)
+    assert len(background) == len(sample) - len(shared) and not {r["id"] for r in background} & shared
+    first = min(datetime.fromisoformat(r["published_at"]) for r in heldout)
+    last = max(datetime.fromisoformat(r["published_at"]) for r in heldout)
+    undated = {r["id"] for r in sample[::2]} - shared
+    assert all(first <= datetime.fromisoformat(r["published_at"]) <= last for r in background if r["id"] in undated)
+
+    quality = evaluate_stories(LABELED, "heldout", within=[corpus])
+    assert quality.articles == len(heldout) and quality.background == len(background)
+    alone = evaluate_stories(LABELED, "heldout")
+    assert quality.zixun.same_topic_pairs == alone.zixun.same_topic_pairs  # the labelled articles alone are scored
+    assert 0 < quality.zixun.f1 <= 1 and quality.related.articles == alone.related.articles

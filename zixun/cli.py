@@ -418,21 +418,32 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
     "--split", type=click.Choice(["all", "dev", "heldout"]), default="all", help="Only this split's articles."
 )
 @click.option("--baseline", is_flag=True, help="Also score offline average-linkage TF-IDF clustering in the same run.")
+@click.option(
+    "--within",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="CORPUS.jsonl",
+    help="Ingest the split among this corpus's articles (repeatable; undated ones get times within the split's).",
+)
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
-def eval_stories(path, split, baseline, fmt) -> None:
-    """Ingest a labelled story set (scripts/make_story_set) into a fresh store; B-cubed scores of the stories,
-    same-topic pairs wrongly merged, and how related lists put the story first."""
+def eval_stories(path, split, baseline, within, fmt) -> None:
+    """Ingest a labelled story set (scripts/make_story_set) into a fresh store, alone or among a corpus's
+    articles; B-cubed scores of the stories, same-topic pairs wrongly merged, and how related lists put the
+    story first."""
     from zixun.evaluate.stories import LabelError, evaluate_stories
 
+    if baseline and within:
+        raise click.UsageError("--baseline clusters the labelled articles alone: it cannot be scored --within a corpus")
     try:
-        quality = evaluate_stories(path, split, baseline)
+        quality = evaluate_stories(path, split, baseline, list(within))
     except LabelError as error:
         err.print(f"failed {error}", highlight=False, markup=False)
         sys.exit(1)
     if fmt == "json":
         _echo_json(quality)
         return
-    click.echo(f"{quality.articles} articles ({quality.split}), ingested in {quality.ingest_seconds:.1f} s")
+    among = f" among {quality.background} corpus articles" if quality.background else ""
+    click.echo(f"{quality.articles} articles ({quality.split}){among}, ingested in {quality.ingest_seconds:.1f} s")
     click.echo("zixun:    " + quality.zixun.line())
     click.echo("          " + quality.related.line())
     if quality.baseline is not None:

@@ -9,6 +9,12 @@ store through the real pipeline, so stories are built incrementally as in produc
 - related lists: of an article's first k related items (k = the number of other duplicate groups of its
   story, at most 5), the share in its own story, and the share of articles whose first item is in it.
 --baseline clusters the same articles offline, all at once, by average linkage of TF-IDF vectors (scipy).
+--within CORPUS ingests the split among the articles of a corpus (JSONL, such as the dev corpus the set was
+drawn from): a tiny store of labelled articles overstates recall, since nothing else competes for their links. The
+corpus's lines that are labelled articles (by id) are left out; a corpus article without a publish time gets one
+drawn uniformly between the split's first and last (random.Random(WITHIN_SEED)), so time separates no more than
+it would in production; all the lines are shuffled together (same seed) and ingested as one file. Only the
+labelled articles are scored; a related item from the corpus counts as outside the story.
 
 Tuning rule: the constants of zixun/stories/ are tuned on --split dev only; heldout is scored to report.
 """
@@ -17,9 +23,11 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import tempfile
 import time
 from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 from itertools import combinations
 from pathlib import Path
 
@@ -31,6 +39,7 @@ from zixun.settings import Settings
 from zixun.store import articles, duplicates, open_store, stories
 
 SPLITS = ("all", "dev", "heldout")
+WITHIN_SEED = 2018
 BASELINE_DISTANCE = 0.7  # the baseline's cut: groups whose average cosine is at least 0.3
 RELATED_K = 5
 
@@ -76,6 +85,7 @@ class StoryQuality(BaseModel):
 
     split: str
     articles: int
+    background: int = 0  # corpus articles stored with them (--within)
     ingest_seconds: float
     zixun: Scores
     related: RelatedScores
@@ -106,13 +116,21 @@ def read_labels(path: Path, split: str = "all") -> list[dict]:
     return records
 
 
-def evaluate_stories(path: Path, split: str = "all", baseline: bool = False) -> StoryQuality:
-    """Ingest the split of a labelled story set into a fresh store and score its stories and related lists."""
+def evaluate_stories(
+    path: Path, split: str = "all", baseline: bool = False, within: list[Path] | None = None
+) -> StoryQuality:
+    """Ingest the split of a labelled story set into a fresh store (among the articles of the within corpus
+    files, if any) and score its stories and related lists."""
     records = read_labels(path, split)
+    background = _background(within, records, read_labels(path)) if within else []
+    lines = [*records, *background]
+    if background:
+        random.Random(WITHIN_SEED).shuffle(lines)
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "labeled.jsonl"
-        data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-        settings = Settings(database_url=f"sqlite:///{Path(folder) / 'stories.db'}", ingest_workers=1)
+        data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
+        workers = 0 if background else 1  # a corpus is analysed by worker processes (0: one per core), as ingest does
+        settings = Settings(database_url=f"sqlite:///{Path(folder) / 'stories.db'}", ingest_workers=workers)
         engine = open_store(settings.database_url)
         try:
             started = time.perf_counter()
@@ -124,16 +142,47 @@ def evaluate_stories(path: Path, split: str = "all", baseline: bool = False) -> 
                 cluster_of = {guid: f"s{in_story[i]}" if i in in_story else guid for guid, i in ids.items()}
                 related = _related(connection, records, ids)
                 vectors = _vectors(connection, [ids[r["id"]] for r in records]) if baseline else None
+                stored = articles.count(connection) - len(records)  # the corpus articles the store took
         finally:
             engine.dispose()
     return StoryQuality(
         split=split,
         articles=len(records),
+        background=stored,
         ingest_seconds=round(seconds, 2),
         zixun=score(records, cluster_of),
         related=related,
         baseline=score(records, _baseline(records, vectors)) if vectors is not None else None,
     )
+
+
+def _background(corpus: list[Path], records: list[dict], labelled: list[dict]) -> list[dict]:
+    """The corpus articles to ingest around records: no labelled article (of any split) again, and a publish
+    time within the records' span for each that has none."""
+    times = sorted(datetime.fromisoformat(r["published_at"]) for r in records if r.get("published_at"))
+    if not times:
+        raise LabelError("--within needs labelled articles with publish times (the corpus is dated within their span)")
+    skip = {r["id"] for r in labelled}
+    found, draw = [], random.Random(WITHIN_SEED)
+    span = (times[-1] - times[0]).total_seconds()
+    for file in corpus:
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise LabelError(f"{file}: cannot read ({error})") from None
+        for number, text in enumerate(lines, start=1):
+            if not text.strip():
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise LabelError(f"{file}:{number}: not JSON ({error.msg})") from None
+            if not isinstance(record, dict) or record.get("id") in skip:
+                continue
+            if not record.get("published_at"):
+                record["published_at"] = (times[0] + timedelta(seconds=draw.uniform(0, span))).isoformat()
+            found.append(record)
+    return found
 
 
 def score(records: list[dict], cluster_of: dict[str, str]) -> Scores:
