@@ -13,7 +13,6 @@ only; heldout is scored to report.
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from collections import defaultdict
@@ -23,15 +22,12 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from zixun import pipeline
+from zixun.evaluate.labels import LabelError, json_lines
 from zixun.settings import Settings
 from zixun.store import duplicates, open_store
 
 REPOST_KINDS = ("light", "heavy", "traditional", "excerpt", "wrapped")
 SPLITS = ("all", "dev", "heldout")
-
-
-class LabelError(ValueError):
-    """A labelled set that cannot be scored (names the file and the reason)."""
 
 
 class Scores(BaseModel):
@@ -72,18 +68,8 @@ class DuplicateQuality(BaseModel):
 
 def read_labels(path: Path) -> list[dict]:
     """The labelled lines of path; LabelError when one lacks its id, group or kind."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise LabelError(f"{path}: cannot read ({error})") from None
     records = []
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise LabelError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+    for number, record in json_lines(path):
         if not isinstance(record, dict) or not all(isinstance(record.get(k), str) for k in ("id", "group", "kind")):
             raise LabelError(f"{path}:{number}: each line needs string 'id', 'group' and 'kind'")
         records.append(record)

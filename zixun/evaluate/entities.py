@@ -13,13 +13,13 @@ out: scored before any tuning of its round; later rounds may tune on it, tests/d
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from itertools import chain
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from zixun.evaluate.labels import LabelError, json_lines
 from zixun.text.analysis import article_names, article_tokens
 from zixun.text.entities import KINDS, lexicon, named_entities, tagged_names
 from zixun.text.normalize import fold
@@ -68,18 +68,11 @@ class EntityQuality(BaseModel):
         return out
 
 
-class LabelError(ValueError):
-    """A labelled file that cannot be read; the message names the file, the line and the reason."""
-
-
 def read_labels(path: Path) -> list[dict]:
     """The labelled articles of a JSONL file."""
     found = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, record in json_lines(path):
         try:
-            record = json.loads(line)
             if not isinstance(record.get("title"), str) or not isinstance(record.get("body"), str):
                 raise ValueError("title and body must be strings")
             if not all(isinstance(record.get(kind, []), list) for kind in KINDS):

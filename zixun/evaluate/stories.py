@@ -35,6 +35,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from zixun import pipeline
+from zixun.evaluate.labels import LabelError, json_lines
 from zixun.settings import Settings
 from zixun.store import articles, duplicates, open_store, stories
 
@@ -42,10 +43,6 @@ SPLITS = ("all", "dev", "heldout")
 WITHIN_SEED = 2018
 BASELINE_DISTANCE = 0.7  # the baseline's cut: groups whose average cosine is at least 0.3
 RELATED_K = 5
-
-
-class LabelError(ValueError):
-    """A labelled set that cannot be scored (names the file and the reason)."""
 
 
 class Scores(BaseModel):
@@ -94,18 +91,8 @@ class StoryQuality(BaseModel):
 
 def read_labels(path: Path, split: str = "all") -> list[dict]:
     """The labelled lines of path in the split; LabelError when one is not JSON or lacks id, story or topic."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise LabelError(f"{path}: cannot read ({error})") from None
     records = []
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise LabelError(f"{path}:{number}: not JSON ({error.msg})") from None
+    for number, record in json_lines(path):
         missing = [k for k in ("id", "story", "topic", "split") if not isinstance(record, dict) or not record.get(k)]
         if missing:
             raise LabelError(f"{path}:{number}: no {', '.join(missing)}")
@@ -166,17 +153,7 @@ def _background(corpus: list[Path], records: list[dict], labelled: list[dict]) -
     found, draw = [], random.Random(WITHIN_SEED)
     span = (times[-1] - times[0]).total_seconds()
     for file in corpus:
-        try:
-            lines = file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            raise LabelError(f"{file}: cannot read ({error})") from None
-        for number, text in enumerate(lines, start=1):
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as error:
-                raise LabelError(f"{file}:{number}: not JSON ({error.msg})") from None
+        for _, record in json_lines(file):
             if not isinstance(record, dict) or record.get("id") in skip:
                 continue
             if not record.get("published_at"):
