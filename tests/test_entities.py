@@ -260,6 +260,7 @@ def test_the_gazetteer_knows_places_without_changing_how_text_is_cut():
     assert known.kinds["乌干达"] == known.kinds["黎巴嫩"] == known.kinds["锦州"] == "places"
     assert "乌干达" in known.gazetteer and "北京" not in known.gazetteer  # curated names stay in entities.txt
     assert "安康" not in known.kinds and "来宾" not in known.kinds  # short forms that are more often another word
+    assert not known.gazetteer & known.not_names  # what not_entities.txt says wins (牛津 is listed there)
     words = {word for word, _ in dictionary_words()}
     assert "锦州" not in words and "北京" in words
     names = _entities("卡塔尔队主帅", "多哈消息，黎巴嫩与乌干达在锦州进行了友谊赛。浙江卫视和福建女排也来了。")

@@ -65,7 +65,13 @@ def lexicon() -> Lexicon:
         shown.setdefault(key, name)
         if not flag:  # a club's name that is nothing else is an organisation wherever it is named
             kinds[key] = "orgs"
-    gazetteer = frozenset(key for path in GAZETTEER for word, _ in _pairs(path) if (key := fold(word)) not in kinds)
+    # a name the curated files give, or list as no name (牛津 of 牛津大学, 圣保罗), keeps what they say
+    gazetteer = frozenset(
+        key
+        for path in GAZETTEER
+        for word, _ in _pairs(path)
+        if (key := fold(word)) not in kinds and key not in not_names
+    )
     kinds.update((key, "places") for key in gazetteer)
     return Lexicon(kinds, shown, not_names, aliases, teams, gazetteer)
 
