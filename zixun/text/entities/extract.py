@@ -126,18 +126,13 @@ def _listed_with(people: list[tuple[int, str]], confirmed: set[str], tokens: lis
     """The people named in one list with a confirmed person (桑切斯、卢卡库、马夏尔 and 拉什福德): names listed
     side by side, one word of 、, 和, 与 or 及 apart, are of one kind, so the list's vouched-for name vouches for the
     rest."""
-    found: set[str] = set()
-    run: list[str] = []
+    runs: list[list[str]] = []
     for n, (i, name) in enumerate(people):
         if n and i - people[n - 1][0] == 2 and tokens[i - 1][0] in _LIST_MARKS:
-            run.append(name)
-            continue
-        if len(run) > 1 and confirmed.intersection(run):
-            found.update(run)
-        run = [name]
-    if len(run) > 1 and confirmed.intersection(run):
-        found.update(run)
-    return found
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    return {name for run in runs if len(run) > 1 and confirmed.intersection(run) for name in run}
 
 
 def _place(word: str, known: Lexicon) -> str:
