@@ -246,6 +246,8 @@ def test_names_listed_with_a_known_person_cut_apart_or_credited_as_sites_and_off
     # a local office named by its city: the city is part of its name
     offices = _entities("机关", "江门海关和广东省惠州市惠阳区气象局发布通知。")
     assert {"江门海关", "广东省惠州市惠阳区气象局"} <= set(offices["orgs"]) and offices["places"] == []
+    # every office head ends an organisation's name (派出所 was joined, then dropped as no organisation's ending)
+    assert "中关村派出所" in _entities("机关", "北京市海淀区公安局中关村派出所发布通知。")["orgs"]
     # a full name the tokenizer found itself, no word of its dictionary whole or in part, counts when named once
     assert "朱欣佚" in _entities("名字", "朱欣佚随后赶到。")["people"]
     assert "李宁牌" not in _entities("球鞋", "他穿着李宁牌的鞋。")["people"]
