@@ -135,6 +135,30 @@ def test_the_same_event_a_year_later_is_another_story(engine, settings):
     assert grouping(engine) == set()
 
 
+def test_tributes_to_one_man_that_share_only_his_name_among_their_keys_are_one_story(engine, settings):
+    # each headline names someone else beside him: what their keys share is 金庸 alone, and a headline name
+    # counts as two keys (clusters.NAME_KEY), so each is the other's candidate
+    ingest(
+        engine,
+        settings,
+        article(
+            "dong",
+            "董桥悼金庸：他的成就不是奇迹 来自博学和毅力",
+            "作家董桥撰文悼念金庸。董桥说，金庸的成就不是奇迹，而是来自博学和毅力。\n"
+            "他回忆两人在明报共事的岁月，金庸每天清晨亲自撰写社评，从不间断。",
+        ),
+        article(
+            "ni",
+            "倪匡电邮回复金庸仙逝：不必过分悲伤",
+            "倪匡通过电邮回复记者，谈及金庸仙逝一事。倪匡表示，大家不必过分悲伤，金庸一生精彩。\n"
+            "他说金庸留下的武侠世界会一直流传下去。",
+            source="新浪",
+            hours=5,
+        ),
+    )
+    assert grouping(engine) == {frozenset({"dong", "ni"})}
+
+
 def test_a_repost_joins_its_originals_story_whatever_the_arrival_order(engine, settings):
     first, second = halves(STORY["body"])
     ingest(engine, settings, article("copy", STORY["title"], first, source="网易", hours=3))  # the repost first

@@ -1,13 +1,13 @@
 """Stories: the articles that tell of one event, grouped as they arrive.
 
-Each new or changed article gets keys (its keywords, the terms and names of its headline); the articles
-sharing KEYS_SHARED of them, published within the time window, are its candidates, compared by the cosine
-of TF-IDF vectors of their words (headline words weighted up). A candidate close enough, whose facts do not
-conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in time), is
-linked with it; links are kept in the store. The articles linked with one another (and the copies of one
-original, store/duplicates.py) form a component, which is cut into stories by average linkage under the
-conflict rules: every pair of a story must be free of conflicts, and its members close on average, so one
-article close to two events does not chain them. A repost joins its original's story.
+Each new or changed article gets keys (its keywords, the terms and names of its headline); the articles sharing
+KEYS_SHARED of them (a headline name counts as NAME_KEY), published within the time window, are its candidates,
+compared by the cosine of TF-IDF vectors of their words (headline words weighted up). A candidate close enough,
+whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in
+time), is linked with it; links are kept in the store. The articles linked with one another (and the copies of one
+original, store/duplicates.py) form a component, which is cut into stories by average linkage under the conflict
+rules: every pair of a story must be free of conflicts, and its members close on average, so one article close to
+two events does not chain them. A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
@@ -37,6 +37,9 @@ from zixun.text.normalize import fold
 LINK_SCORE = 0.25  # cosine at which two articles (free of conflicts) are linked
 STORY_SCORE = 0.25  # average cosine at which two groups of a component are one story
 KEYS_SHARED = 2  # keys two articles must share to be compared
+# a name an article's headline gives counts as this many keys shared with the articles that have it as a key:
+# tributes to one man (董桥悼金庸, 倪匡电邮回复金庸仙逝) often share nothing else among their keys
+NAME_KEY = 2
 TITLE_WEIGHT = 3.0  # a headline word counts as this many words of the text
 NAME_BONUS = 0.15  # added to the cosine of two articles for each name their headlines share (at most two)
 MAX_CANDIDATES = 100  # an article is compared with the candidates sharing the most keys with it, this many at most
@@ -270,8 +273,9 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
         shared: dict[str, int] = {}
         for key in article.keys:
             # a key thousands of articles have (a team's name in a season) is counted over MAX_POSTING of them
+            weight = NAME_KEY if key in article.names else 1
             for other in (*stored.get(key, ())[:MAX_POSTING], *by_key.get(key, ())[:MAX_POSTING]):
-                shared[other] = shared.get(other, 0) + 1
+                shared[other] = shared.get(other, 0) + weight
             by_key.setdefault(key, []).append(article.id)
         found = sorted(
             (o for o, n in shared.items() if n >= KEYS_SHARED and o != article.id), key=lambda o: (-shared[o], o)
