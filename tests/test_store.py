@@ -1,12 +1,16 @@
 """Ingest into the store, on SQLite and PostgreSQL: new, updated in place, skipped, refused."""
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
 
+from tests.conftest import postgres_schema_url
 from zixun import pipeline
-from zixun.store import articles
+from zixun.store import articles, deriving, open_store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "zixun" / "data" / "sample.jsonl"
 
@@ -84,3 +88,23 @@ def test_reindex_applies_a_new_user_dictionary(engine, settings, tmp_path):
         row = connection.execute(sa.text("SELECT title_terms FROM articles")).scalar_one()
         assert "量子纠缠通信网" in row.split()
         assert "量子纠缠通信网" in articles.get(connection, "q").keywords
+
+
+def test_derived_stages_take_turns_within_a_store_not_across_the_schemas_of_one_database():
+    # two stores in two schemas of one PostgreSQL database; each connection gives up on a lock after 5 s, so a
+    # wait that should not happen fails instead of hanging
+    def impatient(url: str) -> str:
+        return url.replace("options=-c", "options=-clock_timeout%3D5000%20-c")
+
+    with ExitStack() as stack:
+        first, second = stack.enter_context(postgres_schema_url()), stack.enter_context(postgres_schema_url())
+        engines = [open_store(impatient(url)) for url in (first, second, first)]
+        try:
+            with deriving(engines[0]):
+                with deriving(engines[1]) as connection:  # another store: no turn to wait for
+                    assert connection.execute(sa.text("SELECT 1")).scalar() == 1
+                with pytest.raises(OperationalError, match="lock timeout"), deriving(engines[2]):
+                    pass  # the same store: its turn waits for the first
+        finally:
+            for engine in engines:
+                engine.dispose()

@@ -66,8 +66,9 @@ def writing(engine: sa.Engine) -> Iterator[sa.Connection]:
         yield connection
 
 
-# the advisory lock the derived stages take turns on, on PostgreSQL (any fixed number no other code uses)
-_DERIVED_TURN = sa.text("SELECT pg_advisory_xact_lock(74260914)")
+# the advisory lock the derived stages take turns on, on PostgreSQL: a fixed number no other code uses, and the
+# store's schema (stores in other schemas of one database do not wait for each other)
+_DERIVED_TURN = sa.text("SELECT pg_advisory_xact_lock(74260914, hashtext(current_schema()))")
 
 
 @contextmanager
