@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import ROOT
+from zixun.evaluate.labels import LabelError
 from zixun.evaluate.stories import evaluate_stories
 
 LABELED = ROOT / "tests" / "data" / "stories" / "labeled.jsonl"
@@ -49,3 +52,11 @@ def test_within_a_corpus_the_split_is_ingested_among_its_articles_dated_within_t
     alone = evaluate_stories(LABELED, "heldout")
     assert quality.zixun.same_topic_pairs == alone.zixun.same_topic_pairs  # the labelled articles alone are scored
     assert 0 < quality.zixun.f1 <= 1 and quality.related.articles == alone.related.articles
+
+
+def test_a_split_with_no_labelled_articles_is_a_label_error_naming_the_file(tmp_path):
+    labels = tmp_path / "stories.jsonl"
+    line = {"id": "a", "title": "标题", "body": "正文", "story": "s", "topic": "t", "split": "heldout"}
+    labels.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(LabelError, match=r"stories\.jsonl: no labelled articles in split dev"):
+        evaluate_stories(labels, "dev")

@@ -89,17 +89,14 @@ class StoryQuality(BaseModel):
     baseline: Scores | None = None
 
 
-def read_labels(path: Path, split: str = "all") -> list[dict]:
-    """The labelled lines of path in the split; LabelError when one is not JSON or lacks id, story or topic."""
+def read_labels(path: Path) -> list[dict]:
+    """The labelled lines of path; LabelError when one is not JSON or lacks id, story, topic or split."""
     records = []
     for number, record in json_lines(path):
         missing = [k for k in ("id", "story", "topic", "split") if not isinstance(record, dict) or not record.get(k)]
         if missing:
             raise LabelError(f"{path}:{number}: no {', '.join(missing)}")
-        if split in ("all", record["split"]):
-            records.append(record)
-    if not records:
-        raise LabelError(f"{path}: no labelled articles in split {split}")
+        records.append(record)
     return records
 
 
@@ -108,8 +105,11 @@ def evaluate_stories(
 ) -> StoryQuality:
     """Ingest the split of a labelled story set into a fresh store (among the articles of the within corpus
     files, if any) and score its stories and related lists."""
-    records = read_labels(path, split)
-    background = _background(within, records, read_labels(path)) if within else []
+    labelled = read_labels(path)  # every split's: none of them is taken into the background again
+    records = [r for r in labelled if split in ("all", r["split"])]
+    if not records:
+        raise LabelError(f"{path}: no labelled articles in split {split}")
+    background = _background(within, records, labelled) if within else []
     lines = [*records, *background]
     if background:
         random.Random(WITHIN_SEED).shuffle(lines)
