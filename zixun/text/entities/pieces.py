@@ -42,13 +42,18 @@ from zixun.text.segment import Token
 _START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
 # the tags of words that end a name rather than go on with it (说, 和, 的, 在, 都)
 _NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "d", "r", "m", "y", "f", "a"])
-_QNS = frozenset(["q", "ns"])  # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼)
+_QNS = frozenset(
+    ["q", "ns", "n"]
+)  # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
 # words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
 _NOT_SITES = frozenset([
     "互联网", "物联网", "局域网", "因特网", "蜘蛛网", "万维网", "以太网", "广域网", "城域网", "铁丝网", "防护网", "安全网", "关系网", "保护网", "天罗地网", "法网", "球网", "渔网", "联网", "上网", "官网", "外网", "内网", "社交网", "校园网", "宽带网", "光网", "触网", "入网", "结网", "撒网", "落网", "漏网", "拦网", "电网", "光纤网", "无线网", "移动网", "卫星网", "交通网", "公路网", "铁路网", "高铁网", "管网", "路网", "水网", "情网", "天网", "火网", "鱼网", "发网", "补网", "收网", "破网"
 ])  # fmt: skip
+
+
+_LAST_SYLLABLE = ("q", "g", "ng", "f")  # what a transliterated name's last syllable cut off it is tagged
 
 
 def mended(
@@ -115,12 +120,13 @@ def _mend_at(
         if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
             return i + 2
-    if i + 1 < end and len(word) == 1 and tag in ("q", "ns", "nr"):
+    if i + 1 < end and len(word) == 1 and tag in ("q", "ns", "nr", "n"):
         after, after_tag = tokens[i + 1]
         # 张/q + 常宁/nr: a family name the tokenizer took for a measure word; 博/nr + 塔斯/nrt, 德/ns + 安东尼/nr:
         # the first syllable of a transliteration cut off it
         family = tag == "q" and word in SURNAMES and after_tag in ("nr", "nrfg") and len(after) == 2
         syllable = (tag == "ns" or word not in SURNAMES) and after_tag in ("nr", "nrt") and len(after) >= 2
+        syllable = syllable and (tag != "n" or after_tag == "nrt")  # 卡/n + 佩拉/nrt
         if (family and CJK.match(after)) or (syllable and transliterated(word + after)):
             out.append((word + after, JOINED))
             return i + 2
@@ -135,7 +141,7 @@ def _mend_at(
     elif len(word) == 2 and word[0] in SURNAMES and after_tag in MORPHEMES and len(after) == 1 and tag != "nrt":
         out.append((word + after, JOINED))
         return i + 2
-    elif after_tag == "nrt" and transliterated(word) and transliterated(after):
+    elif _pieces(word, tag, after, after_tag, known):
         if known.kinds.get(after) == "people":  # a first name and a known last name (蒂姆 库克): the last
             out.append((after, DOTTED))
             return i + 2
@@ -144,14 +150,27 @@ def _mend_at(
             name, i = name + tokens[i][0], i + 1
         out.append((name, JOINED))
         return i
-    elif len(after) == 1 and after_tag in ("q", "g", "ng") and len(word) >= 2 and transliterated(word + after):
-        out.append((word + after, JOINED))  # 塞克斯/nr + 顿/q: the last syllable cut off
+    elif len(after) == 1 and after_tag in _LAST_SYLLABLE and len(word) >= 2 and transliterated(word + after):
+        out.append((word + after, JOINED))  # 塞克斯/nr + 顿/q, 兰德/nrt + 里/f: the last syllable cut off
         return i + 2
     elif len(word) == 4 and word[-1] in NOT_NAME_ENDINGS and word[0] in SURNAMES:
         out.extend(((word[:3], tag), (word[3], "d")))
         return i + 1
     out.append(token)
     return i + 1
+
+
+def _pieces(word: str, tag: str, after: str, after_tag: str, known: Lexicon) -> bool:
+    """Whether two words are pieces of one transliterated name: a piece and one tagged nrt (艾哈迈 + 多夫); one
+    tagged nrt and one tagged nr (梅里 + 查尔); a name and a syllable the tokenizer took for a place that is
+    none (阿布里 + 内斯/ns, 贝尔 + 坦斯/ns). In the last two, no word the dictionary has (特斯拉 + 皮卡)."""
+    if not (transliterated(word) and transliterated(after)):
+        return False
+    if after_tag == "nrt":
+        return True
+    if word in known.kinds or after in known.kinds:
+        return False
+    return (tag == "nrt" and after_tag == "nr") or (after_tag == "ns" and len(after) == 2)
 
 
 def _given(word: str) -> bool:
