@@ -241,6 +241,11 @@ def _country(token: Token) -> bool:
     return token[1] == "ns" and (token[0][-1] == "国" or token[0] in COUNTRIES)
 
 
+def _place(token: Token, known: dict[str, str]) -> bool:
+    """Whether a word is a place: tagged so, or one the dictionary has (密尔沃基, 休斯顿 are tagged nrt)."""
+    return token[1] == "ns" or known.get(token[0]) == "places"
+
+
 def _first_name(word: str) -> bool:
     """Whether word, before a dot, may be a transliterated first name the tags call no person (本, 奥利维亚/ns)."""
     return len(word) <= 5 and CJK.match(word) is not None and transliterated(word)
@@ -311,7 +316,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 out.extend(held)
                 out.append((word[0], "p"))
                 held, token = [], (word[1:], tag)
-            elif held and held[-1][1] == "ns" and (tag == TEAM or word in teams) and not held[-1][0].endswith("国"):
+            elif held and _place(held[-1], known) and (tag == TEAM or word in teams) and not held[-1][0].endswith("国"):
                 held.pop()
             held.append(token)
             if len(held) > 3:
