@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from zixun.models import Article, Extracted
 from zixun.store import schema
-from zixun.store.dialect import chunks
+from zixun.store.dialect import among, chunks
 from zixun.store.schema import COUNTERS
 
 # the columns an Article is built from (the index terms stay in the store), and where they are read
@@ -97,7 +97,7 @@ def existing(connection: sa.Connection, guids: list[str]) -> dict[str, sa.Row]:
         schema.articles.c.content_hash,
         schema.articles.c.candidates,
     )
-    rows = connection.execute(query.where(schema.articles.c.guid.in_(guids))).all()
+    rows = connection.execute(query.where(among(connection, schema.articles.c.guid, guids))).all()
     return {row.guid: row for row in rows}
 
 
@@ -135,8 +135,8 @@ def delete(connection: sa.Connection, ids: list[str]) -> None:
     )
     for chunk in chunks(ids):
         for column in owned:
-            connection.execute(column.table.delete().where(column.in_(chunk)))
-        connection.execute(schema.articles.delete().where(schema.articles.c.id.in_(chunk)))
+            connection.execute(column.table.delete().where(among(connection, column, chunk)))
+        connection.execute(schema.articles.delete().where(among(connection, schema.articles.c.id, chunk)))
 
 
 def get(connection: sa.Connection, key: str) -> Article | None:
@@ -155,7 +155,7 @@ def many(connection: sa.Connection, ids: list[str], body: bool = True) -> dict[s
     """The stored articles with these ids, by id (bodies left empty when body=False)."""
     found: dict[str, Article] = {}
     for chunk in chunks(ids):
-        query = select_articles(body).where(schema.articles.c.id.in_(chunk))
+        query = select_articles(body).where(among(connection, schema.articles.c.id, chunk))
         found.update((row.id, to_article(row)) for row in connection.execute(query))
     return found
 
@@ -228,7 +228,7 @@ def stale(connection: sa.Connection, done: sa.Table, ids: list[str] | None = Non
         return list(connection.execute(query).scalars())
     found = set()
     for chunk in chunks(ids):
-        found.update(connection.execute(query.where(schema.articles.c.id.in_(chunk))).scalars())
+        found.update(connection.execute(query.where(among(connection, schema.articles.c.id, chunk))).scalars())
     return [i for i in ids if i in found]
 
 
@@ -237,11 +237,13 @@ def versions_of(connection: sa.Connection, ids: list[str]) -> dict[str, datetime
     found = []
     for chunk in chunks(ids):
         query = sa.select(schema.articles.c.n, schema.articles.c.id, schema.articles.c.updated_at)
-        found.extend(connection.execute(query.where(schema.articles.c.id.in_(chunk))))
+        found.extend(connection.execute(query.where(among(connection, schema.articles.c.id, chunk))))
     return {row.id: row.updated_at for row in sorted(found, key=lambda row: row.n)}
 
 
 def candidates_of(connection: sa.Connection, ids: list[str]) -> list[dict]:
     """[{id, candidates}] of these articles, for recomputing keywords."""
-    query = sa.select(schema.articles.c.id, schema.articles.c.candidates).where(schema.articles.c.id.in_(ids))
+    query = sa.select(schema.articles.c.id, schema.articles.c.candidates).where(
+        among(connection, schema.articles.c.id, ids)
+    )
     return [dict(row._mapping) for row in connection.execute(query)]

@@ -37,7 +37,9 @@ def texts_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     """{id: body} of these articles (the text a fingerprint is made of)."""
     found = {}
     for chunk in dialect.chunks(ids):
-        query = sa.select(schema.articles.c.id, schema.articles.c.body).where(schema.articles.c.id.in_(chunk))
+        query = sa.select(schema.articles.c.id, schema.articles.c.body).where(
+            dialect.among(connection, schema.articles.c.id, chunk)
+        )
         found.update(connection.execute(query).all())
     return found
 
@@ -47,13 +49,22 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     (whose groups must be decided again)."""
     paired: set[str] = set()
     for chunk in dialect.chunks(ids):
-        paired.update(connection.execute(sa.select(_PAIRS.other_id).where(_PAIRS.article_id.in_(chunk))).scalars())
-        connection.execute(schema.duplicate_bands.delete().where(_BANDS.article_id.in_(chunk)))
-        connection.execute(
-            schema.duplicate_pairs.delete().where(sa.or_(_PAIRS.article_id.in_(chunk), _PAIRS.other_id.in_(chunk)))
+        paired.update(
+            connection.execute(
+                sa.select(_PAIRS.other_id).where(dialect.among(connection, _PAIRS.article_id, chunk))
+            ).scalars()
         )
-        connection.execute(schema.duplicate_done.delete().where(_DONE.article_id.in_(chunk)))
-        connection.execute(schema.duplicates.delete().where(_DECIDED.article_id.in_(chunk)))
+        connection.execute(schema.duplicate_bands.delete().where(dialect.among(connection, _BANDS.article_id, chunk)))
+        connection.execute(
+            schema.duplicate_pairs.delete().where(
+                sa.or_(
+                    dialect.among(connection, _PAIRS.article_id, chunk),
+                    dialect.among(connection, _PAIRS.other_id, chunk),
+                )
+            )
+        )
+        connection.execute(schema.duplicate_done.delete().where(dialect.among(connection, _DONE.article_id, chunk)))
+        connection.execute(schema.duplicates.delete().where(dialect.among(connection, _DECIDED.article_id, chunk)))
     mark_reposts(connection, [], ids)  # no decision, no marker (deciding their groups again sets it)
     return paired - set(ids)
 
@@ -104,7 +115,9 @@ def paired_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str
     """{id: {other id: share of id's text found in other}} of the copy pairs of these articles."""
     found: dict[str, dict[str, float]] = {}
     for chunk in dialect.chunks(ids):
-        query = sa.select(_PAIRS.article_id, _PAIRS.other_id, _PAIRS.share).where(_PAIRS.article_id.in_(chunk))
+        query = sa.select(_PAIRS.article_id, _PAIRS.other_id, _PAIRS.share).where(
+            dialect.among(connection, _PAIRS.article_id, chunk)
+        )
         for row in connection.execute(query):
             found.setdefault(row.article_id, {})[row.other_id] = row.share
     return found
@@ -115,7 +128,9 @@ def order_keys(connection: sa.Connection, ids: list[str]) -> dict[str, tuple]:
     columns = schema.articles.c
     found = {}
     for chunk in dialect.chunks(ids):
-        query = sa.select(columns.id, columns.published_at, columns.source, columns.guid).where(columns.id.in_(chunk))
+        query = sa.select(columns.id, columns.published_at, columns.source, columns.guid).where(
+            dialect.among(connection, columns.id, chunk)
+        )
         found.update((row.id, (row.published_at, row.source, row.guid)) for row in connection.execute(query))
     return found
 
@@ -124,7 +139,7 @@ def decide(connection: sa.Connection, members: list[str], decisions: dict[str, t
     """Make the decisions of these articles what decisions says ({repost id: (original id, share)});
     the members not in it are originals or stand alone."""
     for chunk in dialect.chunks(members):
-        connection.execute(schema.duplicates.delete().where(_DECIDED.article_id.in_(chunk)))
+        connection.execute(schema.duplicates.delete().where(dialect.among(connection, _DECIDED.article_id, chunk)))
     if decisions:
         rows = [{"article_id": a, "original_id": o, "share": s} for a, (o, s) in decisions.items()]
         connection.execute(schema.duplicates.insert(), rows)
@@ -137,7 +152,9 @@ def mark_reposts(connection: sa.Connection, reposts: list[str], others: list[str
     marker = schema.articles.c.repost
     for value, ids in ((True, reposts), (False, others)):
         for chunk in dialect.chunks(ids):
-            changed = schema.articles.update().where(schema.articles.c.id.in_(chunk), marker != value)
+            changed = schema.articles.update().where(
+                dialect.among(connection, schema.articles.c.id, chunk), marker != value
+            )
             connection.execute(changed.values(repost=value))
 
 
@@ -161,7 +178,9 @@ def original_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     """{id: the id of its group's original} for each of ids (an original or an article alone maps to itself)."""
     found = {i: i for i in ids}
     for chunk in dialect.chunks(ids):
-        query = sa.select(_DECIDED.article_id, _DECIDED.original_id).where(_DECIDED.article_id.in_(chunk))
+        query = sa.select(_DECIDED.article_id, _DECIDED.original_id).where(
+            dialect.among(connection, _DECIDED.article_id, chunk)
+        )
         found.update(connection.execute(query).all())
     return found
 
@@ -195,5 +214,9 @@ def reposts_among(connection: sa.Connection, ids: list[str]) -> set[str]:
     """Those of ids that are reposts (lists leave them out: one entry per group)."""
     found: set[str] = set()
     for chunk in dialect.chunks(ids):
-        found.update(connection.execute(sa.select(_DECIDED.article_id).where(_DECIDED.article_id.in_(chunk))).scalars())
+        found.update(
+            connection.execute(
+                sa.select(_DECIDED.article_id).where(dialect.among(connection, _DECIDED.article_id, chunk))
+            ).scalars()
+        )
     return found

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from zixun.models import Article
 from zixun.store import schema
 from zixun.store.articles import select_articles, to_article
-from zixun.store.dialect import chunks
+from zixun.store.dialect import among, chunks
 
 KINDS = ("people", "places", "orgs")
 
@@ -25,7 +25,9 @@ def replace(connection: sa.Connection, articles: list[dict]) -> None:
     """Make the stored mentions of these articles ({id, entities} each) what their entities say."""
     ids = [a["id"] for a in articles]
     for chunk in chunks(ids):
-        connection.execute(schema.entity_mentions.delete().where(schema.entity_mentions.c.article_id.in_(chunk)))
+        connection.execute(
+            schema.entity_mentions.delete().where(among(connection, schema.entity_mentions.c.article_id, chunk))
+        )
     rows = [row for a in articles for row in rows_of(a["id"], a["entities"])]
     if rows:
         connection.execute(schema.entity_mentions.insert(), rows)

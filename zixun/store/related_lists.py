@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from zixun.models import Article
 from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
-from zixun.store.dialect import chunks, insert_many
+from zixun.store.dialect import among, chunks, insert_many
 
 _FEATURE_COLUMNS = (
     schema.articles.c.n,
@@ -35,7 +35,7 @@ def feature_rows(connection: sa.Connection, ids: list[str] | None = None, ns: li
     query = sa.select(*_FEATURE_COLUMNS).order_by(schema.articles.c.n)
     rows = []
     for chunk in chunks(keys):
-        rows.extend(connection.execute(query.where(column.in_(chunk))))
+        rows.extend(connection.execute(query.where(among(connection, column, chunk))))
     return rows
 
 
@@ -68,7 +68,7 @@ def lists_of(connection: sa.Connection, ids: list[str]) -> dict[str, list[tuple[
     for chunk in chunks(ids):
         query = (
             sa.select(schema.related.c.article_id, schema.related.c.related_id, schema.related.c.score)
-            .where(schema.related.c.article_id.in_(chunk))
+            .where(among(connection, schema.related.c.article_id, chunk))
             .order_by(schema.related.c.article_id, schema.related.c.rank)
         )
         for row in connection.execute(query):
@@ -80,10 +80,10 @@ def save_lists(connection: sa.Connection, lists: dict[str, list[tuple[str, float
     """Replace the lists of these articles; versions {id: updated_at} marks the ones now current."""
     ids = sorted(set(lists) | set(versions))
     for chunk in chunks(ids):
-        connection.execute(schema.related.delete().where(schema.related.c.article_id.in_(chunk)))
+        connection.execute(schema.related.delete().where(among(connection, schema.related.c.article_id, chunk)))
         connection.execute(
             schema.related_done.delete().where(
-                schema.related_done.c.article_id.in_([i for i in chunk if i in versions])
+                among(connection, schema.related_done.c.article_id, [i for i in chunk if i in versions])
             )
         )
     rows = [

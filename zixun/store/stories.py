@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from zixun.models import Article, Story
 from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
-from zixun.store.dialect import BOUND, chunks, insert_many
+from zixun.store.dialect import BOUND, among, chunks, insert_many
 
 _STORIES = schema.stories.c
 _MEMBERS = schema.story_members.c
@@ -65,7 +65,7 @@ def feature_rows(connection: sa.Connection, ids: list[str], chunk: int = BOUND) 
     updated_at) of those of ids still stored, a list per chunk of ids (a reader keeps what it needs of a chunk
     before the next is read: the parsed keyword candidates are ~12 KB an article)."""
     for part in chunks(sorted(set(ids)), chunk):
-        yield list(connection.execute(sa.select(*_FEATURE_COLUMNS).where(_A.id.in_(part))))
+        yield list(connection.execute(sa.select(*_FEATURE_COLUMNS).where(among(connection, _A.id, part))))
 
 
 def document_count(connection: sa.Connection) -> int:
@@ -77,12 +77,16 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     stories again replaces those); the ids they were linked with."""
     linked: set[str] = set()
     for chunk in chunks(ids):
-        linked.update(connection.execute(sa.select(_LINKS.other_id).where(_LINKS.article_id.in_(chunk))).scalars())
-        connection.execute(schema.story_keys.delete().where(_KEYS.article_id.in_(chunk)))
-        connection.execute(
-            schema.story_links.delete().where(sa.or_(_LINKS.article_id.in_(chunk), _LINKS.other_id.in_(chunk)))
+        linked.update(
+            connection.execute(sa.select(_LINKS.other_id).where(among(connection, _LINKS.article_id, chunk))).scalars()
         )
-        connection.execute(schema.story_done.delete().where(_DONE.article_id.in_(chunk)))
+        connection.execute(schema.story_keys.delete().where(among(connection, _KEYS.article_id, chunk)))
+        connection.execute(
+            schema.story_links.delete().where(
+                sa.or_(among(connection, _LINKS.article_id, chunk), among(connection, _LINKS.other_id, chunk))
+            )
+        )
+        connection.execute(schema.story_done.delete().where(among(connection, _DONE.article_id, chunk)))
     return linked - set(ids)
 
 
@@ -92,7 +96,11 @@ def sharing(connection: sa.Connection, keys: Iterable[str], limit: int) -> dict[
     found: dict[str, list[str]] = {}
     for chunk in chunks(sorted(set(keys))):
         rank = sa.func.row_number().over(partition_by=_KEYS.key, order_by=_KEYS.article_id)
-        ranked = sa.select(_KEYS.key, _KEYS.article_id, rank.label("rank")).where(_KEYS.key.in_(chunk)).subquery()
+        ranked = (
+            sa.select(_KEYS.key, _KEYS.article_id, rank.label("rank"))
+            .where(among(connection, _KEYS.key, chunk))
+            .subquery()
+        )
         query = sa.select(ranked.c.key, ranked.c.article_id).where(ranked.c.rank <= limit)
         for key, article_id in connection.execute(query):
             found.setdefault(key, []).append(article_id)
@@ -123,7 +131,9 @@ def linked_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str
     """{id: {other id: score}} of the links of these articles."""
     found: dict[str, dict[str, float]] = {}
     for chunk in chunks(ids):
-        query = sa.select(_LINKS.article_id, _LINKS.other_id, _LINKS.score).where(_LINKS.article_id.in_(chunk))
+        query = sa.select(_LINKS.article_id, _LINKS.other_id, _LINKS.score).where(
+            among(connection, _LINKS.article_id, chunk)
+        )
         for row in connection.execute(query):
             found.setdefault(row.article_id, {})[row.other_id] = row.score
     return found
@@ -135,12 +145,12 @@ def copies_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
     decided = schema.duplicates.c
     for chunk in chunks(ids):
         query = sa.select(decided.article_id, decided.original_id).where(
-            sa.or_(decided.article_id.in_(chunk), decided.original_id.in_(chunk))
+            sa.or_(among(connection, decided.article_id, chunk), among(connection, decided.original_id, chunk))
         )
         found.update(connection.execute(query).all())
     originals = sorted(set(found.values()) - set(ids))
     for chunk in chunks(originals):  # the other reposts of an original reached through one repost
-        query = sa.select(decided.article_id, decided.original_id).where(decided.original_id.in_(chunk))
+        query = sa.select(decided.article_id, decided.original_id).where(among(connection, decided.original_id, chunk))
         found.update(connection.execute(query).all())
     return found
 
@@ -149,7 +159,7 @@ def story_of_members(connection: sa.Connection, ids: list[str]) -> dict[str, int
     """{id: story id} of those of ids in a story."""
     found: dict[str, int] = {}
     for chunk in chunks(ids):
-        query = sa.select(_MEMBERS.article_id, _MEMBERS.story_id).where(_MEMBERS.article_id.in_(chunk))
+        query = sa.select(_MEMBERS.article_id, _MEMBERS.story_id).where(among(connection, _MEMBERS.article_id, chunk))
         found.update(connection.execute(query).all())
     return found
 
@@ -158,7 +168,7 @@ def members_of_stories(connection: sa.Connection, story_ids: Iterable[int]) -> d
     """{story id: its member ids}."""
     found: dict[int, set[str]] = {}
     for chunk in chunks(sorted(set(story_ids))):
-        query = sa.select(_MEMBERS.story_id, _MEMBERS.article_id).where(_MEMBERS.story_id.in_(chunk))
+        query = sa.select(_MEMBERS.story_id, _MEMBERS.article_id).where(among(connection, _MEMBERS.story_id, chunk))
         for story_id, article_id in connection.execute(query):
             found.setdefault(story_id, set()).add(article_id)
     return found
@@ -199,9 +209,9 @@ def decide(
         mine.update({before[a] for a in members if a in before} - taken)
         changed.append(mine)
     for chunk in chunks(everyone):
-        connection.execute(schema.story_members.delete().where(_MEMBERS.article_id.in_(chunk)))
+        connection.execute(schema.story_members.delete().where(among(connection, _MEMBERS.article_id, chunk)))
     for chunk in chunks(sorted(set(old) - taken)):
-        connection.execute(schema.stories.delete().where(_STORIES.id.in_(chunk)))
+        connection.execute(schema.stories.delete().where(among(connection, _STORIES.id, chunk)))
     same_rows, new_rows, rows = [], [], []
     for story_id, cluster, mine in kept:
         values = _summary(cluster, facts, reposts)
@@ -314,7 +324,7 @@ def of_articles(connection: sa.Connection, ids: list[str]) -> dict[str, Story]:
         schema.stories, _STORIES.id == _MEMBERS.story_id
     )
     for chunk in chunks(list(ids)):
-        for row in connection.execute(query.where(_MEMBERS.article_id.in_(chunk))):
+        for row in connection.execute(query.where(among(connection, _MEMBERS.article_id, chunk))):
             fields = dict(row._mapping)
             member = fields.pop("member_id")
             found[member] = Story(**fields)

@@ -7,14 +7,16 @@ from collections import Counter
 import sqlalchemy as sa
 
 from zixun.store import schema
-from zixun.store.dialect import add_counts_by_key, chunks
+from zixun.store.dialect import add_counts_by_key, among, chunks
 
 
 def document_frequencies(connection: sa.Connection, terms: set[str]) -> dict[str, int]:
     """df of each term that has one."""
     found: dict[str, int] = {}
     for chunk in chunks(sorted(terms)):
-        query = sa.select(schema.term_df.c.term, schema.term_df.c.df).where(schema.term_df.c.term.in_(chunk))
+        query = sa.select(schema.term_df.c.term, schema.term_df.c.df).where(
+            among(connection, schema.term_df.c.term, chunk)
+        )
         found.update((term, df) for term, df in connection.execute(query))
     return found
 
