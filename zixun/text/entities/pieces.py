@@ -42,17 +42,14 @@ from zixun.text.segment import Token
 _START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
 # the tags of words that end a name rather than go on with it (说, 和, 的, 在, 都)
 _NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "d", "r", "m", "y", "f", "a"])
-_QNS = frozenset(
-    ["q", "ns", "n"]
-)  # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉)
+# the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉)
+_QNS = frozenset(["q", "ns", "n"])
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
 # words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
 _NOT_SITES = frozenset([
     "互联网", "物联网", "局域网", "因特网", "蜘蛛网", "万维网", "以太网", "广域网", "城域网", "铁丝网", "防护网", "安全网", "关系网", "保护网", "天罗地网", "法网", "球网", "渔网", "联网", "上网", "官网", "外网", "内网", "社交网", "校园网", "宽带网", "光网", "触网", "入网", "结网", "撒网", "落网", "漏网", "拦网", "电网", "光纤网", "无线网", "移动网", "卫星网", "交通网", "公路网", "铁路网", "高铁网", "管网", "路网", "水网", "情网", "天网", "火网", "鱼网", "发网", "补网", "收网", "破网"
 ])  # fmt: skip
-
-
 _LAST_SYLLABLE = ("q", "g", "ng", "f")  # what a transliterated name's last syllable cut off it is tagged
 
 
