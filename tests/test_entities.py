@@ -111,6 +111,20 @@ def test_clubs_are_organisations_in_an_article_about_sport_and_their_city_is_par
     assert not {"火箭", "太阳"} & set(found["orgs"])  # no sport: a rocket and the sun
 
 
+def test_a_clubs_full_name_is_an_alias_of_its_name_but_not_cut_as_one_word():
+    known = lexicon()
+    assert known.canonical("密尔沃基雄鹿") == known.canonical("密尔沃基雄鹿队") == "雄鹿"
+    assert known.canonical("休斯敦火箭") == known.canonical("休斯顿火箭") == "火箭"  # either spelling of the home
+    assert known.canonical("洛杉矶湖人") == "湖人" and known.canonical("洛杉矶快船") == "快船"
+    assert "密尔沃基雄鹿" in known.forms("雄鹿") and "雄鹿" in known.forms("密尔沃基雄鹿")
+    words = {word for word, _ in dictionary_words()}
+    assert not {"密尔沃基雄鹿", "金州勇士", "休斯顿火箭队"} & words  # a search for 雄鹿 still finds 密尔沃基雄鹿
+    assert segmenter().segment("密尔沃基雄鹿主场").terms[:2] == ["密尔沃基", "雄鹿"]
+    # an article naming the club both ways names one organisation
+    found = _entities("雄鹿胜猛龙", "密尔沃基雄鹿主场迎战多伦多猛龙。雄鹿最终获胜，猛龙客场落败。")
+    assert [n for n in found["orgs"] if n.endswith("雄鹿")] == ["雄鹿"]
+
+
 def test_names_cut_into_pieces_are_joined():
     found = _entities(
         "德安东尼终于改了",
@@ -216,8 +230,10 @@ def test_entity_quality_does_not_regress_on_the_held_out_labels():
 # scored before the round that added the gazetteer, the national bodies and the broadcasters and teams named by a
 # province it gave P 0.745, R 0.592 (raw POS tags 0.402 / 0.492); after it P 0.753, R 0.605 (people 0.857 / 0.533,
 # places 0.671 / 0.891, orgs 0.754 / 0.505). Floors a point under the latter: far under the issue's 0.90 / 0.80,
-# which this split says the rules do not reach on unseen articles
-THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.74, 0.49), "people": (0.84, 0.52)}
+# which this split says the rules do not reach on unseen articles. Its readers named NBA clubs in full (密尔沃基雄鹿):
+# since teams.txt gives the clubs' homes (full names merged as aliases) P 0.823 -> 0.859, R 0.689 -> 0.719, orgs
+# 0.754 / 0.571 -> 0.855 / 0.648; floors a point under the orgs' new figures
+THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.84, 0.63), "people": (0.84, 0.52)}
 
 
 # the fourth held-out split (34 articles drawn and labelled on 2026-12-06, after the third had been used to tune):

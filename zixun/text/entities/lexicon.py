@@ -32,6 +32,7 @@ class Lexicon:
     aliases: dict[str, str]
     teams: dict[str, tuple[str, bool]] = field(default_factory=dict)
     gazetteer: frozenset[str] = frozenset()  # the places of GAZETTEER, which the tokenizer does not load
+    full_names: frozenset[str] = frozenset()  # aliases that are a club's home + its name, not cut as one word
 
     def canonical(self, word: str) -> str:
         """The name word is an alias of, else word itself."""
@@ -57,14 +58,17 @@ def lexicon() -> Lexicon:
             kinds[key], shown[key] = TAG_KINDS[tag], word
     aliases = {fold(variant): fold(name) for variant, name in _pairs(ALIASES)}
     not_names = frozenset(fold(w) for line in _lines(NOT_NAMES) for w in line.split())
-    teams = {}
+    teams, full_names = {}, {}
     for line in _lines(TEAMS):
-        name, league, *flag = line.split()
-        key = fold(name)
-        teams[key] = (fold(league), flag == ["?"])
+        name, league, *rest = line.split()
+        key, ambiguous = fold(name), "?" in rest
+        teams[key] = (fold(league), ambiguous)
         shown.setdefault(key, name)
-        if not flag:  # a club's name that is nothing else is an organisation wherever it is named
+        if not ambiguous:  # a club's name that is nothing else is an organisation wherever it is named
             kinds[key] = "orgs"
+        for home in (fold(city) for word in rest if word.startswith("@") for city in word[1:].split("/")):
+            full_names |= {home + key: key, home + key + "队": key}  # 密尔沃基雄鹿(队) → 雄鹿
+    aliases = full_names | aliases  # a line of entity_aliases.txt says more than a club's home
     # a name the curated files give, or list as no name (牛津 of 牛津大学, 圣保罗), keeps what they say
     gazetteer = frozenset(
         key
@@ -73,7 +77,7 @@ def lexicon() -> Lexicon:
         if (key := fold(word)) not in kinds and key not in not_names
     )
     kinds.update((key, "places") for key in gazetteer)
-    return Lexicon(kinds, shown, not_names, aliases, teams, gazetteer)
+    return Lexicon(kinds, shown, not_names, aliases, teams, gazetteer, frozenset(full_names))
 
 
 def _sections(path: Path) -> dict[str, frozenset[str]]:
@@ -128,7 +132,7 @@ def dictionary_words() -> list[tuple[str, str]]:
     words += [(word, "nt") for word in known.teams if word not in known.kinds]
     for variant, name in known.aliases.items():
         kind = known.kinds.get(name) or known.kinds.get(variant)
-        if kind:
+        if kind and variant not in known.full_names:
             words.append((variant, tags[kind]))
     return words
 
