@@ -147,6 +147,29 @@ def test_names_cut_into_pieces_are_joined():
     assert "特斯拉皮卡" not in _entities("皮卡", "马斯克：特斯拉皮卡将有《银翼杀手》般的未来感。")["people"]
 
 
+def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():
+    def people(title: str, body: str) -> list[str]:
+        return _entities(title, body)["people"]
+
+    # a transliteration tagged nr (斯莫林) is shaped as one tagged nrt; 林/ng + 德洛夫/nr: one name, no piece of it
+    assert "斯莫林" in people("曼联后防", "穆里尼奥手下的后卫有罗霍、斯莫林和琼斯。斯莫林本赛季状态一般。")
+    found = people("曼联阵容", "主帅让罗霍、林德洛夫搭档中卫。赛后林德洛夫说，球队还要努力。")
+    assert "林德洛夫" in found and "德洛夫" not in found
+    # a number and 分, 篮板 after a name named once: a player's line
+    assert "卡尔文" in people("马刺胜热火", "马刺方面，阿尔德里奇15分，卡尔文20分4篮板。")
+    # a family name tagged nr and a word tagged as an adjective, twice: a full name (毛 + 不易)
+    assert "毛不易" in people("毛不易发新专辑", "毛不易数字专辑销量破纪录。毛不易在现场表示感谢。")
+    assert not people("时间不多", "周末不易出行。")  # once, and no family name tagged nr
+    # a rare character makes the tokenizer tag a full name x (no word)
+    assert "周鸿祎" in people("360发布会", "360集团董事长周鸿祎发表讲话。周鸿祎建议企业重视安全。")
+    # a word the tokenizer lacks, after a role, though tagged as a verb
+    assert "韩置" in people("零售业务", "该公司零售业务董事韩置表示，今年业绩不错。")
+    assert not people("任命", "他出任总经理一职。")  # 一职 begins with no family name
+    # a two-character transliteration is a person only when listed with one
+    assert "拜利" in people("曼联阵容", "后卫有琼斯、拜利、斯莫林等人。")
+    assert "拜利" not in people("拜利", "拜利今天去了商店。")
+
+
 def test_capitalised_latin_names_are_people_or_organisations_shown_as_written():
     found = _entities(
         "手表",
@@ -240,8 +263,11 @@ THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.84, 
 # scored before the fifth round (lists, dotted names cut apart, websites, local offices, new full names, world
 # cities) P 0.878, R 0.661 (raw POS tags 0.481 / 0.527); after it P 0.880, R 0.678 (people 0.889 / 0.577, places
 # 0.863 / 0.917, orgs 0.885 / 0.675); after the sixth (transliterations' pieces) P 0.891, R 0.682 (people
-# 0.915 / 0.586). Floors a point under the last
-FOURTH_FLOORS = {"overall": (0.88, 0.67), "places": (0.85, 0.90), "orgs": (0.87, 0.66), "people": (0.90, 0.57)}
+# 0.915 / 0.586); after the seventh (rules read from the tuning splits only: names tagged x or cut as an adjective,
+# a player's line, a role before an unknown word, short transliterations in lists) P 0.883, R 0.695 (people
+# 0.895 / 0.613: recall for precision, two new wrong names, 曾到 and 泰伦斯, left so the split stays unseen).
+# Floors a point under the last
+FOURTH_FLOORS = {"overall": (0.87, 0.68), "places": (0.85, 0.90), "orgs": (0.87, 0.66), "people": (0.88, 0.60)}
 
 
 LATER_SPLITS = {"test3": (36, 238, THIRD_FLOORS, 0.25), "test4": (34, 239, FOURTH_FLOORS, 0.3)}

@@ -25,10 +25,12 @@ from zixun.text.entities.shapes import (
     SAYS,
     SOURCE_TAGS,
     SPORT_WORDS,
+    STAT_WORDS,
     SURNAMES,
     TEAM,
     kind_of,
     person_shaped,
+    transliterated,
 )
 from zixun.text.segment import Token
 
@@ -73,6 +75,7 @@ def named_entities(
     sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
     titled = 0  # the words before this index are inside title marks
     people: list[tuple[int, str]] = []  # (index, name) of each person named
+    maybe: list[tuple[int, str]] = []  # (index, word) of two-character transliterations, people only when listed
     for i, (word, tag) in enumerate(found):
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
@@ -92,6 +95,11 @@ def named_entities(
                 counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
             continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
+        if plain and _introduced(found, i, known, known_word):
+            counts["people"][word] += 1  # 副总理 颂奇/ag, 局长 素拉切/v: a word the tokenizer lacks, after a role
+            confirmed.add(word)
+            people.append((i, word))
+            continue
         if plain and (tag not in new_word_tags or not _new_name_shaped(found, i)):
             continue  # most words: no name tag, not in the dictionary, not shaped like a new name
         if word.isascii() and word.isalnum() and _inside_latin_word(found, i):
@@ -105,6 +113,8 @@ def named_entities(
         elif kind is None:
             kind = _person_by_context(found, i, known, known_word)
             sure = kind is not None and _cued(found, i)
+            if kind is None and _short_transliteration(word, tag, known):
+                maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
         if kind:
             name = _place(word, known) if kind == "places" else known.canonical(word)
             counts[kind][name] += 1
@@ -112,7 +122,11 @@ def named_entities(
                 confirmed.add(name)
             if kind == "people":
                 people.append((i, name))
-    confirmed.update(_listed_with(people, confirmed, found))
+    listed = _listed_with(sorted(people + maybe), confirmed, found)
+    confirmed.update(listed)
+    for _, word in maybe:
+        if word in listed:
+            counts["people"][word] += 1
     return {
         kind: [_shown(w, known, cased) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
         for kind, c in counts.items()
@@ -120,6 +134,12 @@ def named_entities(
 
 
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
+
+
+def _short_transliteration(word: str, tag: str, known: Lexicon) -> bool:
+    """Whether a word is a two-character transliteration tagged as one (卡特, 拜利): mostly a piece of a longer
+    name or an ordinary word (令人, 多达) alone, a person when listed side by side with one."""
+    return tag == "nrt" and len(word) == 2 and transliterated(word) and word not in known.not_names
 
 
 def _listed_with(people: list[tuple[int, str]], confirmed: set[str], tokens: list[Token]) -> set[str]:
@@ -212,6 +232,18 @@ def _new_name_shaped(tokens: list[Token], i: int) -> bool:
     return len(word) == 2 and tag == "nz" and _around(tokens, i)[0] in ROLES
 
 
+def _introduced(tokens: list[Token], i: int, known: Lexicon, known_word: Callable[[str], bool] | None) -> bool:
+    """Whether tokens[i] is a name a role introduces though the tokenizer tags it as no name: a word of two or
+    three characters its dictionary lacks, just after a role (泰国副总理 颂奇/ag, 局长 素拉切/v, 董事 韩置/v)."""
+    word = tokens[i][0]
+    if known_word is None or not 2 <= len(word) <= 3 or not CJK.match(word) or known_word(word):
+        return False
+    if word in known.not_names or word[-1] in NOT_NAME_ENDINGS or not (word[0] in SURNAMES or transliterated(word)):
+        return False  # a name begins with a family name or is a transliteration (not 总经理 一职)
+    before = _around(tokens, i)[0]
+    return before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))
+
+
 def _person_by_context(
     tokens: list[Token], i: int, known: Lexicon, known_word: Callable[[str], bool] | None
 ) -> str | None:
@@ -248,7 +280,13 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
         return role or after in SAYS or byline
     if before in '“"「' and earlier in PLAYS:  # a role in quotes: 扮演 “原湘琴”
         return True
-    return role or before == "@" or after in SAYS or after in ACTS or byline
+    return role or before == "@" or after in SAYS or after in ACTS or byline or _stat_line(tokens, i)
+
+
+def _stat_line(tokens: list[Token], i: int) -> bool:
+    """Whether a player's line follows tokens[i]: a number, then 分, 篮板, 助攻 ... (米尔斯 20 分)."""
+    words = [w for w, _ in tokens[i + 1 : i + 5] if not w.isspace()]
+    return len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS
 
 
 def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:

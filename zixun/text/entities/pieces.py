@@ -4,6 +4,7 @@ of several words, a team without its 队, the names before an organisation's hea
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from zixun.text.entities.lexicon import Lexicon, lexicon
@@ -42,8 +43,11 @@ from zixun.text.segment import Token
 _START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
 # the tags of words that end a name rather than go on with it (说, 和, 的, 在, 都)
 _NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "d", "r", "m", "y", "f", "a"])
-# the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉)
-_QNS = frozenset(["q", "ns", "n"])
+# the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉, 林/ng 德洛夫; nr is
+# looked at as a name's first piece anyway)
+_FIRST_PIECE = frozenset(["q", "ns", "n", "ng"])
+# the tags of a given name after a family name tagged nr that count only when the article names the two twice
+_GIVEN_ALSO = frozenset(["a", "ns"])
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
 # words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
@@ -71,16 +75,21 @@ def mended(
     starts = [
         i
         for i, (w, t) in enumerate(tokens)
-        if t in MEND_TAGS or w in _START_WORDS or (t in TEAM_TAGS and w[-1] in "队部") or (len(w) == 1 and t in _QNS)
+        if t in MEND_TAGS
+        or w in _START_WORDS
+        or (t in TEAM_TAGS and w[-1] in "队部")
+        or (len(w) == 1 and t in _FIRST_PIECE)
+        or (t == "x" and _rare_name(w))
     ]
     if not starts:
         return tokens
+    named = _named_twice(tokens, starts, known)
     out: list[Token] = []
     done = 0  # tokens before done are in out
     for i in starts:
         if i >= done:
             out.extend(tokens[done:i])
-            done = _mend_at(tokens, i, out, known, known_word, cased or {})
+            done = _mend_at(tokens, i, out, known, known_word, cased or {}, named)
     out.extend(tokens[done:])
     return out
 
@@ -92,11 +101,16 @@ def _mend_at(
     known: Lexicon,
     known_word: Callable[[str], bool] | None,
     cased: dict[str, str],
+    named: frozenset[str] = frozenset(),
 ) -> int:
-    """Append to out what tokens[i] and the tokens after it that belong to it make; the index after them."""
+    """Append to out what tokens[i] and the tokens after it that belong to it make; the index after them.
+    named: family name + word pairs the article names twice or more (_named_twice)."""
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    # 周鸿祎, 王燊超: a name with a character the tokenizer's dictionary lacks is tagged x (no word): a name
+    if tag == "x" and _rare_name(word):
+        token = word, tag = word, "nr"
     if word == "《":
         paper = _newspaper(tokens, i + 1)
         if paper:  # a place it begins with is part of its name (成都 of 《成都商报》), no place of its own
@@ -117,12 +131,15 @@ def _mend_at(
         if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
             return i + 2
-    if i + 1 < end and len(word) == 1 and tag in ("q", "ns", "nr", "n"):
+    if i + 1 < end and len(word) == 1 and (tag in _FIRST_PIECE or tag == "nr"):
         after, after_tag = tokens[i + 1]
         # 张/q + 常宁/nr: a family name the tokenizer took for a measure word; 博/nr + 塔斯/nrt, 德/ns + 安东尼/nr:
-        # the first syllable of a transliteration cut off it
+        # the first syllable of a transliteration cut off it (林/ng + 德洛夫/nr: a family name, but no Chinese given
+        # name has three characters)
         family = tag == "q" and word in SURNAMES and after_tag in ("nr", "nrfg") and len(after) == 2
-        syllable = (tag == "ns" or word not in SURNAMES) and after_tag in ("nr", "nrt") and len(after) >= 2
+        syllable = (
+            (tag == "ns" or word not in SURNAMES or len(after) >= 3) and after_tag in ("nr", "nrt") and len(after) >= 2
+        )
         syllable = syllable and (tag != "n" or after_tag == "nrt")  # 卡/n + 佩拉/nrt
         if (family and CJK.match(after)) or (syllable and transliterated(word + after)):
             out.append((word + after, JOINED))
@@ -133,6 +150,9 @@ def _mend_at(
     after, after_tag = tokens[i + 1]
     if len(word) == 1:
         if word in SURNAMES and after_tag in GIVEN_TAGS and len(after) <= 2 and CJK.match(after) and _given(after):
+            out.append((word + after, JOINED))
+            return i + 2
+        if word + after in named:  # 毛/nr + 不易/a, 陈/nr + 平原/ns, twice or more
             out.append((word + after, JOINED))
             return i + 2
     elif len(word) == 2 and word[0] in SURNAMES and after_tag in MORPHEMES and len(after) == 1 and tag != "nrt":
@@ -155,6 +175,33 @@ def _mend_at(
         return i + 1
     out.append(token)
     return i + 1
+
+
+def _rare_name(word: str) -> bool:
+    """Whether a word the tokenizer tagged x (a word it has no tag for: 周鸿祎, 王燊超, 李若彤, whose last
+    characters its dictionary lacks) is shaped like a Chinese full name: a family name and one or two characters."""
+    return 2 <= len(word) <= 4 and word[0] in SURNAMES and CJK.match(word) is not None
+
+
+def _named_twice(tokens: list[Token], starts: list[int], known: Lexicon) -> frozenset[str]:
+    """A family name tagged nr and a two-character word the tokenizer took for an adjective or a place, named so
+    two or more times in one article: a person's full name (毛 + 不易 thirteen times, 陈 + 平原; once, 连 + 印度 and
+    周 + 中国 are words: a place the dictionary has is never a given name)."""
+    pairs = Counter(
+        word + after
+        for i in starts
+        if i + 1 < len(tokens)
+        for (word, tag), (after, after_tag) in [(tokens[i], tokens[i + 1])]
+        if tag == "nr"
+        and len(word) == 1
+        and word in SURNAMES
+        and after_tag in _GIVEN_ALSO
+        and len(after) == 2
+        and CJK.match(after)
+        and after not in known.kinds
+        and _given(after)
+    )
+    return frozenset(name for name, n in pairs.items() if n >= 2)
 
 
 def _pieces(word: str, tag: str, after: str, after_tag: str, known: Lexicon) -> bool:

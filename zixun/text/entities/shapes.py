@@ -90,6 +90,7 @@ FIRST_NAMES = WORDS["first_names"]
 ORG_WORDS = WORDS["org_words"]
 # words of a match: two of them in an article say it is about sport, so 火箭 and 骑士 are clubs there (teams.txt)
 SPORT_WORDS = WORDS["sport_words"]
+STAT_WORDS = WORDS["stat_words"]  # a number then one of them after a name: a player's line
 JAPANESE_SURNAMES = WORDS["japanese_surnames"]
 # 马来人, 杨先生, 刘总, 陈姓: a people, a form of address, a family name alone
 NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师", "总", "姓", "博士")
@@ -122,7 +123,9 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
     if not CJK.match(word):
         return None
     if tagged == "people":
-        return "people" if person_shaped(word, tag) else None
+        # a transliteration the tokenizer tagged nr (斯莫林, 德洛夫) is shaped as one tagged nrt
+        shaped_as = "nrt" if tag == "nr" and len(word) >= 3 and transliterated(word) else tag
+        return "people" if person_shaped(word, shaped_as) else None
     if tagged == "places":
         return "places" if word[-1] in PLACE_ENDINGS else None
     return "orgs" if word.endswith(ORG_ENDINGS) and len(word) >= 3 else None
