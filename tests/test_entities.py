@@ -270,7 +270,18 @@ THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.84, 
 FOURTH_FLOORS = {"overall": (0.87, 0.68), "places": (0.85, 0.90), "orgs": (0.87, 0.66), "people": (0.88, 0.60)}
 
 
-LATER_SPLITS = {"test3": (36, 238, THIRD_FLOORS, 0.25), "test4": (34, 239, FOURTH_FLOORS, 0.3)}
+# the fifth held-out split (36 articles drawn and labelled on 2026-12-06 after the seventh round, by two readers who saw
+# no output of the extractor; dotted names' last parts added mechanically as the rules say): P 0.893, R 0.702 (people
+# 0.887 / 0.747, places 0.844 / 0.675, orgs 0.929 / 0.671; raw POS tags 0.422 / 0.530), the same before the seventh
+# round. Floors a point under
+FIFTH_FLOORS = {"overall": (0.88, 0.69), "places": (0.83, 0.66), "orgs": (0.91, 0.66), "people": (0.87, 0.73)}
+
+
+LATER_SPLITS = {
+    "test3": (36, 238, THIRD_FLOORS, 0.25),
+    "test4": (34, 239, FOURTH_FLOORS, 0.3),
+    "test5": (36, 181, FIFTH_FLOORS, 0.3),
+}
 
 
 @pytest.mark.parametrize("split", sorted(LATER_SPLITS))
