@@ -9,14 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import opencc
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import ROOT
 from tests.test_cli import zixun
 from tests.test_migrations import _downgrade
+from tests.test_stories import _deletes_of, _plan
 from zixun import pipeline
 from zixun.dedup import groups
 from zixun.models import Extracted
-from zixun.store import articles, duplicates, migrate, writing
+from zixun.store import articles, duplicates, migrate, schema, writing
 from zixun.text import fingerprint
 
 SAMPLE = {r["id"]: r for r in map(json.loads, (ROOT / "zixun" / "data" / "sample.jsonl").open(encoding="utf-8"))}
@@ -128,6 +130,19 @@ def test_when_the_original_is_rewritten_into_another_text_its_reposts_form_their
     )
     ingest(engine, settings, article("wire", SAME_EVENT["body"], hours=0))  # the same guid, another text
     assert originals(engine) == {"second-repost": "first-repost"}
+    wire = articles.article_id("wire")
+    with engine.connect() as connection:  # its pairs are gone both ways (each pair is kept both ways)
+        pairs = schema.duplicate_pairs.c
+        either = sa.or_(pairs.article_id == wire, pairs.other_id == wire)
+        assert connection.execute(sa.select(sa.func.count()).where(either)).scalar() == 0
+    # forgetting finds the other way of its pairs by the primary key, not by a scan of every pair for other_id
+    deletes = _deletes_of(
+        engine, lambda connection: duplicates.forget(connection, [articles.article_id("first-repost")])
+    )
+    if engine.dialect.name == "sqlite":  # PostgreSQL scans a table of a few rows whatever its indexes
+        with engine.connect() as connection:
+            plans = " ".join(_plan(connection, statement, parameters) for statement, parameters in deletes)
+        assert "duplicate_pairs" in plans and "SCAN duplicate_pairs" not in plans, plans
     ingest(engine, settings, article("wire", STORY["body"], hours=0))  # and back
     assert originals(engine) == {"first-repost": "wire", "second-repost": "wire"}
 

@@ -9,6 +9,8 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
+
 from tests.conftest import ROOT
 from tests.test_cli import zixun
 from tests.test_migrations import _downgrade
@@ -353,6 +355,29 @@ def test_a_story_of_5000_articles_is_decided_and_read_through_indexes(engine, se
         assert len(related.related_articles(connection, "m10")) == 5
         plans = " ".join(_plan(connection, query) for query in _READS)
     assert "SCAN story_members" not in plans and "Seq Scan on story_members" not in plans
+    # forgetting articles (an update, a deletion) finds the other way of their links by the primary key: a scan of
+    # every link for other_id would cost each batch of a growing store more
+    deletes = _deletes_of(engine, lambda connection: stories.forget(connection, ["m1", "m2", "m3"]))
+    assert any("story_links" in statement for statement, _ in deletes)
+    with engine.connect() as connection:
+        plans = " ".join(_plan(connection, statement, parameters) for statement, parameters in deletes)
+    assert "SCAN story_links" not in plans and "Seq Scan on story_links" not in plans, plans
+
+
+def _deletes_of(engine, work) -> list:
+    """The DELETE statements (with their parameters) work(connection) sends, rolled back afterwards."""
+    found = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("DELETE"):
+            found.append((statement, parameters))
+
+    with engine.connect() as connection:
+        sa.event.listen(connection, "before_cursor_execute", record)
+        work(connection)
+        sa.event.remove(connection, "before_cursor_execute", record)
+        connection.rollback()
+    return found
 
 
 _READS = (
@@ -364,6 +389,6 @@ _READS = (
 )
 
 
-def _plan(connection, query: str) -> str:
+def _plan(connection, query: str, parameters=None) -> str:
     prefix = "EXPLAIN QUERY PLAN " if connection.dialect.name == "sqlite" else "EXPLAIN "
-    return " ".join(str(row[-1]) for row in connection.exec_driver_sql(prefix + query))
+    return " ".join(str(row[-1]) for row in connection.exec_driver_sql(prefix + query, parameters))

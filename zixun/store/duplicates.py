@@ -49,20 +49,23 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     (whose groups must be decided again)."""
     paired: set[str] = set()
     for chunk in dialect.chunks(ids):
-        paired.update(
+        others = sorted(
             connection.execute(
                 sa.select(_PAIRS.other_id).where(dialect.among(connection, _PAIRS.article_id, chunk))
             ).scalars()
         )
+        paired.update(others)
         connection.execute(schema.duplicate_bands.delete().where(dialect.among(connection, _BANDS.article_id, chunk)))
-        connection.execute(
-            schema.duplicate_pairs.delete().where(
-                sa.or_(
-                    dialect.among(connection, _PAIRS.article_id, chunk),
+        connection.execute(schema.duplicate_pairs.delete().where(dialect.among(connection, _PAIRS.article_id, chunk)))
+        # a pair is kept both ways: the other way's rows are found by their article (the primary key), not by a
+        # scan of every pair for other_id
+        for part in dialect.chunks(others):
+            connection.execute(
+                schema.duplicate_pairs.delete().where(
+                    dialect.among(connection, _PAIRS.article_id, part),
                     dialect.among(connection, _PAIRS.other_id, chunk),
                 )
             )
-        )
         connection.execute(schema.duplicate_done.delete().where(dialect.among(connection, _DONE.article_id, chunk)))
         connection.execute(schema.duplicates.delete().where(dialect.among(connection, _DECIDED.article_id, chunk)))
     mark_reposts(connection, [], ids)  # no decision, no marker (deciding their groups again sets it)

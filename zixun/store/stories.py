@@ -77,15 +77,22 @@ def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     stories again replaces those); the ids they were linked with."""
     linked: set[str] = set()
     for chunk in chunks(ids):
-        linked.update(
-            connection.execute(sa.select(_LINKS.other_id).where(among(connection, _LINKS.article_id, chunk))).scalars()
+        others = sorted(
+            connection.execute(
+                sa.select(_LINKS.other_id).where(among(connection, _LINKS.article_id, chunk)).distinct()
+            ).scalars()
         )
+        linked.update(others)
         connection.execute(schema.story_keys.delete().where(among(connection, _KEYS.article_id, chunk)))
-        connection.execute(
-            schema.story_links.delete().where(
-                sa.or_(among(connection, _LINKS.article_id, chunk), among(connection, _LINKS.other_id, chunk))
+        connection.execute(schema.story_links.delete().where(among(connection, _LINKS.article_id, chunk)))
+        # a link is kept both ways: the other way's rows are found by their article (the primary key), not by a
+        # scan of every link for other_id
+        for part in chunks(others):
+            connection.execute(
+                schema.story_links.delete().where(
+                    among(connection, _LINKS.article_id, part), among(connection, _LINKS.other_id, chunk)
+                )
             )
-        )
         connection.execute(schema.story_done.delete().where(among(connection, _DONE.article_id, chunk)))
     return linked - set(ids)
 
