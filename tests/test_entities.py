@@ -170,6 +170,19 @@ def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():
     assert "拜利" not in people("拜利", "拜利今天去了商店。")
 
 
+def test_eighth_round_rolls_of_names_hyphenated_names_newspapers_and_what_follows_a_role():
+    # three or more names shaped as people's, listed side by side, vouch for each other (each named once)
+    found = _entities("追悼会", "送花圈的有孙春兰、朱镕基、温家宝、张德江等同志。")["people"]
+    assert {"孙春兰", "朱镕基", "温家宝", "张德江"} <= set(found)
+    assert not _entities("追悼会", "到场的有李春生、王明宇。")["people"]  # two unconfirmed names named once
+    # a hyphen between the parts of a transliterated name is its dot (the last part is the name), not a score's
+    found = _entities("骑士伤病", "骑士队首发控卫乔治-希尔由于右肩伤势缺阵，球队以3-1领先。")["people"]
+    assert "希尔" in found and "乔治" not in found
+    # a newspaper the tokenizer has as one word; a word after a role that runs on into its sentence is no name
+    found = _entities("李咏追悼", "据广州日报报道，华西都市报记者曾到现场采访。")
+    assert {"广州日报", "华西都市报"} <= set(found["orgs"]) and "曾到" not in found["people"]
+
+
 def test_capitalised_latin_names_are_people_or_organisations_shown_as_written():
     found = _entities(
         "手表",
@@ -266,15 +279,17 @@ THIRD_FLOORS = {"overall": (0.74, 0.59), "places": (0.66, 0.88), "orgs": (0.84, 
 # 0.915 / 0.586); after the seventh (rules read from the tuning splits only: names tagged x or cut as an adjective,
 # a player's line, a role before an unknown word, short transliterations in lists) P 0.883, R 0.695 (people
 # 0.895 / 0.613: recall for precision, two new wrong names, 曾到 and 泰伦斯, left so the split stays unseen).
+# The eighth round tuned on it (test5 held out): P 0.907, R 0.736 (people 0.951 / 0.694, orgs 0.887 / 0.688).
 # Floors a point under the last
-FOURTH_FLOORS = {"overall": (0.87, 0.68), "places": (0.85, 0.90), "orgs": (0.87, 0.66), "people": (0.88, 0.60)}
+FOURTH_FLOORS = {"overall": (0.89, 0.72), "places": (0.85, 0.90), "orgs": (0.87, 0.67), "people": (0.94, 0.68)}
 
 
 # the fifth held-out split (36 articles drawn and labelled on 2026-12-06 after the seventh round, by two readers who saw
 # no output of the extractor; dotted names' last parts added mechanically as the rules say): P 0.893, R 0.702 (people
 # 0.887 / 0.747, places 0.844 / 0.675, orgs 0.929 / 0.671; raw POS tags 0.422 / 0.530), the same before the seventh
-# round. Floors a point under
-FIFTH_FLOORS = {"overall": (0.88, 0.69), "places": (0.83, 0.66), "orgs": (0.91, 0.66), "people": (0.87, 0.73)}
+# round; after the eighth (tuned on the other splits, scored once after) P 0.899, R 0.702 (people 0.902 / 0.747).
+# Floors a point under the last
+FIFTH_FLOORS = {"overall": (0.88, 0.69), "places": (0.83, 0.66), "orgs": (0.91, 0.66), "people": (0.89, 0.73)}
 
 
 LATER_SPLITS = {

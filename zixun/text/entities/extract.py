@@ -35,6 +35,7 @@ from zixun.text.entities.shapes import (
 from zixun.text.segment import Token
 
 LIMIT = 20  # names kept per kind and article, most mentioned first
+LISTED = 3  # names shaped as people's listed side by side that vouch for each other
 
 
 def _sources(tokens: list[Token], known_names: dict[str, str]) -> Iterable[str]:
@@ -122,7 +123,7 @@ def named_entities(
                 confirmed.add(name)
             if kind == "people":
                 people.append((i, name))
-    listed = _listed_with(sorted(people + maybe), confirmed, found)
+    listed = _listed_with(people, maybe, confirmed, found)
     confirmed.update(listed)
     for _, word in maybe:
         if word in listed:
@@ -142,17 +143,26 @@ def _short_transliteration(word: str, tag: str, known: Lexicon) -> bool:
     return tag == "nrt" and len(word) == 2 and transliterated(word) and word not in known.not_names
 
 
-def _listed_with(people: list[tuple[int, str]], confirmed: set[str], tokens: list[Token]) -> set[str]:
-    """The people named in one list with a confirmed person (桑切斯、卢卡库、马夏尔 and 拉什福德): names listed
-    side by side, one word of 、, 和, 与 or 及 apart, are of one kind, so the list's vouched-for name vouches for the
-    rest."""
-    runs: list[list[str]] = []
-    for n, (i, name) in enumerate(people):
-        if n and i - people[n - 1][0] == 2 and tokens[i - 1][0] in _LIST_MARKS:
-            runs[-1].append(name)
+def _listed_with(
+    people: list[tuple[int, str]], maybe: list[tuple[int, str]], confirmed: set[str], tokens: list[Token]
+) -> set[str]:
+    """The people named in one list with a confirmed person (桑切斯、卢卡库、马夏尔 and 拉什福德), or in a list of
+    LISTED or more names shaped as people's (孙春兰、黄坤明、朱镕基 ...: a roll of officials): names listed side by
+    side, one word of 、, 和, 与 or 及 apart, are of one kind, so the list's vouched-for name vouches for the rest.
+    maybe: words that are people only in such a list (_short_transliteration), not counted among the LISTED."""
+    entries = sorted([(i, name, True) for i, name in people] + [(i, word, False) for i, word in maybe])
+    runs: list[list[tuple[str, bool]]] = []
+    for n, (i, name, shaped) in enumerate(entries):
+        if n and i - entries[n - 1][0] == 2 and tokens[i - 1][0] in _LIST_MARKS:
+            runs[-1].append((name, shaped))
         else:
-            runs.append([name])
-    return {name for run in runs if len(run) > 1 and confirmed.intersection(run) for name in run}
+            runs.append([(name, shaped)])
+    found: set[str] = set()
+    for run in runs:
+        names = [name for name, _ in run]
+        if len(run) > 1 and (confirmed.intersection(names) or sum(shaped for _, shaped in run) >= LISTED):
+            found.update(names)
+    return found
 
 
 def _place(word: str, known: Lexicon) -> str:
@@ -240,8 +250,15 @@ def _introduced(tokens: list[Token], i: int, known: Lexicon, known_word: Callabl
         return False
     if word in known.not_names or word[-1] in NOT_NAME_ENDINGS or not (word[0] in SURNAMES or transliterated(word)):
         return False  # a name begins with a family name or is a transliteration (not 总经理 一职)
-    before = _around(tokens, i)[0]
-    return before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))
+    before, after, _ = _around(tokens, i)
+    role = before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))
+    # and what follows ends the name: a verb of saying, a pause, 在 ... (记者 曾到 现场: 曾 + 到 is no name)
+    return role and (after in SAYS or after in ACTS or not CJK.match(after) or after in _AFTER_NAME)
+
+
+_AFTER_NAME = frozenset(
+    ["在", "也", "还", "则", "等", "和", "与", "一行", "先生", "女士", "的", "结婚", "离婚", "去世", "逝世", "出生"]
+)
 
 
 def _person_by_context(

@@ -48,6 +48,8 @@ _NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "
 _FIRST_PIECE = frozenset(["q", "ns", "n", "ng"])
 # the tags of a given name after a family name tagged nr that count only when the article names the two twice
 _GIVEN_ALSO = frozenset(["a", "ns"])
+_PAPERS = ("日报", "晚报", "晨报", "时报", "都市报", "商报", "青年报")  # a newspaper's name ends with one
+_HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
 # words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
@@ -304,6 +306,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
     out: list[Token] = []
     held: list[Token] = []  # names that may begin an organisation's name
     dotted = False  # the last word held is a name followed by a dot
+    hyphen = False  # the dot is a hyphen (乔治-希尔)
     known, teams, not_names = lexicon().kinds, lexicon().teams, lexicon().not_names
     last_part = False  # the last word held is a dotted name's last part, which may go on (卡帕 + 尔蒂)
     for token in tokens:
@@ -316,10 +319,18 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             last_part = False
         if dotted:
             dotted = False
-            if CJK.match(word) and (tag in SPLIT_TAGS or transliterated(word)):  # not 柳叶刀·胃肠病
+            # not 柳叶刀·胃肠病; after a hyphen, a transliteration tagged as a name only
+            if CJK.match(word) and (tag in SPLIT_TAGS or transliterated(word)) and (not hyphen or tag in SPLIT_TAGS):
                 held[-1] = (word, DOTTED)
                 last_part = True
                 continue
+        # 乔治-希尔, 克里斯-保罗: sports news writes a full name's dot as a hyphen (after a transliterated name or a
+        # person the dictionary has; not 3-1, not 中-美)
+        hyphen = word in _HYPHENS and bool(held) and held[-1][1] in ("nr", "nrt")
+        hyphen = hyphen and (transliterated(held[-1][0]) or known.get(held[-1][0]) == "people")
+        if hyphen:
+            dotted = True
+            continue
         if word in DOTS:
             if held and (held[-1][1] in PEOPLE_TAGS or _first_name(held[-1][0])):
                 dotted = True
@@ -353,6 +364,11 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 # 美国 + 爱因斯坦医学院: the country stays a place; 济南 + 天山外国语学校: the city is part of it
                 out.append(held.pop(0))
             out.append(("".join(w for w, _ in held) + word, "nt"))
+            held = []
+            continue
+        elif word.endswith(_PAPERS) and len(word) >= 4 and tag in ("n", "nz", "nt") and CJK.match(word):
+            out.extend(held)  # 广州日报/nz, 华西都市报/nz: a newspaper the tokenizer has as a word
+            out.append((word, "nt"))
             held = []
             continue
         elif tag in HELD_TAGS or word in known or word in teams:
