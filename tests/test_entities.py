@@ -181,6 +181,9 @@ def test_eighth_round_rolls_of_names_hyphenated_names_newspapers_and_what_follow
     # a newspaper the tokenizer has as one word; a word after a role that runs on into its sentence is no name
     found = _entities("李咏追悼", "据广州日报报道，华西都市报记者曾到现场采访。")
     assert {"广州日报", "华西都市报"} <= set(found["orgs"]) and "曾到" not in found["people"]
+    # a name the tokenizer ran into the 有 before it (有罗霍/nr): the name alone
+    found = _entities("曼联后防", "穆里尼奥手下的后卫有罗霍、斯莫林和琼斯。")["people"]
+    assert "罗霍" in found and "有罗霍" not in found
 
 
 def test_capitalised_latin_names_are_people_or_organisations_shown_as_written():

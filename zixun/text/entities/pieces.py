@@ -372,7 +372,10 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             held = []
             continue
         elif tag in HELD_TAGS or word in known or word in teams:
-            if len(word) == 4 and tag in ("nr", "nrfg") and word[0] in NOT_NAME_STARTS and word[1] in SURNAMES:
+            # 对惠若琪, 有罗霍: a name run into the word before it (three characters only when the first is no
+            # family name: 向佐 is one)
+            run_into = len(word) == 4 or (len(word) == 3 and word[0] not in SURNAMES)
+            if run_into and tag in ("nr", "nrfg") and word[0] in NOT_NAME_STARTS and word[1] in SURNAMES:
                 out.extend(held)
                 out.append((word[0], "p"))
                 held, token = [], (word[1:], tag)
