@@ -415,7 +415,10 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
 @eval_group.command("stories")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="LABELED.jsonl")
 @click.option(
-    "--split", type=click.Choice(["all", "dev", "heldout"]), default="all", help="Only this split's articles."
+    "--split",
+    type=click.Choice(["all", "dev", "heldout", "heldout2"]),
+    default="all",
+    help="Only this split's articles (heldout2: the second draw, events of new kinds).",
 )
 @click.option("--baseline", is_flag=True, help="Also score offline average-linkage TF-IDF clustering in the same run.")
 @click.option(
