@@ -20,6 +20,7 @@ from zixun.rank import related
 from zixun.settings import Settings
 from zixun.store import articles, migrate, open_store, related_lists, stories, writing
 from zixun.stories import clusters
+from zixun.stories.conflicts import Facts, conflict
 
 SAMPLE = {r["id"]: r for r in map(json.loads, (ROOT / "zixun" / "data" / "sample.jsonl").open(encoding="utf-8"))}
 BY_TITLE = {r["title"]: r for r in SAMPLE.values()}
@@ -124,6 +125,15 @@ def test_two_games_of_one_night_and_two_provinces_notices_are_different_stories(
     found = grouping(engine)
     assert not any({"hebei", "shandong"} <= s for s in found)
     assert not any({"lal-1", "hou-1"} <= s for s in found)
+
+
+def test_a_score_after_three_quarters_or_at_half_time_is_no_result_of_the_game():
+    at = datetime(2018, 11, 9, tzinfo=UTC)
+    assert Facts.of("勇士惨败！雄鹿3节105-79，竟打得勇士提前下班", {}, at).scores == frozenset()
+    assert Facts.of("半场55-40领先，湖人终场114-110胜森林狼", {}, at).scores == {(110, 114)}
+    final = Facts.of("雄鹿客场134-111大胜勇士", {}, at)
+    assert conflict(final, Facts.of("雄鹿3节105-79领先勇士", {}, at)) is None  # one game: no two results
+    assert conflict(final, Facts.of("雄鹿118-110胜勇士", {}, at)) == "score"
 
 
 def test_the_same_event_a_year_later_is_another_story(engine, settings):

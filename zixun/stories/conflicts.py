@@ -18,6 +18,8 @@ _PLACE_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|地区|县|区)$
 _DATE = re.compile(r"(\d{1,2})月(\d{1,2})日")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _SPACE = re.compile(r"\s+")
+# a score after one of these is the score of part of a game (雄鹿3节105-79, 半场55-40), not its result
+_PART_OF_GAME = ("节", "半场", "节后", "节结束")
 # a product's model in a headline: letters and digits together (w2019, 6t, r17, s10, mate20), not a year
 _MODEL = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
 
@@ -44,7 +46,12 @@ class Facts:
     def of(cls, title: str, entities: dict, at: datetime) -> Facts:
         """The facts of a headline, given the names found in its article (entities: people, places, orgs)."""
         text = _SPACE.sub("", title)
-        scores = _set(pair for a, b in _SCORE.findall(text) if _is_score(pair := tuple(sorted((int(a), int(b))))))
+        scores = _set(
+            pair
+            for found in _SCORE.finditer(text)
+            if _is_score(pair := tuple(sorted((int(found[1]), int(found[2])))))
+            and not text[: found.start()].endswith(_PART_OF_GAME)
+        )
 
         def named(kind: str) -> frozenset[str]:
             return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n in text)
