@@ -96,7 +96,9 @@ def named_entities(
                 counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
             continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
-        if plain and _introduced(found, i, known, known_word):
+        # what ends like a role (or a space) just before a word no tag calls a name: _introduced looks closer
+        role = plain and i and 2 <= len(word) <= 3 and found[i - 1][0][-1:] in _ROLE_ENDS
+        if role and _introduced(found, i, known, known_word):
             counts["people"][word] += 1  # 副总理 颂奇/ag, 局长 素拉切/v: a word the tokenizer lacks, after a role
             confirmed.add(word)
             people.append((i, word))
@@ -246,16 +248,20 @@ def _introduced(tokens: list[Token], i: int, known: Lexicon, known_word: Callabl
     """Whether tokens[i] is a name a role introduces though the tokenizer tags it as no name: a word of two or
     three characters its dictionary lacks, just after a role (泰国副总理 颂奇/ag, 局长 素拉切/v, 董事 韩置/v)."""
     word = tokens[i][0]
-    if known_word is None or not 2 <= len(word) <= 3 or not CJK.match(word) or known_word(word):
+    if not 2 <= len(word) <= 3 or known_word is None:
         return False
-    if word in known.not_names or word[-1] in NOT_NAME_ENDINGS or not (word[0] in SURNAMES or transliterated(word)):
-        return False  # a name begins with a family name or is a transliteration (not 总经理 一职)
     before, after, _ = _around(tokens, i)
-    role = before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))
+    if not (before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))):
+        return False
+    if not CJK.match(word) or known_word(word) or word in known.not_names or word[-1] in NOT_NAME_ENDINGS:
+        return False
+    if not (word[0] in SURNAMES or transliterated(word)):
+        return False  # a name begins with a family name or is a transliteration (not 总经理 一职)
     # and what follows ends the name: a verb of saying, a pause, 在 ... (记者 曾到 现场: 曾 + 到 is no name)
-    return role and (after in SAYS or after in ACTS or not CJK.match(after) or after in _AFTER_NAME)
+    return after in SAYS or after in ACTS or not CJK.match(after) or after in _AFTER_NAME
 
 
+_ROLE_ENDS = frozenset([*(role[-1] for role in ROLES), " ", "\u3000", "\n", "\t"])  # the last character of a role
 _AFTER_NAME = frozenset(
     ["在", "也", "还", "则", "等", "和", "与", "一行", "先生", "女士", "的", "结婚", "离婚", "去世", "逝世", "出生"]
 )

@@ -49,6 +49,7 @@ _FIRST_PIECE = frozenset(["q", "ns", "n", "ng"])
 # the tags of a given name after a family name tagged nr that count only when the article names the two twice
 _GIVEN_ALSO = frozenset(["a", "ns"])
 _PAPERS = ("日报", "晚报", "晨报", "时报", "都市报", "商报", "青年报")  # a newspaper's name ends with one
+_PAPER_TAGS = frozenset(["n", "nz", "nt"])  # what the tokenizer tags a newspaper it has as a word
 _HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
@@ -81,7 +82,7 @@ def mended(
         or w in _START_WORDS
         or (t in TEAM_TAGS and w[-1] in "队部")
         or (len(w) == 1 and t in _FIRST_PIECE)
-        or (t == "x" and _rare_name(w))
+        or (t == "x" and len(w) > 1 and _rare_name(w))
     ]
     if not starts:
         return tokens
@@ -366,7 +367,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
-        elif word.endswith(_PAPERS) and len(word) >= 4 and tag in ("n", "nz", "nt") and CJK.match(word):
+        elif tag in _PAPER_TAGS and len(word) >= 4 and word.endswith(_PAPERS) and CJK.match(word):
             out.extend(held)  # 广州日报/nz, 华西都市报/nz: a newspaper the tokenizer has as a word
             out.append((word, "nt"))
             held = []
