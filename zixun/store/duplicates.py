@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from zixun.store import articles, dialect, schema
+from zixun.store.pairs import forget_both_ways
 
 _BANDS = schema.duplicate_bands.c
 _PAIRS = schema.duplicate_pairs.c
@@ -47,25 +48,9 @@ def texts_of(connection: sa.Connection, ids: list[str]) -> dict[str, str]:
 def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     """Drop the fingerprints, pairs, decisions and done marks of these articles; the ids they were paired with
     (whose groups must be decided again)."""
-    paired: set[str] = set()
+    paired = forget_both_ways(connection, schema.duplicate_pairs, ids)
     for chunk in dialect.chunks(ids):
-        others = sorted(
-            connection.execute(
-                sa.select(_PAIRS.other_id).where(dialect.among(connection, _PAIRS.article_id, chunk))
-            ).scalars()
-        )
-        paired.update(others)
         connection.execute(schema.duplicate_bands.delete().where(dialect.among(connection, _BANDS.article_id, chunk)))
-        connection.execute(schema.duplicate_pairs.delete().where(dialect.among(connection, _PAIRS.article_id, chunk)))
-        # a pair is kept both ways: the other way's rows are found by their article (the primary key), not by a
-        # scan of every pair for other_id
-        for part in dialect.chunks(others):
-            connection.execute(
-                schema.duplicate_pairs.delete().where(
-                    dialect.among(connection, _PAIRS.article_id, part),
-                    dialect.among(connection, _PAIRS.other_id, chunk),
-                )
-            )
         connection.execute(schema.duplicate_done.delete().where(dialect.among(connection, _DONE.article_id, chunk)))
         connection.execute(schema.duplicates.delete().where(dialect.among(connection, _DECIDED.article_id, chunk)))
     mark_reposts(connection, [], ids)  # no decision, no marker (deciding their groups again sets it)

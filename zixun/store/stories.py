@@ -18,6 +18,7 @@ from zixun.models import Article, Story
 from zixun.store import articles, schema
 from zixun.store.articles import select_articles, to_article
 from zixun.store.dialect import BOUND, among, chunks, insert_many
+from zixun.store.pairs import forget_both_ways
 
 _STORIES = schema.stories.c
 _MEMBERS = schema.story_members.c
@@ -75,24 +76,9 @@ def document_count(connection: sa.Connection) -> int:
 def forget(connection: sa.Connection, ids: list[str]) -> set[str]:
     """Drop the keys, links and done marks of these articles (not their story memberships: deciding their
     stories again replaces those); the ids they were linked with."""
-    linked: set[str] = set()
+    linked = forget_both_ways(connection, schema.story_links, ids)
     for chunk in chunks(ids):
-        others = sorted(
-            connection.execute(
-                sa.select(_LINKS.other_id).where(among(connection, _LINKS.article_id, chunk)).distinct()
-            ).scalars()
-        )
-        linked.update(others)
         connection.execute(schema.story_keys.delete().where(among(connection, _KEYS.article_id, chunk)))
-        connection.execute(schema.story_links.delete().where(among(connection, _LINKS.article_id, chunk)))
-        # a link is kept both ways: the other way's rows are found by their article (the primary key), not by a
-        # scan of every link for other_id
-        for part in chunks(others):
-            connection.execute(
-                schema.story_links.delete().where(
-                    among(connection, _LINKS.article_id, part), among(connection, _LINKS.other_id, chunk)
-                )
-            )
         connection.execute(schema.story_done.delete().where(among(connection, _DONE.article_id, chunk)))
     return linked - set(ids)
 
