@@ -251,7 +251,7 @@ def _introduced(tokens: list[Token], i: int, known: Lexicon, known_word: Callabl
     if not 2 <= len(word) <= 3 or known_word is None:
         return False
     before, after, _ = _around(tokens, i)
-    if not (before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))):
+    if not _role(before):
         return False
     if not CJK.match(word) or known_word(word) or word in known.not_names or word[-1] in NOT_NAME_ENDINGS:
         return False
@@ -297,13 +297,17 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     strong: a role, a verb of saying or a byline only."""
     before, after, earlier = _around(tokens, i)
     byline = before in "(（" and after in ")）" and tokens[i][1] in PEOPLE_TAGS
-    # a role, or a word ending with one (英国首相 特蕾莎, 综合科主任 王胜强)
-    role = before in ROLES or (len(before) > 3 and (before[-2:] in ROLES or before[-3:] in ROLES))
+    role = _role(before)
     if strong:
         return role or after in SAYS or byline
     if before in '“"「' and earlier in PLAYS:  # a role in quotes: 扮演 “原湘琴”
         return True
     return role or before == "@" or after in SAYS or after in ACTS or byline or _stat_line(tokens, i)
+
+
+def _role(word: str) -> bool:
+    """Whether a word is a role or ends with one (记者; 英国首相 特蕾莎, 综合科主任 王胜强)."""
+    return word in ROLES or (len(word) > 3 and (word[-2:] in ROLES or word[-3:] in ROLES))
 
 
 def _stat_line(tokens: list[Token], i: int) -> bool:
