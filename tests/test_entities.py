@@ -370,6 +370,10 @@ def test_eval_entities_command_reports_both_extractors_and_refuses_bad_labels(tm
     bad.write_text('{"title": "标题", "body": "正文", "people": "詹姆斯"}\n', encoding="utf-8")
     with pytest.raises(LabelError, match=r"bad\.jsonl:1: people, places and orgs must be lists"):
         evaluate_entities([bad], segmenter())
+    one = tmp_path / "one.jsonl"
+    one.write_text('{"title": "标题", "body": "正文", "split": "dev"}\n', encoding="utf-8")
+    with pytest.raises(LabelError, match=r"one\.jsonl: no labelled articles in split test5"):
+        evaluate_entities([one], segmenter(), "test5")
 
 
 # --- the store, both backends -------------------------------------------------------------------------

@@ -92,6 +92,8 @@ def _entity(name: str) -> frozenset[str]:
 def evaluate_entities(paths: list[Path], segmenter: Segmenter, split: str = "all") -> EntityQuality:
     """Score the extractor and the baseline on the labelled articles of split (all, dev or test ... test5)."""
     records = [r for path in paths for r in read_labels(path) if split == "all" or r.get("split") == split]
+    if not records:  # nothing to score is no score of 1.0
+        raise LabelError(f"{', '.join(map(str, paths))}: no labelled articles in split {split}")
     counts = {name: {kind: [0, 0, 0, 0] for kind in KINDS} for name in EXTRACTORS}
     for record in records:
         # the text path of ingest (text/analysis.py): the title and the body (its lines as paragraphs) cut as there
