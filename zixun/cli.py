@@ -416,9 +416,9 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="LABELED.jsonl")
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "heldout", "heldout2"]),
+    type=click.Choice(["all", "dev", "heldout", "heldout2", "heldout3"]),
     default="all",
-    help="Only this split's articles (heldout2: the second draw, events of new kinds).",
+    help="Only this split's articles (heldout2, heldout3: the second and third draws, events of new kinds).",
 )
 @click.option("--baseline", is_flag=True, help="Also score offline average-linkage TF-IDF clustering in the same run.")
 @click.option(
