@@ -136,6 +136,54 @@ def test_a_score_after_three_quarters_or_at_half_time_is_no_result_of_the_game()
     assert conflict(final, Facts.of("雄鹿118-110胜勇士", {}, at)) == "score"
 
 
+def test_a_texts_final_score_and_its_subject_are_signs_two_reports_of_one_event_share():
+    at = datetime(2018, 11, 9, tzinfo=UTC)
+    body = "第四节翟晓川上篮得手，北京首钢最终以95-91险胜广厦。此前广厦3节72-60领先，票价100-150元，50-120分。"
+    facts = Facts.of("李春江：输在细节", {"people": ["翟晓川", "李春江"]}, at, body)
+    # the final score only: no score of three quarters, no range of prices, no two numbers 70 apart; and no
+    # subject: the person named most (翟晓川) is not in the headline
+    assert facts.signs == {"91-95"}
+    facts = Facts.of("翟晓川命中决胜球", {"people": ["翟晓川", "李春江"]}, at, "最终北京95比91战胜广厦。")
+    assert facts.signs == {"91-95", "@翟晓川"}
+    coach = Facts.of("李春江：输在细节", {"people": ["李春江"]}, at, body)
+    other_game = Facts.of("李春江：输在细节", {"people": ["李春江"]}, at, "广厦102-99战胜北控。")
+    # headlines about two people conflict, unless the texts give one game's final score
+    assert conflict(coach, facts) is None
+    assert conflict(other_game, facts) == "people"
+
+
+def test_reports_of_one_game_about_different_people_share_its_final_score_and_are_one_story(engine, settings):
+    ingest(
+        engine,
+        settings,
+        article(
+            "coach",
+            "李春江：我们输在最后两分钟的细节",
+            "赛后新闻发布会上，广厦主帅李春江表示，球队在最后两分钟处理球不够冷静，翟晓川最后时刻的突破上篮没有防住。\n"
+            "广厦最终91-95输给北京首钢，八连胜就此终结。李春江说，球员们已经尽力，下一场要尽快调整。",
+        ),
+        article(
+            "player",
+            "翟晓川命中决胜上篮 北京本土一哥带伤作战",
+            "北京时间11月9日晚，翟晓川在最后时刻突破上篮命中，帮助北京首钢以95-91客场击败广厦。\n"
+            "赛前他的脚踝仍有伤，但他坚持出战并打满关键时刻。队友纷纷称赞他的大心脏。",
+            source="新浪体育",
+            hours=2,
+        ),
+        article(
+            "next",
+            "孙悦：下一场我们要打出防守强度",
+            "北京首钢将在两天后迎来北控，孙悦表示球队要打出防守强度。\n"
+            "上一轮北京首钢以88-80战胜天津，孙悦说球队的轮换正在磨合，主帅雅尼斯对替补很有信心。",
+            source="搜狐体育",
+            hours=3,
+        ),
+    )
+    found = grouping(engine)
+    assert {"coach", "player"} in found
+    assert not any("next" in s and len(s) > 1 for s in found)
+
+
 def test_the_same_event_a_year_later_is_another_story(engine, settings):
     first, second = halves(STORY["body"])
     ingest(

@@ -14,8 +14,8 @@ from zixun.evaluate.labels import LabelError
 from zixun.evaluate.stories import evaluate_stories
 
 LABELED = ROOT / "tests" / "data" / "stories" / "labeled.jsonl"
-F1_FLOOR = 0.93  # measured on dev: 0.967 (before tuning: 0.611)
-RELATED_FLOOR = 0.95  # measured on dev: 0.989 (before story-first lists: 0.816)
+F1_FLOOR = 0.96  # measured on dev: 0.979 (before tuning: 0.611; 0.967 before the signs of stop 24)
+RELATED_FLOOR = 0.97  # measured on dev: 1.000 (before story-first lists: 0.816)
 
 
 def test_dev_split_stories_and_related_lists_stay_above_their_floors():
@@ -25,9 +25,10 @@ def test_dev_split_stories_and_related_lists_stay_above_their_floors():
     assert quality.related.in_story >= RELATED_FLOOR, quality.related.line()
 
 
-# the second draw (heldout2: 10 events of new kinds, 149 articles, never tuned on), scored when it was drawn: F1 0.728
-# (precision 1.000, recall 0.572), none of its 932 same-topic pairs merged; related 0.858 / 0.987
-SECOND_FLOORS = {"f1": 0.71, "related": 0.84}
+# the second draw (heldout2: 10 events of new kinds, 149 articles), scored when it was drawn: F1 0.728 (precision
+# 1.000, recall 0.572), none of its 932 same-topic pairs merged; related 0.858 / 0.987. A tuning split since stop 24:
+# with the signs (a game's scores, a subject) F1 0.913 (recall 0.841), related 0.930 / 0.993
+SECOND_FLOORS = {"f1": 0.89, "related": 0.91}
 
 
 def test_the_second_draw_of_new_kinds_of_events_stays_above_its_floors():
@@ -40,8 +41,8 @@ def test_the_second_draw_of_new_kinds_of_events_stays_above_its_floors():
 
 # the third draw (heldout3: 11 events of new kinds again, 170 articles), drawn when heldout2 became a tuning split and
 # scored when drawn (on 6f7f70b): F1 0.626 (precision 0.988, recall 0.458), 2 of 1,490 same-topic pairs merged;
-# related 0.807 / 0.959
-THIRD_FLOORS = {"f1": 0.61, "related": 0.79, "merged": 2}
+# related 0.807 / 0.959. Scored once after the signs: F1 0.615 (recall 0.447), 2 merged, related 0.815 / 0.965
+THIRD_FLOORS = {"f1": 0.60, "related": 0.80, "merged": 2}
 
 
 def test_the_third_draw_of_new_kinds_of_events_stays_above_its_floors():

@@ -50,6 +50,7 @@ _FEATURE_COLUMNS = (
     _A.n,
     _A.id,
     _A.title,
+    _A.body,
     _A.title_terms,
     _A.candidates,
     _A.keywords,
@@ -62,7 +63,7 @@ _FEATURE_COLUMNS = (
 
 
 def feature_rows(connection: sa.Connection, ids: list[str], chunk: int = BOUND) -> Iterator[list[sa.Row]]:
-    """The rows (n, id, title, title_terms, candidates, keywords, entities, source, published_at, ingested_at,
+    """The rows (n, id, title, body, title_terms, candidates, keywords, entities, source, published_at, ingested_at,
     updated_at) of those of ids still stored, a list per chunk of ids (a reader keeps what it needs of a chunk
     before the next is read: the parsed keyword candidates are ~12 KB an article)."""
     for part in chunks(sorted(set(ids)), chunk):

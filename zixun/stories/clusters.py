@@ -1,8 +1,9 @@
 """Stories: the articles that tell of one event, grouped as they arrive.
 
-Each new or changed article gets keys (its keywords, the terms and names of its headline); the articles sharing
-KEYS_SHARED of them (a headline name counts as NAME_KEY), published within the time window, are its candidates,
-compared by the cosine of TF-IDF vectors of their words (headline words weighted up). A candidate close enough,
+Each new or changed article gets keys (its keywords, the terms and names of its headline, and its signs: the final
+scores its text gives, its subject); the articles sharing KEYS_SHARED of them (a name or sign counts as NAME_KEY),
+published within the time window, are its candidates, compared by the cosine of TF-IDF vectors of their words
+(headline words weighted up) plus a bonus for the names and signs they share. A candidate close enough,
 whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in
 time), is linked with it; links are kept in the store. The articles linked with one another (and the copies of one
 original, store/duplicates.py) form a component, which is cut into stories by average linkage under the conflict
@@ -37,11 +38,13 @@ from zixun.text.normalize import fold
 LINK_SCORE = 0.25  # cosine at which two articles (free of conflicts) are linked
 STORY_SCORE = 0.25  # average cosine at which two groups of a component are one story
 KEYS_SHARED = 2  # keys two articles must share to be compared
-# a name an article's headline gives counts as this many keys shared with the articles that have it as a key:
-# tributes to one man (董桥悼金庸, 倪匡电邮回复金庸仙逝) often share nothing else among their keys
+# a name an article's headline gives (or a sign) counts as this many keys shared with the articles that have it as
+# a key: tributes to one man (董桥悼金庸, 倪匡电邮回复金庸仙逝) often share nothing else among their keys
 NAME_KEY = 2
 TITLE_WEIGHT = 3.0  # a headline word counts as this many words of the text
-NAME_BONUS = 0.15  # added to the cosine of two articles for each name their headlines share (at most two)
+# added to the cosine of two articles for each name their headlines share or sign (a game's score, a subject) their
+# texts share, at most two: coverage of one game or one person's death shares few words beyond these
+NAME_BONUS = 0.15
 MAX_CANDIDATES = 100  # an article is compared with the candidates sharing the most keys with it, this many at most
 MAX_POSTING = 1000  # articles of one key counted as candidates (the first by id: the same in any arrival order)
 MAX_LINKS = 50  # links kept per article, best first (a story of thousands needs no more to hold together)
@@ -92,13 +95,13 @@ class Article:
         self.row = Dated(row.id, row.title, row.source, row.published_at, row.ingested_at, row.updated_at)
         at = row.published_at or row.ingested_at
         entities = row.entities or {}
-        self.facts = Facts.of(fold(row.title), entities, at)
+        self.facts = Facts.of(fold(row.title), entities, at, row.body)
         words: dict[str, float] = {t: float(c) for t, c in (row.candidates or {}).items()}
         title_words = [t for t in (row.title_terms or "").split() if len(t) >= 2 and not t.isdigit()]
         for term in title_words:
             words[term] = words.get(term, 0.0) + TITLE_WEIGHT
         self.terms = words
-        self.names = self.facts.names
+        self.names = self.facts.names | self.facts.signs  # what two reports of one event share
         # interned: a pass keeps thousands of articles whose keys are mostly the same few thousand words
         self.keys = sorted({intern(k) for k in (*(row.keywords or ()), *title_words, *self.names)})
 
@@ -243,7 +246,7 @@ class _Known:
 
 
 def _shared_names(items: list[Article], others: list[Article]) -> np.ndarray:
-    """How many headline names each of items shares with each of others (a dense array)."""
+    """How many headline names and signs each of items shares with each of others (a dense array)."""
     columns: dict[str, int] = {}
 
     def marks(articles: list[Article]) -> tuple[list[int], list[int]]:
@@ -258,7 +261,7 @@ def _shared_names(items: list[Article], others: list[Article]) -> np.ndarray:
 
 
 def _bonus(a: Article, b: Article) -> float:
-    """NAME_BONUS for each name two headlines share, at most two."""
+    """NAME_BONUS for each name or sign two articles share, at most two."""
     return NAME_BONUS * min(len(a.names & b.names), 2)
 
 

@@ -9,6 +9,7 @@ article's facts are read once (Facts.of); conflict() compares two articles' fact
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _SPACE = re.compile(r"\s+")
 # a score after one of these is the score of part of a game (雄鹿3节105-79, 半场55-40), not its result
 _PART_OF_GAME = ("节", "半场", "节后", "节结束")
+# a basketball game's score in the text (以129-127战胜, 95比91: the final score, or one on the way): reports of one
+# game give the same ones, reports of other games others; a range of a quantity (100-150元, 60-80岁) is none
+_UNITS = "元万亿千百米克斤年月日天个岁分秒层名人次倍位件台辆度码公里"
+_GAME_SCORE = re.compile(rf"(?<![\d.:：+\-])(\d{{2,3}})\s*(?:[-:：]|比)\s*(\d{{2,3}})(?![\d.:：%％+]|\s*[{_UNITS}])")
 # a product's model in a headline: letters and digits together (w2019, 6t, r17, s10, mate20), not a year
 _MODEL = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
 
@@ -27,7 +32,9 @@ _MODEL = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
 @dataclass(frozen=True)
 class Facts:
     """What a headline states: the scores, dates, years and product models written in it; the people, places and
-    organisations it names; and when the article was published (else stored)."""
+    organisations it names; and when the article was published (else stored). And the signs two reports of one
+    event share beyond their headlines' names (signs): the scores of a game the text gives, and the person the
+    article names most when its headline names them too (its subject, as "@name")."""
 
     scores: frozenset[tuple[int, int]]
     dates: frozenset[tuple[int, int]]
@@ -37,14 +44,16 @@ class Facts:
     places: frozenset[str]
     orgs: frozenset[str]
     at: datetime
+    signs: frozenset[str] = frozenset()
 
     @property
     def names(self) -> frozenset[str]:
         return self.people | self.places | self.orgs
 
     @classmethod
-    def of(cls, title: str, entities: dict, at: datetime) -> Facts:
-        """The facts of a headline, given the names found in its article (entities: people, places, orgs)."""
+    def of(cls, title: str, entities: dict, at: datetime, body: str = "") -> Facts:
+        """The facts of a headline, given the names found in its article (entities: people, places, orgs, each
+        the most mentioned first) and its text."""
         text = _SPACE.sub("", title)
         scores = _set(
             pair
@@ -56,15 +65,18 @@ class Facts:
         def named(kind: str) -> frozenset[str]:
             return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n in text)
 
+        people = named("people")
+        subject = entities.get("people", [])[:1]
         return cls(
             scores=scores,
             dates=_set((int(m), int(d)) for m, d in _DATE.findall(text)),
             years=_set(_YEAR.findall(text)),
             models=_set(_MODEL.findall(text.lower())),
-            people=named("people"),
+            people=people,
             places=_set(_PLACE_SUFFIX.sub("", n) or n for n in named("places")),
             orgs=named("orgs"),
             at=at,
+            signs=_set((*_game_scores(body), *(f"@{n}" for n in subject if n in people))),
         )
 
 
@@ -82,6 +94,15 @@ def _is_score(pair: tuple[int, int]) -> bool:
     200) or a low one (both under 10: football, volleyball, tennis); not a run (25:1), a stat (34-84)."""
     low, high = pair
     return (low >= 50 and high <= 200) or high < 10
+
+
+def _game_scores(text: str) -> Iterator[str]:
+    """The scores of basketball games the text gives ("91-95"), as signs: both from 50 to 200 and at most 60
+    apart (wider is a range), and no score of part of a game (3节105-79)."""
+    for found in _GAME_SCORE.finditer(text):
+        low, high = sorted((int(found[1]), int(found[2])))
+        if low >= 50 and high <= 200 and high - low <= 60 and not text[: found.start()].endswith(_PART_OF_GAME):
+            yield f"{low}-{high}"
 
 
 def days_apart(a: Facts, b: Facts) -> float:
@@ -106,6 +127,8 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "teams"  # each headline names its own pair of teams
     if a.orgs & b.orgs:
         return None  # one team or company: players and officials of one event differ from headline to headline
+    if a.signs & b.signs:
+        return None  # one game's score in both texts: its players and coaches differ from headline to headline
     if a.places and b.places and not a.places & b.places:
         return "place"  # the same notice of two provinces
     if a.people and b.people and not a.places & b.places:
