@@ -428,17 +428,28 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
     metavar="CORPUS.jsonl",
     help="Ingest the split among this corpus's articles (repeatable; undated ones get times within the split's).",
 )
+@click.option(
+    "--judged",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="PAIRS.jsonl",
+    help="With --within: score the stories against pairs of corpus articles a reader judged (corpus_pairs.jsonl).",
+)
+@click.option("--draw", type=click.IntRange(min=1), help="With --within: write this many pairs of one story to judge.")
+@click.option("--sheet", type=click.Path(file_okay=False, path_type=Path), help="The folder --draw writes to.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The draw's seed.")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
-def eval_stories(path, split, baseline, within, fmt) -> None:
+def eval_stories(path, split, baseline, within, judged, draw, sheet, seed, fmt) -> None:
     """Ingest a labelled story set (scripts/make_story_set) into a fresh store, alone or among a corpus's
     articles; B-cubed scores of the stories, same-topic pairs wrongly merged, and how related lists put the
-    story first."""
+    story first; among a corpus, how its stories place pairs a reader judged, and pairs to judge."""
     from zixun.evaluate.stories import LabelError, evaluate_stories
 
     if baseline and within:
         raise click.UsageError("--baseline clusters the labelled articles alone: it cannot be scored --within a corpus")
+    if bool(draw) != bool(sheet):
+        raise click.UsageError("--draw and --sheet go together: how many pairs, and the folder they are written to")
     try:
-        quality = evaluate_stories(path, split, baseline, list(within))
+        quality = evaluate_stories(path, split, baseline, list(within), judged, (draw, sheet, seed) if draw else None)
     except LabelError as error:
         err.print(f"failed {error}", highlight=False, markup=False)
         sys.exit(1)
@@ -451,6 +462,10 @@ def eval_stories(path, split, baseline, within, fmt) -> None:
     click.echo("          " + quality.related.line())
     if quality.baseline is not None:
         click.echo("baseline: " + quality.baseline.line())
+    if quality.judged is not None:
+        click.echo("          " + quality.judged.line())
+    if quality.drawn:
+        click.echo(f"{quality.drawn} pairs to judge -> {sheet / 'sheet.txt'} (key: {sheet / 'key.jsonl'})")
 
 
 @main.group("feeds")

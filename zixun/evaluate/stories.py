@@ -15,6 +15,12 @@ corpus's lines that are labelled articles (by id) are left out; a corpus article
 drawn uniformly between the split's first and last (random.Random(WITHIN_SEED)), so time separates no more than
 it would in production; all the lines are shuffled together (same seed) and ingested as one file. Only the
 labelled articles are scored; a related item from the corpus counts as outside the story.
+Labels never see an unlabelled article that joins a story, so among a corpus two more things can be asked:
+--judged FILE scores the stories against pairs of corpus articles a reader judged (the same event or not,
+tests/data/stories/corpus_pairs.jsonl): of the judged pairs put in one story, the share judged the same event, and
+of those judged the same, the share put in one; --draw N --sheet DIR writes N pairs of unlabelled articles the run
+put in one story (random.Random(seed), none judged yet) as a sheet a reader judges blind (DIR/sheet.txt, the titles
+and first SHEET_CHARS characters) and its key (DIR/key.jsonl).
 
 Tuning rule: the constants of zixun/stories/ are tuned on --split dev only; heldout is scored to report.
 """
@@ -42,6 +48,7 @@ from zixun.store import articles, duplicates, open_store, stories
 # heldout2 and heldout3: the second and third draws, events of new kinds
 SPLITS = ("all", "dev", "heldout", "heldout2", "heldout3")
 WITHIN_SEED = 2018
+SHEET_CHARS = 260
 BASELINE_DISTANCE = 0.7  # the baseline's cut: groups whose average cosine is at least 0.3
 RELATED_K = 5
 
@@ -78,6 +85,24 @@ class RelatedScores(BaseModel):
         )
 
 
+class JudgedScores(BaseModel):
+    """How the stories place pairs of corpus articles a reader judged: of those put in one story, how many were
+    judged the same event; of those judged the same, how many were put in one story."""
+
+    judged: int
+    together: int
+    together_same: int
+    same: int
+
+    def line(self) -> str:
+        precision = self.together_same / self.together if self.together else 0.0
+        recall = self.together_same / self.same if self.same else 0.0
+        return (
+            f"judged corpus pairs: {self.together} of {self.judged} in one story, {self.together_same} of them the "
+            f"same event ({precision:.3f}); {self.together_same} of the {self.same} judged the same in one ({recall:.3f})"
+        )
+
+
 class StoryQuality(BaseModel):
     """What `zixun eval stories --format json` prints."""
 
@@ -88,6 +113,8 @@ class StoryQuality(BaseModel):
     zixun: Scores
     related: RelatedScores
     baseline: Scores | None = None
+    judged: JudgedScores | None = None  # --judged
+    drawn: int = 0  # pairs written to a sheet (--draw)
 
 
 def read_labels(path: Path) -> list[dict]:
@@ -102,14 +129,23 @@ def read_labels(path: Path) -> list[dict]:
 
 
 def evaluate_stories(
-    path: Path, split: str = "all", baseline: bool = False, within: list[Path] | None = None
+    path: Path,
+    split: str = "all",
+    baseline: bool = False,
+    within: list[Path] | None = None,
+    judged: Path | None = None,
+    draw: tuple[int, Path, int] | None = None,
 ) -> StoryQuality:
     """Ingest the split of a labelled story set into a fresh store (among the articles of the within corpus
-    files, if any) and score its stories and related lists."""
+    files, if any) and score its stories and related lists; with a corpus, also against judged pairs of its
+    articles, and draw (pairs, sheet folder, seed) pairs of its articles in one story for a reader to judge."""
     labelled = read_labels(path)  # every split's: none of them is taken into the background again
     records = [r for r in labelled if split in ("all", r["split"])]
     if not records:
         raise LabelError(f"{path}: no labelled articles in split {split}")
+    if (judged or draw) and not within:
+        raise LabelError("judged pairs are of corpus articles: --judged and --draw need --within")
+    pairs = read_judged(judged) if judged else []
     background = _background(within, records, labelled) if within else []
     lines = [*records, *background]
     if background:
@@ -131,6 +167,8 @@ def evaluate_stories(
                 related = _related(connection, records, ids)
                 vectors = _vectors(connection, [ids[r["id"]] for r in records]) if baseline else None
                 stored = articles.count(connection) - len(records)  # the corpus articles the store took
+                placed = _judged(pairs, in_story) if judged else None
+                drawn = _draw(connection, in_story, {r["id"] for r in labelled}, pairs, *draw) if draw else 0
         finally:
             engine.dispose()
     return StoryQuality(
@@ -141,7 +179,68 @@ def evaluate_stories(
         zixun=score(records, cluster_of),
         related=related,
         baseline=score(records, _baseline(records, vectors)) if vectors is not None else None,
+        judged=placed,
+        drawn=drawn,
     )
+
+
+def read_judged(path: Path) -> list[dict]:
+    """The judged pairs of path: {"a": guid, "b": guid, "same": bool, ...} each; LabelError naming the line
+    that is not one."""
+    found = []
+    for number, pair in json_lines(path):
+        if (
+            not isinstance(pair, dict)
+            or not pair.get("a")
+            or not pair.get("b")
+            or not isinstance(pair.get("same"), bool)
+        ):
+            raise LabelError(f"{path}:{number}: a judged pair needs a, b and same (true or false)")
+        found.append(pair)
+    return found
+
+
+def _judged(pairs: list[dict], in_story: dict[str, int]) -> JudgedScores:
+    """How the store's stories (in_story: {article id: story}) place the judged pairs."""
+    story = {}
+    for pair in pairs:
+        for guid in (pair["a"], pair["b"]):
+            story[guid] = in_story.get(articles.article_id(guid))
+    together = [p for p in pairs if story[p["a"]] is not None and story[p["a"]] == story[p["b"]]]
+    return JudgedScores(
+        judged=len(pairs),
+        together=len(together),
+        together_same=sum(p["same"] for p in together),
+        same=sum(p["same"] for p in pairs),
+    )
+
+
+def _draw(
+    connection, in_story: dict[str, int], labelled: set[str], judged: list[dict], count: int, sheet: Path, seed: int
+) -> int:
+    """Write count pairs of unlabelled articles in one story, none judged yet, drawn with random.Random(seed), as a
+    blind sheet (sheet/sheet.txt) and its key (sheet/key.jsonl); how many were written."""
+    rows = {a.id: a for a in articles.iterate(connection)}
+    members: dict[int, list[str]] = defaultdict(list)
+    for article_id, story in in_story.items():
+        if rows[article_id].guid not in labelled:
+            members[story].append(rows[article_id].guid)
+    seen = {frozenset((p["a"], p["b"])) for p in judged}
+    candidates = [
+        (a, b) for found in members.values() for a, b in combinations(sorted(found), 2) if frozenset((a, b)) not in seen
+    ]
+    chosen = random.Random(seed).sample(candidates, min(count, len(candidates)))
+    by_guid = {a.guid: a for a in rows.values()}
+    sheet.mkdir(parents=True, exist_ok=True)
+    with (sheet / "sheet.txt").open("w", encoding="utf-8") as text, (sheet / "key.jsonl").open("w") as key:
+        for n, (a, b) in enumerate(chosen, 1):
+            text.write(f"## PAIR {n}\n")
+            for mark, guid in (("A", a), ("B", b)):
+                body = "".join("".join(by_guid[guid].body).split())
+                text.write(f"{mark}: {by_guid[guid].title}\n   {body[:SHEET_CHARS]}\n")
+            text.write("\n")
+            key.write(json.dumps({"n": n, "a": a, "b": b}) + "\n")
+    return len(chosen)
 
 
 def _background(corpus: list[Path], records: list[dict], labelled: list[dict]) -> list[dict]:
