@@ -295,10 +295,18 @@ FOURTH_FLOORS = {"overall": (0.89, 0.72), "places": (0.85, 0.90), "orgs": (0.87,
 FIFTH_FLOORS = {"overall": (0.88, 0.69), "places": (0.83, 0.66), "orgs": (0.91, 0.66), "people": (0.89, 0.73)}
 
 
+# the sixth held-out split (36 articles drawn and labelled on 2026-12-06 after the eighth round, by two new readers who
+# saw no output of the extractor): scored when drawn P 0.839, R 0.609 (people 0.903 / 0.689, places 0.729 / 0.786,
+# orgs 0.852 / 0.459; raw POS tags 0.421 / 0.517). Its readers counted 20 makers of a brand ranking as companies.
+# Floors a point under
+SIXTH_FLOORS = {"overall": (0.82, 0.59), "places": (0.71, 0.77), "orgs": (0.84, 0.44), "people": (0.89, 0.67)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
     "test5": (36, 181, FIFTH_FLOORS, 0.3),
+    "test6": (36, 230, SIXTH_FLOORS, 0.3),
 }
 
 

@@ -336,7 +336,7 @@ def eval_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "test", "test2", "test3", "test4", "test5"]),
+    type=click.Choice(["all", "dev", "test", "test2", "test3", "test4", "test5", "test6"]),
     default="all",
     help="Only the lines of this split.",
 )
