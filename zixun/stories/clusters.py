@@ -1,9 +1,9 @@
 """Stories: the articles that tell of one event, grouped as they arrive.
 
-Each new or changed article gets keys (its keywords, the terms and names of its headline, and its signs: the final
-scores its text gives, its subject); the articles sharing KEYS_SHARED of them (a name or sign counts as NAME_KEY),
-published within the time window, are its candidates, compared by the cosine of TF-IDF vectors of their words
-(headline words weighted up) plus a bonus for the names and signs they share. A candidate close enough,
+Each new or changed article gets keys (its keywords, the terms and names of its headline, and the game scores its
+text gives); the articles sharing KEYS_SHARED of them (a name or score counts as NAME_KEY), published within the
+time window, are its candidates, compared by the cosine of TF-IDF vectors of their words
+(headline words weighted up) plus a bonus for the names and signs (scores, a subject) they share. A candidate close enough,
 whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in
 time), is linked with it; links are kept in the store. The articles linked with one another (and the copies of one
 original, store/duplicates.py) form a component, which is cut into stories by average linkage under the conflict
@@ -103,7 +103,9 @@ class Article:
         self.terms = words
         self.names = self.facts.names | self.facts.signs  # what two reports of one event share
         # interned: a pass keeps thousands of articles whose keys are mostly the same few thousand words
-        self.keys = sorted({intern(k) for k in (*(row.keywords or ()), *title_words, *self.names)})
+        # a subject ("@name") is no key: its name is one already
+        keys = (*(row.keywords or ()), *title_words, *self.facts.names, *self.facts.results)
+        self.keys = sorted({intern(k) for k in keys})
 
 
 def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> StoriesSummary:

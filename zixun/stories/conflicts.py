@@ -44,6 +44,7 @@ class Facts:
     places: frozenset[str]
     orgs: frozenset[str]
     at: datetime
+    results: frozenset[str] = frozenset()  # the game scores of the text, among the signs
     signs: frozenset[str] = frozenset()
 
     @property
@@ -76,7 +77,8 @@ class Facts:
             places=_set(_PLACE_SUFFIX.sub("", n) or n for n in named("places")),
             orgs=named("orgs"),
             at=at,
-            signs=_set((*_game_scores(body), *(f"@{n}" for n in subject if n in people))),
+            results=(results := _set(_game_scores(body))),
+            signs=_set((*results, *(f"@{n}" for n in subject if n in people))),
         )
 
 
