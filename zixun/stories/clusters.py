@@ -2,9 +2,9 @@
 
 Each new or changed article gets keys (its keywords, the terms and names of its headline, and the game scores its
 text gives); the articles sharing KEYS_SHARED of them (a name or score counts as NAME_KEY), published within the
-time window, are its candidates, compared by the cosine of TF-IDF vectors of their words
-(headline words weighted up) plus a bonus for the names and signs (scores, a subject) they share. A candidate close enough,
-whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in
+time window, are its candidates, compared by the cosine of TF-IDF vectors of their words (headline words weighted
+up) plus a bonus for the names and signs (scores, a subject) they share, less a little for each day between them.
+A candidate close enough, whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or person; too far apart in
 time), is linked with it; links are kept in the store. The articles linked with one another (and the copies of one
 original, store/duplicates.py) form a component, which is cut into stories by average linkage under the conflict
 rules: every pair of a story must be free of conflicts, and its members close on average, so one article close to
@@ -45,6 +45,10 @@ TITLE_WEIGHT = 3.0  # a headline word counts as this many words of the text
 # added to the cosine of two articles for each name their headlines share or sign (a game's score, a subject) their
 # texts share, at most two: coverage of one game or one person's death shares few words beyond these
 NAME_BONUS = 0.15
+# taken from the score of two articles for each day between them: coverage of one event is dense near it, and
+# articles days apart must be the more alike to be one story (the next game of a team, a speech at another event);
+# 0.20 at the window's end
+DECAY_PER_DAY = 0.05
 MAX_CANDIDATES = 100  # an article is compared with the candidates sharing the most keys with it, this many at most
 MAX_POSTING = 1000  # articles of one key counted as candidates (the first by id: the same in any arrival order)
 MAX_LINKS = 50  # links kept per article, best first (a story of thousands needs no more to hold together)
@@ -236,15 +240,17 @@ class _Known:
         self.prepare((a, b))
         (a_columns, a_values), (b_columns, b_values) = self._parts[a.id], self._parts[b.id]
         _, mine, theirs = np.intersect1d(a_columns, b_columns, assume_unique=True, return_indices=True)
-        return float(a_values[mine] @ b_values[theirs]) + _bonus(a, b)
+        return float(a_values[mine] @ b_values[theirs]) + _bonus(a, b) - DECAY_PER_DAY * days_apart(a.facts, b.facts)
 
     def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
         """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
-        their vectors, plus NAME_BONUS for each name their headlines share (at most two)."""
+        their vectors, plus NAME_BONUS for each name or sign they share (at most two), less DECAY_PER_DAY for each
+        day between them."""
         found = (self.vectors(items) @ self.vectors(others).T).toarray()
         if any(a.names for a in items) and any(a.names for a in others):
             found += NAME_BONUS * np.minimum(_shared_names(items, others), 2)  # what _bonus gives each pair
-        return found
+        mine, theirs = _days(items), _days(others)
+        return found - DECAY_PER_DAY * np.abs(mine[:, None] - theirs[None, :])
 
 
 def _shared_names(items: list[Article], others: list[Article]) -> np.ndarray:
@@ -260,6 +266,11 @@ def _shared_names(items: list[Article], others: list[Article]) -> np.ndarray:
     a = sparse.csr_matrix((np.ones(len(mine)), (mine, my_names)), shape=(len(items), width))
     b = sparse.csr_matrix((np.ones(len(theirs)), (theirs, their_names)), shape=(len(others), width))
     return (a @ b.T).toarray()
+
+
+def _days(items: list[Article]) -> np.ndarray:
+    """When each article was published (else stored), in days."""
+    return np.fromiter((a.facts.at.timestamp() / 86400 for a in items), np.float64, len(items))
 
 
 def _bonus(a: Article, b: Article) -> float:
@@ -304,7 +315,10 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
         scores = cosines[start : start + len(near)]
         start += len(near)
         best = sorted(
-            ((float(s) + _bonus(article, o), o.id) for s, o in zip(scores, near, strict=True)),
+            (
+                (float(s) + _bonus(article, o) - DECAY_PER_DAY * days_apart(article.facts, o.facts), o.id)
+                for s, o in zip(scores, near, strict=True)
+            ),
             reverse=True,
         )
         kept = [
