@@ -99,7 +99,8 @@ class JudgedScores(BaseModel):
         recall = self.together_same / self.same if self.same else 0.0
         return (
             f"judged corpus pairs: {self.together} of {self.judged} in one story, {self.together_same} of them the "
-            f"same event ({precision:.3f}); {self.together_same} of the {self.same} judged the same in one ({recall:.3f})"
+            f"same event ({precision:.3f}); {self.together_same} of the {self.same} judged the same in one "
+            f"({recall:.3f})"
         )
 
 

@@ -4,11 +4,11 @@ Each new or changed article gets keys (its keywords, the terms and names of its 
 text gives); the articles sharing KEYS_SHARED of them (a name or score counts as NAME_KEY), published within the
 time window, are its candidates, compared by the cosine of TF-IDF vectors of their words (headline words weighted
 up) plus a bonus for the names and signs (scores, a subject) they share, less a little for each day between them.
-A candidate close enough, whose facts do not conflict (conflicts.py: another score, date, pair of teams, province
-or person; too far apart in time), is linked with it; links are kept in the store. The articles linked with one another (and the copies of one
-original, store/duplicates.py) form a component, which is cut into stories by average linkage under the conflict
-rules: every pair of a story must be free of conflicts, and its members close on average, so one article close to
-two events does not chain them. A repost joins its original's story.
+A candidate close enough, whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or
+person; too far apart in time), is linked with it; links are kept in the store. The articles linked with one another
+(and the copies of one original, store/duplicates.py) form a component, which is cut into stories by average linkage
+under the conflict rules: every pair of a story must be free of conflicts, and its members close on average, so one
+article close to two events does not chain them. A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
