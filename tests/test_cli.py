@@ -67,3 +67,18 @@ def test_related_and_hot_print_the_api_shapes(db_url):
     assert related["article"]["id"] == key and set(related) == {"article", "related"}
     missing = zixun("related", "no-such-article", db=db_url)
     assert missing.returncode == 1 and "no-such-article" in missing.stderr
+
+
+def test_eval_offers_every_split_the_labelled_sets_hold():
+    from tests.conftest import ROOT
+    from zixun.evaluate.labels import SPLITS
+
+    held = {
+        "entities": ROOT / "tests" / "data" / "entities_labeled.jsonl",
+        "stories": ROOT / "tests" / "data" / "stories" / "labeled.jsonl",
+    }
+    for name, path in held.items():
+        splits = {json.loads(line)["split"] for line in path.read_text(encoding="utf-8").splitlines()}
+        assert splits | {"all"} == set(SPLITS[name]), name
+    done = zixun("eval", "stories", "--help")
+    assert "heldout3" in done.stdout and done.returncode == 0

@@ -19,6 +19,7 @@ from rich.progress import Progress as Bar
 
 from zixun import contexts, pipeline
 from zixun.contexts import NotFound, Paging, Reader, SearchQuery
+from zixun.evaluate.labels import SPLITS
 from zixun.ingest.checks import Limits
 from zixun.ingest.files import extract_records, find_inputs
 from zixun.models import IngestError, jsonable
@@ -336,7 +337,7 @@ def eval_group() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "test", "test2", "test3", "test4", "test5", "test6"]),
+    type=click.Choice(SPLITS["entities"]),
     default="all",
     help="Only the lines of this split.",
 )
@@ -363,7 +364,7 @@ def eval_entities(settings, paths, split, fmt) -> None:
 @click.option("--k", default=5, type=click.IntRange(1, 10))
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "heldout"]),
+    type=click.Choice(SPLITS["related"]),
     default="all",
     help="Only the articles of this hash split of the ids (see zixun/evaluate/related.py).",
 )
@@ -387,7 +388,7 @@ def eval_related(settings, paths, k, split, fmt) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="LABELED.jsonl")
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "heldout"]),
+    type=click.Choice(SPLITS["duplicates"]),
     default="all",
     help="Only the articles of this split (by the hash of the original's id, see zixun/evaluate/duplicates.py).",
 )
@@ -416,7 +417,7 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="LABELED.jsonl")
 @click.option(
     "--split",
-    type=click.Choice(["all", "dev", "heldout", "heldout2", "heldout3"]),
+    type=click.Choice(SPLITS["stories"]),
     default="all",
     help="Only this split's articles (heldout2, heldout3: the second and third draws, events of new kinds).",
 )

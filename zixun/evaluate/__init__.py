@@ -6,5 +6,5 @@ entities    precision and recall of people, places and organisations against han
             tags (tests, zixun eval entities)
 duplicates  near-duplicate groups and originals against a generated repost set (tests, zixun eval duplicates)
 stories     story clusters and story-first related lists against a labelled story set (tests, zixun eval stories)
-labels      the labelled JSONL files all of them read, and the LabelError naming a bad file's line
+labels      the labelled JSONL files all of them read, the LabelError naming a bad file's line, and each set's splits
 """

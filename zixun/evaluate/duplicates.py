@@ -27,7 +27,6 @@ from zixun.settings import Settings
 from zixun.store import duplicates, open_store
 
 REPOST_KINDS = ("light", "heavy", "traditional", "excerpt", "wrapped")
-SPLITS = ("all", "dev", "heldout")
 
 
 class Scores(BaseModel):

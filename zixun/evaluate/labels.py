@@ -7,6 +7,16 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+# the splits of each labelled set, as `zixun eval NAME --split` offers them ("all": every line); the CLI reads them
+# here, so that it offers what the sets hold without importing the evaluators (numpy, the tokenizer) to start
+SPLITS = {
+    "entities": ("all", "dev", "test", "test2", "test3", "test4", "test5", "test6"),
+    "related": ("all", "dev", "heldout"),
+    "duplicates": ("all", "dev", "heldout"),
+    # heldout2 and heldout3: the second and third draws, events of new kinds
+    "stories": ("all", "dev", "heldout", "heldout2", "heldout3"),
+}
+
 
 class LabelError(ValueError):
     """A labelled file that cannot be scored; the message names the file (and line) and the reason."""

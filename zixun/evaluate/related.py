@@ -19,8 +19,6 @@ from zixun import pipeline
 from zixun.settings import Settings
 from zixun.store import articles, open_store, related_lists
 
-SPLITS = ("all", "dev", "heldout")
-
 
 class RelatedQuality(BaseModel):
     """precision@k (share of shown related items in the article's category) and coverage; what

@@ -45,8 +45,6 @@ from zixun.evaluate.labels import LabelError, json_lines
 from zixun.settings import Settings
 from zixun.store import articles, duplicates, open_store, stories
 
-# heldout2 and heldout3: the second and third draws, events of new kinds
-SPLITS = ("all", "dev", "heldout", "heldout2", "heldout3")
 WITHIN_SEED = 2018
 SHEET_CHARS = 260
 BASELINE_DISTANCE = 0.7  # the baseline's cut: groups whose average cosine is at least 0.3
