@@ -240,7 +240,7 @@ class _Known:
         self.prepare((a, b))
         (a_columns, a_values), (b_columns, b_values) = self._parts[a.id], self._parts[b.id]
         _, mine, theirs = np.intersect1d(a_columns, b_columns, assume_unique=True, return_indices=True)
-        return float(a_values[mine] @ b_values[theirs]) + _bonus(a, b) - DECAY_PER_DAY * days_apart(a.facts, b.facts)
+        return float(a_values[mine] @ b_values[theirs]) + _beyond_words(a, b)
 
     def similar(self, items: list[Article], others: list[Article]) -> np.ndarray:
         """How alike each of items is to each of others (a dense len(items) x len(others) array): the cosine of
@@ -248,7 +248,7 @@ class _Known:
         day between them."""
         found = (self.vectors(items) @ self.vectors(others).T).toarray()
         if any(a.names for a in items) and any(a.names for a in others):
-            found += NAME_BONUS * np.minimum(_shared_names(items, others), 2)  # what _bonus gives each pair
+            found += NAME_BONUS * np.minimum(_shared_names(items, others), 2)  # what _beyond_words gives each pair
         mine, theirs = _days(items), _days(others)
         return found - DECAY_PER_DAY * np.abs(mine[:, None] - theirs[None, :])
 
@@ -273,9 +273,10 @@ def _days(items: list[Article]) -> np.ndarray:
     return np.fromiter((a.facts.at.timestamp() / 86400 for a in items), np.float64, len(items))
 
 
-def _bonus(a: Article, b: Article) -> float:
-    """NAME_BONUS for each name or sign two articles share, at most two."""
-    return NAME_BONUS * min(len(a.names & b.names), 2)
+def _beyond_words(a: Article, b: Article) -> float:
+    """What similar adds to the cosine of two articles: NAME_BONUS for each name or sign they share (at most two),
+    less DECAY_PER_DAY for each day between them."""
+    return NAME_BONUS * min(len(a.names & b.names), 2) - DECAY_PER_DAY * days_apart(a.facts, b.facts)
 
 
 def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary, known: _Known) -> set[str]:
@@ -315,10 +316,7 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
         scores = cosines[start : start + len(near)]
         start += len(near)
         best = sorted(
-            (
-                (float(s) + _bonus(article, o) - DECAY_PER_DAY * days_apart(article.facts, o.facts), o.id)
-                for s, o in zip(scores, near, strict=True)
-            ),
+            ((float(s) + _beyond_words(article, o), o.id) for s, o in zip(scores, near, strict=True)),
             reverse=True,
         )
         kept = [

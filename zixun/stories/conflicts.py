@@ -44,12 +44,16 @@ class Facts:
     places: frozenset[str]
     orgs: frozenset[str]
     at: datetime
-    results: frozenset[str] = frozenset()  # the game scores of the text, among the signs
-    signs: frozenset[str] = frozenset()
+    results: frozenset[str] = frozenset()  # the game scores of the text
+    subject: frozenset[str] = frozenset()  # "@name" of the person the article names most, if its headline does
 
     @property
     def names(self) -> frozenset[str]:
         return self.people | self.places | self.orgs
+
+    @property
+    def signs(self) -> frozenset[str]:
+        return self.results | self.subject
 
     @classmethod
     def of(cls, title: str, entities: dict, at: datetime, body: str = "") -> Facts:
@@ -59,8 +63,7 @@ class Facts:
         scores = _set(
             pair
             for found in _SCORE.finditer(text)
-            if _is_score(pair := tuple(sorted((int(found[1]), int(found[2])))))
-            and not text[: found.start()].endswith(_PART_OF_GAME)
+            if _is_score(pair := tuple(sorted((int(found[1]), int(found[2]))))) and not _part_of_game(text, found)
         )
 
         def named(kind: str) -> frozenset[str]:
@@ -77,8 +80,8 @@ class Facts:
             places=_set(_PLACE_SUFFIX.sub("", n) or n for n in named("places")),
             orgs=named("orgs"),
             at=at,
-            results=(results := _set(_game_scores(body))),
-            signs=_set((*results, *(f"@{n}" for n in subject if n in people))),
+            results=_set(_game_scores(body)),
+            subject=_set(f"@{n}" for n in subject if n in people),
         )
 
 
@@ -95,7 +98,16 @@ def _is_score(pair: tuple[int, int]) -> bool:
     """Whether a pair of numbers in a headline reads as a final score: a basketball game's (both from 50 to
     200) or a low one (both under 10: football, volleyball, tennis); not a run (25:1), a stat (34-84)."""
     low, high = pair
-    return (low >= 50 and high <= 200) or high < 10
+    return _basketball(low, high) or high < 10
+
+
+def _basketball(low: int, high: int) -> bool:
+    return low >= 50 and high <= 200
+
+
+def _part_of_game(text: str, found: re.Match) -> bool:
+    """Whether the score found is the score of part of a game: after 3节, 半场 (no copy of the text before it)."""
+    return text.endswith(_PART_OF_GAME, 0, found.start())
 
 
 def _game_scores(text: str) -> Iterator[str]:
@@ -103,7 +115,7 @@ def _game_scores(text: str) -> Iterator[str]:
     apart (wider is a range), and no score of part of a game (3节105-79)."""
     for found in _GAME_SCORE.finditer(text):
         low, high = sorted((int(found[1]), int(found[2])))
-        if low >= 50 and high <= 200 and high - low <= 60 and not text[: found.start()].endswith(_PART_OF_GAME):
+        if _basketball(low, high) and high - low <= 60 and not _part_of_game(text, found):
             yield f"{low}-{high}"
 
 
@@ -129,7 +141,7 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "teams"  # each headline names its own pair of teams
     if a.orgs & b.orgs:
         return None  # one team or company: players and officials of one event differ from headline to headline
-    if a.signs & b.signs:
+    if a.results & b.results:
         return None  # one game's score in both texts: its players and coaches differ from headline to headline
     if a.places and b.places and not a.places & b.places:
         return "place"  # the same notice of two provinces
