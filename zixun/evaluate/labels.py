@@ -13,8 +13,8 @@ SPLITS = {
     "entities": ("all", "dev", "test", "test2", "test3", "test4", "test5", "test6"),
     "related": ("all", "dev", "heldout"),
     "duplicates": ("all", "dev", "heldout"),
-    # heldout2 and heldout3: the second and third draws, events of new kinds
-    "stories": ("all", "dev", "heldout", "heldout2", "heldout3"),
+    # heldout2, heldout3 and heldout4: the second, third and fourth draws, events of new kinds
+    "stories": ("all", "dev", "heldout", "heldout2", "heldout3", "heldout4"),
 }
 
 
