@@ -12,8 +12,9 @@ store through the real pipeline, so stories are built incrementally as in produc
 --within CORPUS ingests the split among the articles of a corpus (JSONL, such as the dev corpus the set was
 drawn from): a tiny store of labelled articles overstates recall, since nothing else competes for their links. The
 corpus's lines that are labelled articles (by id) are left out; a corpus article without a publish time gets one
-drawn uniformly between the split's first and last (random.Random(WITHIN_SEED)), so time separates no more than
-it would in production; all the lines are shuffled together (same seed) and ingested as one file. Only the
+between the split's first and last, uniform in the hash of WITHIN_SEED and its id, so time separates no more than
+it would in production; all the lines are ingested as one file, in the order of that hash. Each article's time and
+place are its own: a draw added to the labelled set (whose articles leave the corpus) moves no other article. Only the
 labelled articles are scored; a related item from the corpus counts as outside the story.
 Labels never see an unlabelled article that joins a story, so among a corpus two more things can be asked:
 --judged FILE scores the stories against pairs of corpus articles a reader judged (the same event or not,
@@ -27,6 +28,7 @@ Tuning rule: the constants of zixun/stories/ are tuned on --split dev only; held
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
@@ -146,9 +148,7 @@ def evaluate_stories(
         raise LabelError("judged pairs are of corpus articles: --judged and --draw need --within")
     pairs = read_judged(judged) if judged else []
     background = _background(within, records, labelled) if within else []
-    lines = [*records, *background]
-    if background:
-        random.Random(WITHIN_SEED).shuffle(lines)
+    lines = sorted([*records, *background], key=_share) if background else records
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "labeled.jsonl"
         data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
@@ -249,16 +249,23 @@ def _background(corpus: list[Path], records: list[dict], labelled: list[dict]) -
     if not times:
         raise LabelError("--within needs labelled articles with publish times (the corpus is dated within their span)")
     skip = {r["id"] for r in labelled}
-    found, draw = [], random.Random(WITHIN_SEED)
+    found = []
     span = (times[-1] - times[0]).total_seconds()
     for file in corpus:
         for _, record in json_lines(file):
             if not isinstance(record, dict) or record.get("id") in skip:
                 continue
             if not record.get("published_at"):
-                record["published_at"] = (times[0] + timedelta(seconds=draw.uniform(0, span))).isoformat()
+                record["published_at"] = (times[0] + timedelta(seconds=_share(record) * span)).isoformat()
             found.append(record)
     return found
+
+
+def _share(record: dict) -> float:
+    """A number in [0, 1) of the record's id alone (sha1 with WITHIN_SEED): its time within the span and its place
+    in the order of ingest, whatever else the corpus holds."""
+    digest = hashlib.sha1(f"{WITHIN_SEED}:{record.get('id')}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def score(records: list[dict], cluster_of: dict[str, str]) -> Scores:
