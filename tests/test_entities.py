@@ -312,11 +312,18 @@ FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.66), "orgs": (0.92, 
 SIXTH_FLOORS = {"overall": (0.84, 0.67), "places": (0.71, 0.77), "orgs": (0.86, 0.57), "people": (0.89, 0.73)}
 
 
+# the seventh held-out split (36 articles drawn and labelled on 2026-12-07 after the tenth round, by two new readers who
+# saw no output of the extractor): scored when drawn P 0.870, R 0.726 (people 0.941 / 0.774, places 0.767 / 0.842,
+# orgs 0.886 / 0.609; raw POS tags 0.394 / 0.598). Floors a point under
+SEVENTH_FLOORS = {"overall": (0.86, 0.71), "places": (0.75, 0.83), "orgs": (0.87, 0.59), "people": (0.93, 0.76)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
     "test5": (36, 181, FIFTH_FLOORS, 0.3),
     "test6": (36, 230, SIXTH_FLOORS, 0.3),
+    "test7": (36, 164, SEVENTH_FLOORS, 0.3),
 }
 
 
