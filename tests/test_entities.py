@@ -366,6 +366,31 @@ def test_names_listed_with_a_known_person_cut_apart_or_credited_as_sites_and_off
     assert {"渥太华", "布拉格"} <= set(_entities("城市", "他从渥太华飞往布拉格。")["places"])
 
 
+def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisation_named_by_its_place():
+    # 上海市浦东新区 + 市场 监督 管理局, 荥阳市 + 第三 小学, 广州 + 楚颜 化妆品 有限公司, 海关 + 缉私局: one name each,
+    # the places inside them no places of their own
+    found = _entities(
+        "通报",
+        "上海市浦东新区市场监督管理局接到举报。荥阳市第三小学的学生放学了。广州楚颜化妆品有限公司是供应商。"
+        "乌鲁木齐海关缉私局查获一批货物。",
+    )
+    assert {
+        "上海市浦东新区市场监督管理局",
+        "荥阳市第三小学",
+        "广州楚颜化妆品有限公司",
+        "乌鲁木齐海关缉私局",
+    } <= set(found["orgs"])
+    assert found["places"] == []
+    # a place, then a verb of going or a word picking among many, then an institution: no name (读 大学, 部分 学校);
+    # a number of games (鏖战 五局), a two-character 局 (开局); places before an institution's head word alone stay places
+    found = _entities(
+        "新闻",
+        "他在北京读大学。杭州市部分学校停课。江苏鏖战五局。曼联本赛季开局不顺。辽宁省大连市中心医院的医生说。",
+    )
+    assert not {"北京读大学", "杭州市部分学校", "江苏鏖战五局", "曼联本赛季开局"} & set(found["orgs"])
+    assert {"辽宁", "大连"} <= set(found["places"])
+
+
 def test_the_gazetteer_knows_places_without_changing_how_text_is_cut():
     known = lexicon()
     # 乌干达 and 黎巴嫩 are tagged as people by the stock dictionary; the gazetteer says they are places

@@ -27,6 +27,7 @@ from zixun.text.entities.shapes import (
     NOT_NAME_ENDINGS,
     NOT_NAME_STARTS,
     OFFICE_HEADS,
+    ORG_ENDINGS,
     ORG_HEADS,
     ORG_WORDS,
     PEOPLE_TAGS,
@@ -393,4 +394,86 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             held = []
         out.append(token)
     out.extend(held)
+    return _offices(out)
+
+
+# what a local office's or an institution's name ends with when the tokenizer cut it into words: 上海市浦东新区 +
+# 市场 监督 管理局, 西城区 + 人力 社保局, 荥阳市 + 第三 小学, 广州 + 楚颜 化妆品 有限公司 (局 of three characters or
+# more: not 骗局, 开局; the 厅 of offices, not 餐厅 or 营业厅)
+_OFFICE_ENDS = (
+    "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所",
+    "委员会", "卫计委", "纪委", "监委", "教委", "教育厅", "环保厅", "办公厅", "公安厅", "财政厅", "卫生厅", "文化厅",
+    "司法厅", "商务厅", "民政厅",
+)  # fmt: skip
+# the words between the place and that end (n 市场, vn 监督, v 招生, j 中西医, m 第三, nz 楚颜)
+_OFFICE_MIDDLE = frozenset(["n", "vn", "v", "j", "m", "nz", "nr", "ns"])
+# middle words that say the place and the end are not one name: a verb of going or being (读 大学, 考入, 成为, 来自)
+# or a word that picks among many (部分 学校, 热门 小学, 区属 学校)
+_NOT_MIDDLE = frozenset([
+    "进入", "考入", "成为", "登上", "赶到", "已有", "包括", "开展", "现任", "报道", "就读", "锁定", "来到", "前往", "回到",
+    "离开", "加入", "毕业", "考上", "考取", "录取", "入读", "就职", "任职", "担任", "位于", "来自", "进驻", "走进", "参观",
+    "访问", "成立", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
+    "一些", "其他", "本地", "当地", "知名", "著名", "重点", "顶尖", "名校", "各地", "全国", "五大", "十大", "定点",
+])  # fmt: skip
+_MIDDLE_WORDS = 4  # at most this many words between the place and the end
+# a part of an office after its name: 乌鲁木齐海关 + 缉私局
+_PARTS = ("缉私局", "缉私分局", "分局", "派出所", "支队", "大队")
+_END_TAGS = frozenset(["n", "nt", "nz", "j", "l"])  # the tags of that end (not a verb)
+_NUMERALS = frozenset("一二三四五六七八九十两几")  # 鏖战 + 五局: a number of games, no office
+_LOCAL = ("省", "市", "县", "区", "州", "镇")  # what a place an office is named by may end with (not 城市)
+
+
+def _offices(tokens: list[Token]) -> list[Token]:
+    """The tokens with a place and the words the tokenizer cut an office's or institution's name into after it joined
+    into one organisation (上海市浦东新区市场监督管理局, tagged nt), and an office's part joined to it (海关 + 缉私局)."""
+    known = lexicon().kinds
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        word, tag = tokens[i]
+        end = 0
+        if tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
+            end = _office_end(tokens, i + 1)
+        elif tag == "nt" and CJK.match(word):
+            end = i + 1  # an office the tokenizer or joined named: its parts follow, if any
+        while end and end < len(tokens) and tokens[end][0] in _PARTS:
+            end += 1
+        if end > i + 1:
+            out.append(("".join(w for w, _ in tokens[i:end]), "nt"))
+            i = end
+            continue
+        out.append(tokens[i])
+        i += 1
     return out
+
+
+def _office_place(word: str, known: dict[str, str]) -> bool:
+    """Whether a word tagged as a place may name an office after it: a place the dictionary has, or a city, county or
+    district of three characters or more (浦东新区, 荥阳市; not 城市)."""
+    return CJK.match(word) is not None and (
+        known.get(word) == "places" or (len(word) >= 3 and word.endswith(_LOCAL) and word != "城市")
+    )
+
+
+def _office_word(word: str) -> bool:
+    """Whether a word ends an office's or institution's name (管理局, 第三 + 小学; not 骗局, 五局)."""
+    if not word.endswith(_OFFICE_ENDS) or word[0] in _NUMERALS:
+        return False
+    return len(word) >= 3 or not word.endswith("局")
+
+
+def _office_end(tokens: list[Token], start: int) -> int:
+    """The index after an office's or institution's last word when the words from start are a few middle words and
+    that end; 0 when not: no middle word, a number other than an ordinal, a middle word that is an organisation's
+    name of its own (调查总队), or another place first (辽宁省 + 大连市 + 中心医院: the last place is the office's)."""
+    for k in range(start, min(start + _MIDDLE_WORDS + 1, len(tokens))):
+        word, tag = tokens[k]
+        if not CJK.match(word) or (k == start and tag == "ns"):
+            return 0
+        if k > start and _office_word(word) and tag in _END_TAGS:
+            return k + 1
+        if tag not in _OFFICE_MIDDLE or (tag == "m" and not word.startswith("第")) or word.endswith(ORG_ENDINGS):
+            return 0
+        if word in _NOT_MIDDLE or (tag == "v" and len(word) < 2):
+            return 0
+    return 0
