@@ -7,8 +7,9 @@ up) plus a bonus for the names and signs (scores, a subject) they share, less a 
 A candidate close enough, whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or
 person; too far apart in time), is linked with it; links are kept in the store. The articles linked with one another
 (and the copies of one original, store/duplicates.py) form a component, which is cut into stories by average linkage
-under the conflict rules: every pair of a story must be free of conflicts, and its members close on average, so one
-article close to two events does not chain them. A repost joins its original's story.
+under the conflict rules: no pair of a story may differ in time, score, date, year or model, no two groups merged may
+name only other people, teams or places pair by pair, and its members must be close on average, so one article close
+to two events does not chain them. A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
@@ -64,6 +65,9 @@ PASS_TERMS = 500_000
 PAIRS = 5000  # (article, candidate) pairs scored at once
 READ_CHUNK = 1000  # articles read from the store at once (their words are ~12 KB each until their rows are made)
 ANALYZE_AFTER = 5000
+# conflicts that keep two groups apart only when every pair across them has one (any other conflict keeps them apart
+# when one pair has it)
+SOFT = frozenset(["teams", "people"])
 
 
 @dataclass
@@ -449,7 +453,7 @@ def _components(reached: set[str], links: dict, copies: dict[str, str], mates: l
 
 def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
     """Groups of these articles: the closest two groups (average similarity) merged while that average is at
-    least STORY_SCORE and no pair across them conflicts."""
+    least STORY_SCORE and they are not kept apart by conflicts (_kept_apart)."""
     n = len(items)
     if n < 2:
         return [[a.id for a in items]]
@@ -458,8 +462,8 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         together = known.pair(a, b) >= STORY_SCORE and conflict(a.facts, b.facts) is None
         return [[a.id, b.id]] if together else [[a.id], [b.id]]
     similar = known.similar(items, items)
-    # conflicts are looked up only between the two groups about to merge (most pairs never are): the merges
-    # are those a full table of conflicting pairs would allow, in the same order
+    # conflicts are looked up only between the two groups about to merge (most pairs never are); two groups kept
+    # apart stay apart once either is merged with another
     blocked = np.zeros((n, n), bool)
     sums = similar.copy()
     sizes = np.ones(n)
@@ -474,7 +478,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         i, j = divmod(flat, n)
         if average[i, j] < STORY_SCORE:
             break
-        if any(conflict(items[a].facts, items[b].facts) is not None for a in groups[i] for b in groups[j]):
+        if _kept_apart([items[a] for a in groups[i]], [items[b] for b in groups[j]]):
             blocked[i, j] = blocked[j, i] = True
             average[i, j] = average[j, i] = -np.inf
             continue
@@ -491,6 +495,22 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         average[i, i] = -np.inf
         average[j, :] = average[:, j] = -np.inf
     return [[items[k].id for k in members] for members in groups.values()]
+
+
+def _kept_apart(one: list[Article], other: list[Article]) -> bool:
+    """Whether two groups of a component cannot be one story: a pair across them whose facts conflict in time,
+    score, date, year or model, or every pair with a conflict of SOFT (each headline names its own people, teams or
+    place: reports of one game quote different players, and a group holding some of each links the two)."""
+    soft = 0
+    for a in one:
+        for b in other:
+            why = conflict(a.facts, b.facts)
+            if why is None:
+                continue
+            if why not in SOFT:
+                return True
+            soft += 1
+    return soft == len(one) * len(other)
 
 
 def _cut(
