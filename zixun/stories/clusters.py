@@ -7,9 +7,9 @@ up) plus a bonus for the names and signs (scores, a subject) they share, less a 
 A candidate close enough, whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or
 person; too far apart in time), is linked with it; links are kept in the store. The articles linked with one another
 (and the copies of one original, store/duplicates.py) form a component, which is cut into stories by average linkage
-under the conflict rules: no pair of a story may differ in time, score, date, year or model, no two groups merged may
-name only other people, teams or places pair by pair, and its members must be close on average, so one article close
-to two events does not chain them. A repost joins its original's story.
+under the conflict rules: no pair of a story may differ in time, score, date, year, model or place, no two groups
+merged may name only other people or teams pair by pair, and its members must be close on average, so one article
+close to two events does not chain them. A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
@@ -499,8 +499,8 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
 
 def _kept_apart(one: list[Article], other: list[Article]) -> bool:
     """Whether two groups of a component cannot be one story: a pair across them whose facts conflict in time,
-    score, date, year or model, or every pair with a conflict of SOFT (each headline names its own people, teams or
-    place: reports of one game quote different players, and a group holding some of each links the two)."""
+    score, date, year, model or place, or every pair with a conflict of SOFT (each headline names its own people or
+    teams: reports of one game quote different players, and a group holding some of each links the two)."""
     soft = 0
     for a in one:
         for b in other:
