@@ -421,6 +421,7 @@ _PARTS = ("缉私局", "缉私分局", "分局", "派出所", "支队", "大队"
 _END_TAGS = frozenset(["n", "nt", "nz", "j", "l"])  # the tags of that end (not a verb)
 _NUMERALS = frozenset("一二三四五六七八九十两几")  # 鏖战 + 五局: a number of games, no office
 _LOCAL = ("省", "市", "县", "区", "州", "镇")  # what a place an office is named by may end with (not 城市)
+_OFFICE_STARTS = frozenset(["ns", "nt"])  # the tags of a word an office's name begins with (a place, an office)
 
 
 def _offices(tokens: list[Token]) -> list[Token]:
@@ -428,8 +429,10 @@ def _offices(tokens: list[Token]) -> list[Token]:
     into one organisation (上海市浦东新区市场监督管理局, tagged nt), and an office's part joined to it (海关 + 缉私局)."""
     known = lexicon().kinds
     out: list[Token] = []
-    i = 0
-    while i < len(tokens):
+    done = 0  # the tokens before this index are in out
+    for i in [i for i, (_, tag) in enumerate(tokens) if tag in _OFFICE_STARTS]:  # most tokens begin no office
+        if i < done:
+            continue
         word, tag = tokens[i]
         end = 0
         if tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
@@ -439,11 +442,10 @@ def _offices(tokens: list[Token]) -> list[Token]:
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
             end += 1
         if end > i + 1:
+            out.extend(tokens[done:i])
             out.append(("".join(w for w, _ in tokens[i:end]), "nt"))
-            i = end
-            continue
-        out.append(tokens[i])
-        i += 1
+            done = end
+    out.extend(tokens[done:])
     return out
 
 
