@@ -467,7 +467,8 @@ def _office_word(word: str) -> bool:
 def _office_end(tokens: list[Token], start: int) -> int:
     """The index after an office's or institution's last word when the words from start are a few middle words and
     that end; 0 when not: no middle word, a number other than an ordinal, a middle word that is an organisation's
-    name of its own (调查总队), or another place first (辽宁省 + 大连市 + 中心医院: the last place is the office's)."""
+    name of its own (调查总队, 中心医院), or another place next (辽宁省 + 大连市: only the place just before the middle
+    words may name the office)."""
     for k in range(start, min(start + _MIDDLE_WORDS + 1, len(tokens))):
         word, tag = tokens[k]
         if not CJK.match(word) or (k == start and tag == "ns"):
