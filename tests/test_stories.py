@@ -9,6 +9,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import sqlalchemy as sa
 
 from tests.conftest import ROOT
@@ -182,6 +183,49 @@ def test_reports_of_one_game_about_different_people_share_its_final_score_and_ar
     found = grouping(engine)
     assert {"coach", "player"} in found
     assert not any("next" in s and len(s) > 1 for s in found)
+
+
+def _articles(titles: list[str]) -> list[clusters.Article]:
+    """Articles as clustering knows them, made from rows of a title each (no words: _attach is given their sums)."""
+    from types import SimpleNamespace
+
+    made = []
+    for k, title in enumerate(titles):
+        row = SimpleNamespace(
+            id=f"a{k}", title=title, source=None, published_at=T0, ingested_at=T0, updated_at=T0, entities={},
+            body="", candidates={}, title_terms="", keywords=[],
+        )  # fmt: skip
+        made.append(clusters.Article(row))
+    return made
+
+
+def test_an_article_left_alone_joins_a_large_story_it_is_alike_as_a_whole_and_no_small_group():
+    # ten reports alike at 0.4 pair by pair, and an article alike at 0.2 to each (too little for average linkage):
+    # with the story's sum its cosine is 10 * 0.2 / sqrt(10 + 90 * 0.4) = 0.29, over STORY_SCORE
+    def attached(size: int, alike: float) -> bool:
+        n = size + 1
+        items = _articles([f"报道{k}" for k in range(size)] + ["赛后评论"])
+        groups = {0: list(range(size)), size: [size]}
+        sums = np.full((n, n), -np.inf)
+        sums[0, size] = sums[size, 0] = alike * size
+        within = np.ones(n)
+        within[0] = size + size * (size - 1) * 0.4
+        clusters._attach(items, groups, sums, within, np.zeros((n, n), bool))
+        return groups == {0: list(range(n))}
+
+    assert clusters.ATTACH_SIZE == 10
+    assert attached(10, 0.2)
+    assert not attached(10, 0.12)  # 0.17: not alike enough
+    assert not attached(9, 0.2)  # a small group's sum is no better than its members
+    # a conflict with a member keeps it out: another game's result
+    items = _articles(["雄鹿134-111大胜勇士"] * 10 + ["雄鹿118-110胜勇士"])
+    groups = {0: list(range(10)), 10: [10]}
+    sums = np.full((11, 11), -np.inf)
+    sums[0, 10] = sums[10, 0] = 2.0
+    within = np.ones(11)
+    within[0] = 46.0
+    clusters._attach(items, groups, sums, within, np.zeros((11, 11), bool))
+    assert groups == {0: list(range(10)), 10: [10]}
 
 
 def test_the_same_event_a_year_later_is_another_story(engine, settings):

@@ -9,7 +9,8 @@ person; too far apart in time), is linked with it; links are kept in the store. 
 (and the copies of one original, store/duplicates.py) form a component, which is cut into stories by average linkage
 under the conflict rules: no pair of a story may differ in time, score, date, year, model or place, no two groups
 merged may name only other people or teams pair by pair, and its members must be close on average, so one article
-close to two events does not chain them. A repost joins its original's story.
+close to two events does not chain them; an article left alone then joins the story of ten or more it is close to as a
+whole (a story's commentary and reactions share little with any one report). A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
@@ -68,6 +69,9 @@ ANALYZE_AFTER = 5000
 # conflicts that keep two groups apart only when every pair across them has one (any other conflict keeps them apart
 # when one pair has it)
 SOFT = frozenset(["teams", "people"])
+# a story of this many articles takes an article average linkage left alone when it is alike enough to the story as a
+# whole (_attach)
+ATTACH_SIZE = 10
 
 
 @dataclass
@@ -473,6 +477,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
     # the average of each pair of live groups (-inf for the others): a merge changes only the merged group's
     # row and column, so only those are computed again (a whole table per merge made this cubic)
     average = sums.copy()
+    within = np.ones(n)  # each group's similarities among its members, summed over ordered pairs (each with itself 1)
     while True:
         flat = int(np.argmax(average))
         i, j = divmod(flat, n)
@@ -482,6 +487,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
             blocked[i, j] = blocked[j, i] = True
             average[i, j] = average[j, i] = -np.inf
             continue
+        within[i] += within[j] + 2 * sums[i, j]
         sums[i, :] += sums[j, :]
         sums[:, i] += sums[:, j]
         sums[i, i] = -np.inf
@@ -494,7 +500,35 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         average[:, i] = np.where(blocked[:, i] | ~alive, -np.inf, sums[:, i] / (sizes * sizes[i]))
         average[i, i] = -np.inf
         average[j, :] = average[:, j] = -np.inf
+    _attach(items, groups, sums, within, blocked)
     return [[items[k].id for k in members] for members in groups.values()]
+
+
+def _attach(
+    items: list[Article], groups: dict[int, list[int]], sums: np.ndarray, within: np.ndarray, blocked: np.ndarray
+) -> None:
+    """Put each article average linkage left alone into the group of ATTACH_SIZE or more it is most alike as a whole,
+    when that likeness is at least STORY_SCORE and no conflict keeps them apart. Alike as a whole: the cosine of its
+    vector with the sum of the group's (its summed similarities to the members over the root of the group's summed
+    similarities among them). A large story's fringe (commentary, reactions, what followed) shares little with any one
+    report but much with all of them; a small group's sum is no better than its members (attached to groups under ten,
+    most articles a reader judged another event). The groups do not change as they take articles: the order of
+    attaching changes nothing."""
+    large = [g for g, members in groups.items() if len(members) >= ATTACH_SIZE]
+    alone = [g for g, members in groups.items() if len(members) == 1]
+    if not large or not alone:
+        return
+    cores = [[items[a] for a in groups[g]] for g in large]  # what conflicts are looked up against
+    rows = np.array(large)
+    likeness = sums[np.ix_(rows, alone)] / np.sqrt(within[rows])[:, None]
+    likeness[blocked[np.ix_(rows, alone)]] = -np.inf
+    for column, k in enumerate(alone):
+        for best in np.argsort(-likeness[:, column]):
+            if likeness[best, column] < STORY_SCORE:
+                break
+            if not _kept_apart(cores[best], [items[k]]):
+                groups[large[best]].extend(groups.pop(k))
+                break
 
 
 def _kept_apart(one: list[Article], other: list[Article]) -> bool:
