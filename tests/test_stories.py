@@ -137,6 +137,21 @@ def test_a_score_after_three_quarters_or_at_half_time_is_no_result_of_the_game()
     assert conflict(final, Facts.of("雄鹿118-110胜勇士", {}, at)) == "score"
 
 
+def test_two_provinces_conflict_and_a_country_named_as_a_side_or_beside_its_city_does_not():
+    at = datetime(2018, 11, 5, tzinfo=UTC)
+
+    def facts(title: str, places: list[str]) -> Facts:
+        return Facts.of(title, {"places": places}, at)
+
+    henan, hebei = facts("河南2019年高考11月22日开始报名", ["河南"]), facts("河北2019年高考11月22日开始报名", ["河北"])
+    assert conflict(henan, hebei) == "place"
+    board = facts("习近平：将在上海证券交易所设立科创板并试点注册制", ["上海"])
+    assert conflict(board, facts("快评：升级型科创板，中国新版纳斯达克终出炉？", ["中国"])) is None
+    mother = facts("伊藤母亲：每晚都在她耳边说战胜中国的只有你", ["中国"])
+    assert conflict(mother, facts("国乒三大主力被日本一人连击 准东京阵容崩塌？", ["日本", "东京"])) is None
+    assert conflict(facts("东京奥运会场馆建设提速", ["东京"]), facts("北京冬奥会场馆建设提速", ["北京"])) == "place"
+
+
 def test_a_texts_final_score_and_its_subject_are_signs_two_reports_of_one_event_share():
     at = datetime(2018, 11, 9, tzinfo=UTC)
     body = "第四节翟晓川上篮得手，北京首钢最终以95-91险胜广厦。此前广厦3节72-60领先，票价100-150元，50-120分。"

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from zixun.text.entities.shapes import COUNTRIES
+
 WINDOW_DAYS = 4.0  # two articles published further apart than this tell of different events
 _SCORE = re.compile(r"(?<![\d.:：+])(\d{1,3})\s*(?:[-:：]|比)\s*(\d{1,3})(?![\d.:：+])")
 _PLACE_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|地区|县|区)$")
@@ -46,6 +48,9 @@ class Facts:
     at: datetime
     results: frozenset[str] = frozenset()  # the game scores of the text
     subject: frozenset[str] = frozenset()  # "@name" of the person the article names most, if its headline does
+    # its places that are no country: a headline names a country as a side (中国女排, 战胜中国的只有你, 日本一人连击)
+    # or beside one of its cities (上海 and 中国版纳斯达克 of one announcement), a province or city as where it happens
+    regions: frozenset[str] = frozenset()
 
     @property
     def names(self) -> frozenset[str]:
@@ -71,17 +76,19 @@ class Facts:
 
         people = named("people")
         subject = entities.get("people", [])[:1]
+        places = _set(_PLACE_SUFFIX.sub("", n) or n for n in named("places"))
         return cls(
             scores=scores,
             dates=_set((int(m), int(d)) for m, d in _DATE.findall(text)),
             years=_set(_YEAR.findall(text)),
             models=_set(_MODEL.findall(text.lower())),
             people=people,
-            places=_set(_PLACE_SUFFIX.sub("", n) or n for n in named("places")),
+            places=places,
             orgs=named("orgs"),
             at=at,
             results=_set(_game_scores(body)),
             subject=_set(f"@{n}" for n in subject if n in people),
+            regions=_set(p for p in places if not (p.endswith("国") or p in COUNTRIES)),
         )
 
 
@@ -143,7 +150,7 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return None  # one team or company: players and officials of one event differ from headline to headline
     if a.results & b.results:
         return None  # one game's score in both texts: its players and coaches differ from headline to headline
-    if a.places and b.places and not a.places & b.places:
+    if a.regions and b.regions and not a.regions & b.regions:
         return "place"  # the same notice of two provinces
     if a.people and b.people and not a.places & b.places:
         return "people"  # each headline about someone else
