@@ -147,6 +147,12 @@ def test_names_cut_into_pieces_are_joined():
     assert "特斯拉皮卡" not in _entities("皮卡", "马斯克：特斯拉皮卡将有《银翼杀手》般的未来感。")["people"]
 
 
+def test_a_given_names_last_character_cut_off_a_two_character_name_is_put_back_unless_the_two_are_a_name():
+    found = _entities("采访", "果产品知名分析师郭明𫓹发布的一份新报告。武笑羽表示，她最怕冷场。丁宁连追三分，吴尊帅！")
+    assert {"郭明𫓹", "武笑羽", "丁宁", "吴尊"} <= set(found["people"])  # 𫓹: a character the tokenizer lacks
+    assert not {"郭明", "武笑", "丁宁连", "吴尊帅"} & set(found["people"])
+
+
 def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():
     def people(title: str, body: str) -> list[str]:
         return _entities(title, body)["people"]

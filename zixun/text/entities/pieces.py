@@ -4,6 +4,7 @@ of several words, a team without its 队, the names before an organisation's hea
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -68,7 +69,7 @@ def mended(
     cased: dict[str, str] | None = None,
 ) -> list[Token]:
     """The tokens with the names the tokenizer cut apart put together, tagged JOINED: a family name and
-    its given name (王 + 大陆, 陈 + 意涵, 李子 + 璇), the pieces of a transliterated name (艾哈迈 + 多夫,
+    its given name (王 + 大陆, 陈 + 意涵, 李子 + 璇, 郭明 + 𫓹), the pieces of a transliterated name (艾哈迈 + 多夫,
     汤姆 + 菲尔 + 顿; a first name before a last name the dictionary has is dropped: 蒂姆 库克 → 库克); a name
     run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
     organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
@@ -159,7 +160,13 @@ def _mend_at(
         if word + after in named:  # 毛/nr + 不易/a, 陈/nr + 平原/ns, twice or more
             out.append((word + after, JOINED))
             return i + 2
-    elif len(word) == 2 and word[0] in SURNAMES and after_tag in MORPHEMES and len(after) == 1 and tag != "nrt":
+    elif (
+        len(word) == 2
+        and word[0] in SURNAMES
+        and len(after) == 1
+        and tag != "nrt"
+        and _given_end(word, after, after_tag, tokens, i + 2, known)
+    ):
         out.append((word + after, JOINED))
         return i + 2
     elif _pieces(word, tag, after, after_tag, known):
@@ -179,6 +186,21 @@ def _mend_at(
         return i + 1
     out.append(token)
     return i + 1
+
+
+def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: int, known: Lexicon) -> bool:
+    """Whether the one character after a two-character name (a family name first) ends its given name: a character
+    that is no word (李子 + 璇/g); one the tokenizer's dictionary lacks (郭明 + 𫓹/x); or one tagged a name of its own
+    before the name ends (屈楚 + 萧/nr + 、, 武笑 + 羽/nr + 表示), unless the two are a name already (丁宁 + 连追, 吴尊 +
+    帅; 陈希 + 昌 stays cut) or a transliterated first name (艾伦 + 连, 马克 + 金)."""
+    if after_tag in MORPHEMES:
+        return True
+    if after_tag == "x":  # a character of the rarer planes (𫓹) is no CJK.match
+        return unicodedata.name(after, "").startswith("CJK") and known.kinds.get(word) != "people"
+    if not CJK.match(after) or known.kinds.get(word) == "people" or transliterated(word):
+        return False
+    ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
+    return after_tag == "nr" and ends
 
 
 def _rare_name(word: str) -> bool:
