@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from zixun.text.entities.shapes import COUNTRIES
+from zixun.text.entities.shapes import country
 
 WINDOW_DAYS = 4.0  # two articles published further apart than this tell of different events
 _SCORE = re.compile(r"(?<![\d.:：+])(\d{1,3})\s*(?:[-:：]|比)\s*(\d{1,3})(?![\d.:：+])")
@@ -88,7 +88,7 @@ class Facts:
             at=at,
             results=_set(_game_scores(body)),
             subject=_set(f"@{n}" for n in subject if n in people),
-            regions=_set(p for p in places if not (p.endswith("国") or p in COUNTRIES)),
+            regions=_set(p for p in places if not country(p)),
         )
 
 

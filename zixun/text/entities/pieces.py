@@ -12,7 +12,6 @@ from zixun.text.entities.lexicon import Lexicon, lexicon
 from zixun.text.entities.shapes import (
     ACTS,
     CJK,
-    COUNTRIES,
     DOTS,
     DOTTED,
     FIRST_NAMES,
@@ -38,6 +37,7 @@ from zixun.text.entities.shapes import (
     SURNAMES,
     TEAM,
     TEAM_TAGS,
+    country,
     transliterated,
 )
 from zixun.text.segment import Token
@@ -308,7 +308,7 @@ def _newspaper(tokens: list[Token], start: int) -> tuple[str, int] | None:
 
 def _country(token: Token) -> bool:
     """Whether a word held before an organisation's name is a country (美国, 加拿大), which stays a place."""
-    return token[1] == "ns" and (token[0][-1] == "国" or token[0] in COUNTRIES)
+    return token[1] == "ns" and country(token[0])
 
 
 def _place(token: Token, known: dict[str, str]) -> bool:

@@ -96,6 +96,11 @@ JAPANESE_SURNAMES = WORDS["japanese_surnames"]
 NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师", "总", "姓", "博士")
 
 
+def country(word: str) -> bool:
+    """Whether a place's name is a country's: ends with 国 or is one of COUNTRIES (日本, 加拿大)."""
+    return word.endswith("国") or word in COUNTRIES
+
+
 def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
     """The kind of name a tagged word is (people, places, orgs), or None when it is not a name."""
     name = known.canonical(word)
