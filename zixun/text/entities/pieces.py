@@ -195,9 +195,11 @@ def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: in
     帅; 陈希 + 昌 stays cut) or a transliterated first name (艾伦 + 连, 马克 + 金)."""
     if after_tag in MORPHEMES:
         return True
+    if known.kinds.get(word) == "people":
+        return False
     if after_tag == "x":  # a character of the rarer planes (𫓹) is no CJK.match
-        return unicodedata.name(after, "").startswith("CJK") and known.kinds.get(word) != "people"
-    if not CJK.match(after) or known.kinds.get(word) == "people" or transliterated(word):
+        return unicodedata.name(after, "").startswith("CJK")
+    if not CJK.match(after) or transliterated(word):
         return False
     ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
     return after_tag == "nr" and ends
