@@ -152,6 +152,25 @@ def test_two_provinces_conflict_and_a_country_named_as_a_side_or_beside_its_city
     assert conflict(facts("东京奥运会场馆建设提速", ["东京"]), facts("北京冬奥会场馆建设提速", ["北京"])) == "place"
 
 
+def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():
+    at = datetime(2018, 11, 5, tzinfo=UTC)
+
+    def facts(title: str, people: list[str] = ()) -> Facts:
+        return Facts.of(title, {"people": list(people)}, at)
+
+    assert conflict(facts("实用口语：“懒虫”英语怎么说？"), facts("实用口语：“唠叨”英语怎么说？")) == "template"
+    brochure = facts("山东理工大学2019年硕士研究生招生简章")
+    assert conflict(brochure, facts("泰山医学院2019年硕士研究生招生简章")) == "template"
+    # the slot at the end (one event's angles), or what the two share naming someone, is no template
+    death = facts("嘉禾创始人邹文怀去世 成龙撰文悼念感激救命恩", ["邹文怀", "成龙"])
+    assert conflict(death, facts("嘉禾创始人邹文怀去世 生前曾栽培李小龙等巨星", ["邹文怀", "李小龙"])) is None
+    gates = facts("彭丽媛会见比尔·盖茨", ["彭丽媛", "盖茨"])
+    assert conflict(gates, facts("外交部长王毅会见比尔·盖茨", ["王毅", "盖茨"])) is None
+    # two copies of one headline, or slots sharing two characters in a row (an edited headline), are none
+    assert conflict(brochure, facts("山东理工大学2019年硕士研究生招生简章")) is None
+    assert conflict(brochure, facts("山东理工2019年硕士研究生招生简章")) is None
+
+
 def test_a_texts_final_score_and_its_subject_are_signs_two_reports_of_one_event_share():
     at = datetime(2018, 11, 9, tzinfo=UTC)
     body = "第四节翟晓川上篮得手，北京首钢最终以95-91险胜广厦。此前广厦3节72-60领先，票价100-150元，50-120分。"

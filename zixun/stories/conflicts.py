@@ -29,6 +29,12 @@ _UNITS = "元万亿千百米克斤年月日天个岁分秒层名人次倍位件�
 _GAME_SCORE = re.compile(rf"(?<![\d.:：+\-])(\d{{2,3}})\s*(?:[-:：]|比)\s*(\d{{2,3}})(?![\d.:：%％+]|\s*[{_UNITS}])")
 # a product's model in a headline: letters and digits together (w2019, 6t, r17, s10, mate20), not a year
 _MODEL = re.compile(r"(?<![a-z0-9])(?:[a-z]+\d+[a-z]*|\d+[a-z]+)(?![a-z0-9])")
+# two headlines of one series' template differ only in the thing each is about (实用口语：“懒虫”/“唠叨”英语怎么说？,
+# 山东理工大学/泰山医学院2019年硕士研究生招生简章, 小米/京东将于11月19日发布2018年第三季度财报): they end alike in at least
+# _TEMPLATE_END characters and share at least _TEMPLATE_SHARED characters and _TEMPLATE_SHARE of the longer
+_TEMPLATE_END = 3
+_TEMPLATE_SHARED = 6
+_TEMPLATE_SHARE = 0.4
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class Facts:
     # its places that are no country: a headline names a country as a side (中国女排, 战胜中国的只有你, 日本一人连击)
     # or beside one of its cities (上海 and 中国版纳斯达克 of one announcement), a province or city as where it happens
     regions: frozenset[str] = frozenset()
+    headline: str = ""  # the headline without spaces (one series' template: _template)
 
     @property
     def names(self) -> frozenset[str]:
@@ -89,6 +96,7 @@ class Facts:
             results=_set(_game_scores(body)),
             subject=_set(f"@{n}" for n in subject if n in people),
             regions=_set(p for p in places if not country(p)),
+            headline=text,
         )
 
 
@@ -154,4 +162,36 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "place"  # the same notice of two provinces
     if a.people and b.people and not a.places & b.places:
         return "people"  # each headline about someone else
+    if _template(a, b):
+        return "template"  # one series, another thing each
     return None
+
+
+def _template(a: Facts, b: Facts) -> bool:
+    """Whether two headlines are one template's with another thing in its slot: alike at the end and around the
+    slot (see _TEMPLATE_END), the two things sharing no two characters in a row, and what the headlines share naming
+    nothing (邹文怀去世：成龙撰文悼念 and 邹文怀去世：生前曾栽培李小龙 are one event's headlines, each its angle)."""
+    mine, theirs = a.headline, b.headline
+    if mine[-_TEMPLATE_END:] != theirs[-_TEMPLATE_END:] or mine == theirs:
+        return False
+    start = _alike_from_start(mine, theirs)
+    end = _alike_from_start(mine[start:][::-1], theirs[start:][::-1])
+    if start + end < max(_TEMPLATE_SHARED, _TEMPLATE_SHARE * max(len(mine), len(theirs))):
+        return False
+    slot, other = mine[start : len(mine) - end], theirs[start : len(theirs) - end]
+    if len(slot) < 2 or len(other) < 2 or _pairs(slot) & _pairs(other):
+        return False
+    shared = f"{mine[:start]}\n{mine[len(mine) - end :]}"
+    return not any(name in shared for name in a.names | b.names)
+
+
+def _alike_from_start(one: str, other: str) -> int:
+    """How many characters two strings begin with alike."""
+    for k, (mine, theirs) in enumerate(zip(one, other, strict=False)):
+        if mine != theirs:
+            return k
+    return min(len(one), len(other))
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[k : k + 2] for k in range(len(text) - 1)}
