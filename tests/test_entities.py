@@ -324,12 +324,19 @@ SIXTH_FLOORS = {"overall": (0.84, 0.67), "places": (0.71, 0.77), "orgs": (0.86, 
 SEVENTH_FLOORS = {"overall": (0.86, 0.71), "places": (0.75, 0.83), "orgs": (0.87, 0.59), "people": (0.93, 0.76)}
 
 
+# the eighth held-out split (36 articles drawn and labelled on 2026-12-07 after the twelfth round, by two new readers who
+# saw no output of the extractor): scored when drawn P 0.844, R 0.676 (people 0.831 / 0.653, places 0.806 / 0.853,
+# orgs 0.875 / 0.633; raw POS tags 0.451 / 0.541). Floors a point under
+EIGHTH_FLOORS = {"overall": (0.83, 0.66), "places": (0.79, 0.84), "orgs": (0.86, 0.62), "people": (0.82, 0.64)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
     "test5": (36, 181, FIFTH_FLOORS, 0.3),
     "test6": (36, 230, SIXTH_FLOORS, 0.3),
     "test7": (36, 164, SEVENTH_FLOORS, 0.3),
+    "test8": (36, 207, EIGHTH_FLOORS, 0.3),
 }
 
 
