@@ -24,7 +24,7 @@ from zixun.settings import Settings
 from zixun.store import articles, create_engine, migrate, schema, writing
 from zixun.store.batches import article_row
 from zixun.text.analysis import analyze
-from zixun.text.entities import dictionary_words, lexicon, named_entities, tagged_names
+from zixun.text.entities import dictionary_words, lexicon, named_entities, names_of, tagged_names
 from zixun.text.segment import segmenter
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -123,6 +123,16 @@ def test_a_clubs_full_name_is_an_alias_of_its_name_but_not_cut_as_one_word():
     # an article naming the club both ways names one organisation
     found = _entities("雄鹿胜猛龙", "密尔沃基雄鹿主场迎战多伦多猛龙。雄鹿最终获胜，猛龙客场落败。")
     assert [n for n in found["orgs"] if n.endswith("雄鹿")] == ["雄鹿"]
+
+
+def test_a_place_named_with_its_shi_sheng_or_diqu_is_the_place_named_without_it():
+    known = lexicon()
+    assert known.canonical("厦门市") == known.canonical("厦门") == "厦门"
+    assert known.canonical("达州市") == "达州" and known.canonical("广东省") == "广东"
+    assert known.canonical("超市") == "超市" and known.canonical("城市") == "城市"  # no place before the ending
+    assert names_of("北京市")[0][0] == "北京"  # one entity page, whichever name a reader asks for
+    found = _entities("达州通报", "达州市公安局通报了案情。达州警方表示，市民可拨打电话。四川省达州市的市民点赞。")
+    assert "达州市" not in found["places"] and "四川省" not in found["places"]
 
 
 def test_names_cut_into_pieces_are_joined():

@@ -119,7 +119,7 @@ def named_entities(
             if kind is None and _short_transliteration(word, tag, known):
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
         if kind:
-            name = _place(word, known) if kind == "places" else known.canonical(word)
+            name = known.canonical(word)
             counts[kind][name] += 1
             if sure:
                 confirmed.add(name)
@@ -165,14 +165,6 @@ def _listed_with(
         if len(run) > 1 and (confirmed.intersection(names) or sum(shaped for _, shaped in run) >= LISTED):
             found.update(names)
     return found
-
-
-def _place(word: str, known: Lexicon) -> str:
-    """A place's name without a 市, 省 or 地区 the name is known without (厦门市 → 厦门, 上海地区 → 上海)."""
-    for ending in ("地区", "市", "省"):
-        if word.endswith(ending) and known.kinds.get(stem := known.canonical(word[: -len(ending)])) == "places":
-            return stem
-    return known.canonical(word)
 
 
 def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:

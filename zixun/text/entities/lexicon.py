@@ -17,6 +17,7 @@ LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt"
 TEAMS, WORDS_FILE = _HERE / "teams.txt", _HERE / "words.txt"
 # countries and Chinese divisions (scripts/make_gazetteer), world cities (by hand): places not cut as words
 GAZETTEER = (_HERE / "places.txt", _HERE / "world_cities.txt")
+PLACE_ENDINGS = ("地区", "市", "省")  # a place named with one of these is the place named without it
 TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
 
 
@@ -35,8 +36,16 @@ class Lexicon:
     full_names: frozenset[str] = frozenset()  # aliases that are a club's home + its name, not cut as one word
 
     def canonical(self, word: str) -> str:
-        """The name word is an alias of, else word itself."""
-        return self.aliases.get(word, word)
+        """The name word is an alias of; else a place's name without a 市, 省 or 地区 it is known without (厦门市 →
+        厦门, 上海地区 → 上海: one entity, one page); else word itself."""
+        if word in self.aliases:
+            return self.aliases[word]
+        for ending in PLACE_ENDINGS:
+            if word.endswith(ending):
+                stem = self.aliases.get(word[: -len(ending)], word[: -len(ending)])
+                if self.kinds.get(stem) == "places":
+                    return stem
+        return word
 
     def forms(self, name: str) -> list[str]:
         """Every name of the entity name (folded) is or is an alias of: its canonical name first."""
