@@ -258,6 +258,7 @@ def story_first(connection: sa.Connection, ids: list[str], links: dict[str, dict
     if links is None:
         links = stories.linked_with(connection, [i for i in ids if i in story_of])
     current = related_lists.lists_of(connection, ids)
+    ordered = {story: sorted(found) for story, found in members.items()}  # once a story, not once a member
     changed = {}
     for article_id in ids:
         found = current.get(article_id, [])
@@ -268,7 +269,7 @@ def story_first(connection: sa.Connection, ids: list[str], links: dict[str, dict
         groups: dict[str, float] = {}
         # the linked and listed members first; a large story's other members only while the list is short
         near = sorted((set(mine) | set(listed)) & mates)
-        for mate in chain(near, sorted(mates)):
+        for mate in chain(near, ordered.get(story, ())):
             if mate not in near and len(groups) >= KEEP:
                 break
             group = original[mate] if original[mate] in mates else mate

@@ -71,8 +71,8 @@ def lists_of(connection: sa.Connection, ids: list[str]) -> dict[str, list[tuple[
             .where(among(connection, schema.related.c.article_id, chunk))
             .order_by(schema.related.c.article_id, schema.related.c.rank)
         )
-        for row in connection.execute(query):
-            found.setdefault(row.article_id, []).append((row.related_id, row.score))
+        for article_id, related_id, score in connection.execute(query):
+            found.setdefault(article_id, []).append((related_id, score))
     return found
 
 

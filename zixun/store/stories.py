@@ -128,8 +128,8 @@ def linked_with(connection: sa.Connection, ids: list[str]) -> dict[str, dict[str
         query = sa.select(_LINKS.article_id, _LINKS.other_id, _LINKS.score).where(
             among(connection, _LINKS.article_id, chunk)
         )
-        for row in connection.execute(query):
-            found.setdefault(row.article_id, {})[row.other_id] = row.score
+        for article_id, other_id, score in connection.execute(query):
+            found.setdefault(article_id, {})[other_id] = score
     return found
 
 
