@@ -135,6 +135,15 @@ def test_a_place_named_with_its_shi_sheng_or_diqu_is_the_place_named_without_it(
     assert "达州市" not in found["places"] and "四川省" not in found["places"]
 
 
+def test_a_family_name_with_a_title_or_mou_is_no_persons_name():
+    # 谢某 (a name withheld), 李教授, 张阿姨: a family name and a form of address, as 张女士 (one page for every 谢某 of
+    # every case would merge strangers)
+    found = _entities(
+        "案情通报", "犯罪嫌疑人谢某被抓获，谢某供认不讳。李教授说，李教授的学生张阿姨也来了，张阿姨点头。"
+    )
+    assert not {"谢某", "李教授", "张阿姨"} & set(found["people"])
+
+
 def test_names_cut_into_pieces_are_joined():
     found = _entities(
         "德安东尼终于改了",

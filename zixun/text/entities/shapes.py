@@ -92,8 +92,8 @@ ORG_WORDS = WORDS["org_words"]
 SPORT_WORDS = WORDS["sport_words"]
 STAT_WORDS = WORDS["stat_words"]  # a number then one of them after a name: a player's line
 JAPANESE_SURNAMES = WORDS["japanese_surnames"]
-# 马来人, 杨先生, 刘总, 陈姓: a people, a form of address, a family name alone
-NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师", "总", "姓", "博士")
+# 马来人, 杨先生, 刘总, 陈姓: a people, a form of address, a family name alone; 谢某, 李教授, 张阿姨: a name withheld, a title
+NOT_PERSON_ENDINGS = ("人", "先生", "女士", "小姐", "老师", "总", "姓", "博士", "教授", "某", "医生", "律师", "大爷", "阿姨", "同学")  # fmt: skip
 
 
 def country(word: str) -> bool:
