@@ -144,6 +144,14 @@ def test_a_family_name_with_a_title_or_mou_is_no_persons_name():
     assert not {"谢某", "李教授", "张阿姨"} & set(found["people"])
 
 
+def test_organisations_news_writes_in_latin_script_are_known():
+    found = _entities(
+        "共享办公",
+        "WeWork宣布完成新一轮融资。据cnBeta报道，Counterpoint的数据显示手机销量下滑，T-Mobile也发布了公告。",
+    )
+    assert {"WeWork", "cnBeta", "Counterpoint", "T-Mobile"} <= set(found["orgs"])
+
+
 def test_names_cut_into_pieces_are_joined():
     found = _entities(
         "德安东尼终于改了",
