@@ -152,6 +152,12 @@ def test_organisations_news_writes_in_latin_script_are_known():
     assert {"WeWork", "cnBeta", "Counterpoint", "T-Mobile"} <= set(found["orgs"])
 
 
+def test_a_place_the_tokenizer_cut_as_one_word_with_its_press_or_films_is_named():
+    found = _entities("谢霆锋", "据香港媒体报道，谢霆锋拍摄新节目。北京市民纷纷点赞。北京时间11月4日，节目开播。")
+    assert {"香港", "北京"} <= set(found["places"])
+    assert _entities("开赛", "北京时间11月4日，比赛开始。")["places"] == []  # 北京时间 names no place
+
+
 def test_names_cut_into_pieces_are_joined():
     found = _entities(
         "德安东尼终于改了",

@@ -95,6 +95,9 @@ def named_entities(
             if not _inside_latin_word(found, i):
                 counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
             continue
+        if place := _place_before_head(word, known):
+            counts["places"][place] += 1  # 香港媒体/nt, 香港电影/n: the tokenizer's word for the place's press or films
+            continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         # what ends like a role (or a space) just before a word no tag calls a name: _introduced looks closer
         role = plain and i and 2 <= len(word) <= 3 and found[i - 1][0][-1:] in _ROLE_ENDS
@@ -137,6 +140,19 @@ def named_entities(
 
 
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
+# what the tokenizer's dictionary cuts as one word with a place before it (香港媒体, 香港电影, 北京市民): the place is
+# named all the same (据香港媒体报道 names 香港 as 据台湾媒体报道 names 台湾, which it cuts apart)
+_PLACE_HEADS = ("媒体", "电影", "市民")
+
+
+def _place_before_head(word: str, known: Lexicon) -> str | None:
+    """The known place a word is made of with one of _PLACE_HEADS after it, else None."""
+    for head in _PLACE_HEADS:
+        if word.endswith(head) and len(word) > len(head):
+            place = known.canonical(word[: -len(head)])
+            if known.kinds.get(place) == "places":
+                return place
+    return None
 
 
 def _short_transliteration(word: str, tag: str, known: Lexicon) -> bool:
