@@ -158,6 +158,12 @@ def test_a_place_the_tokenizer_cut_as_one_word_with_its_press_or_films_is_named(
     assert _entities("开赛", "北京时间11月4日，比赛开始。")["places"] == []  # 北京时间 names no place
 
 
+def test_a_vague_region_with_a_places_ending_is_no_place():
+    found = _entities("旅行", "周边城市的游客来到西北地区，感受北国风光，仿佛来自小人国。他们又去了西城和东湖。")
+    assert not {"周边城市", "西北地区", "北国", "小人国"} & set(found["places"])
+    assert {"西城", "东湖"} <= set(found["places"])  # a district and a lake: two characters stay places
+
+
 def test_names_cut_into_pieces_are_joined():
     found = _entities(
         "德安东尼终于改了",

@@ -132,8 +132,24 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         shaped_as = "nrt" if tag == "nr" and len(word) >= 3 and transliterated(word) else tag
         return "people" if person_shaped(word, shaped_as) else None
     if tagged == "places":
-        return "places" if word[-1] in PLACE_ENDINGS else None
+        return "places" if word[-1] in PLACE_ENDINGS and not _vague_place(word) else None
     return "orgs" if word.endswith(ORG_ENDINGS) and len(word) >= 3 else None
+
+
+# what before 城市, 地区 or 国 makes a vague region, not a place (周边城市, 西南地区, 大城市, 北国, 南国)
+VAGUE_STEMS = frozenset(["周边", "东", "南", "西", "北", "中", "东南", "西南", "东北", "西北", "小", "大", "各", "全"])
+
+
+def _vague_place(word: str) -> bool:
+    """Whether a word with a place's ending names a vague region (周边城市, 西南地区, 北国, 百城) or a kind of country
+    (小人国): a direction or a size before 城市, 地区 or 国, a number before 城, a people before 国 (two-character
+    places stay: 西城, 东湖, 南海 are districts, a lake, a sea)."""
+    if word.endswith(("城市", "地区")):
+        return word[:-2] in VAGUE_STEMS
+    stem = word[:-1]
+    if word.endswith("国"):
+        return stem in VAGUE_STEMS or (len(stem) >= 2 and stem.endswith("人"))
+    return word.endswith("城") and stem in ("百", "千", "万")
 
 
 def person_shaped(word: str, tag: str) -> bool:
