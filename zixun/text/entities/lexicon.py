@@ -17,7 +17,8 @@ LEXICON, NOT_NAMES, ALIASES = _HERE / "entities.txt", _HERE / "not_entities.txt"
 TEAMS, WORDS_FILE = _HERE / "teams.txt", _HERE / "words.txt"
 # countries and Chinese divisions (scripts/make_gazetteer), world cities (by hand): places not cut as words
 GAZETTEER = (_HERE / "places.txt", _HERE / "world_cities.txt")
-PLACE_ENDINGS = ("地区", "市", "省")  # a place named with one of these is the place named without it
+# a place named with one of these is the place named without it (not shapes.PLACE_ENDINGS: the endings a place may have)
+DIVISION_ENDINGS = ("地区", "市", "省")
 TAG_KINDS = {"nr": "people", "nrfg": "people", "nrt": "people", "ns": "places", "nt": "orgs"}
 
 
@@ -40,9 +41,10 @@ class Lexicon:
         厦门, 上海地区 → 上海: one entity, one page); else word itself."""
         if word in self.aliases:
             return self.aliases[word]
-        for ending in PLACE_ENDINGS:
+        for ending in DIVISION_ENDINGS:
             if word.endswith(ending):
-                stem = self.aliases.get(word[: -len(ending)], word[: -len(ending)])
+                stem = word[: -len(ending)]
+                stem = self.aliases.get(stem, stem)
                 if self.kinds.get(stem) == "places":
                     return stem
         return word
