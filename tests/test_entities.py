@@ -369,6 +369,12 @@ SEVENTH_FLOORS = {"overall": (0.86, 0.71), "places": (0.75, 0.83), "orgs": (0.87
 EIGHTH_FLOORS = {"overall": (0.83, 0.66), "places": (0.79, 0.84), "orgs": (0.86, 0.62), "people": (0.82, 0.64)}
 
 
+# the ninth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28, before any change of the entity code
+# that session, by two new readers who saw no output of the extractor): scored when drawn P 0.847, R 0.680 (people
+# 0.939 / 0.793, places 0.836 / 0.680, orgs 0.806 / 0.623; raw POS tags 0.448 / 0.518). Floors a point under
+NINTH_FLOORS = {"overall": (0.83, 0.67), "places": (0.82, 0.67), "orgs": (0.79, 0.61), "people": (0.92, 0.78)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
@@ -376,6 +382,7 @@ LATER_SPLITS = {
     "test6": (36, 230, SIXTH_FLOORS, 0.3),
     "test7": (36, 164, SEVENTH_FLOORS, 0.3),
     "test8": (36, 207, EIGHTH_FLOORS, 0.3),
+    "test9": (36, 247, NINTH_FLOORS, 0.3),
 }
 
 
