@@ -178,6 +178,32 @@ def test_the_entities_index_counts_original_articles_in_the_window_and_the_one_b
     assert people["金庸"]["articles"] == 3 and people["金庸"]["change"] == "new"
 
 
+def test_the_rising_names_are_those_named_more_than_before_largest_growth_first(site, at):
+    client, _engine, _clock = site
+    facts = _article_facts(client)
+    moment, day = NOW + timedelta(hours=8, minutes=45), timedelta(hours=24)
+    at(moment)
+    now_counts = _expected_counts(facts, moment - day, moment)
+    before_counts = _expected_counts(facts, moment - 2 * day, moment - day)
+    api = client.get("/api/entities", params={"window": "24h", "sort": "rising"}).json()
+    assert api["sort"] == "rising"
+    for group in api["groups"]:
+        growth = sorted(
+            (now_counts[key] - before_counts[key] for key in now_counts if key[0] == group["kind"]), reverse=True
+        )
+        growth = [g for g in growth if g > 0][:12]
+        items = group["items"]
+        assert [i["articles"] - i["before"] for i in items] == growth, group["kind"]
+        for item in items:
+            assert item["articles"] == now_counts[(group["kind"], item["name"])]
+            assert item["before"] == before_counts[(group["kind"], item["name"])]
+    # 金庸 was named in two articles of the 24 hours before and one of these: falling, so not rising
+    assert "金庸" not in {i["name"] for i in api["groups"][0]["items"]}
+    doc = _page(client, "/entities?window=24h&sort=rising")
+    assert doc.xpath("//nav[@aria-label='排序']/a[@aria-current]/text()") == ["升温最快"]
+    assert client.get("/api/entities", params={"sort": "hottest"}).status_code == 422
+
+
 def test_a_repost_adds_nothing_to_the_names_it_copies(site):
     client, _engine, _clock = site
     facts = _article_facts(client)

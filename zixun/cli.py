@@ -335,14 +335,15 @@ def stories_command(settings, window, sort, limit, page, at, fmt) -> None:
 
 @main.command("entities")
 @click.option("--window", type=click.Choice(["24h", "7d", "30d"]), default="7d")
+@click.option("--sort", type=click.Choice(["most", "rising"]), default="most", help="Most named or rising first.")
 @click.option("--at", "at", default=None, metavar="ISO-TIME", help="The window ends then (default: now).")
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
 @db_option
 @click.pass_obj
-def entities_command(settings, window, at, fmt) -> None:
-    """The people, places and organisations most named in a window, with their counts in the window before; as
-    JSON, /api/entities."""
-    found = _read(settings, contexts.entities_index_page, window, reader=_reader_at(settings, at))
+def entities_command(settings, window, sort, at, fmt) -> None:
+    """The people, places and organisations most named in a window (or rising in it), with their counts in the
+    window before; as JSON, /api/entities."""
+    found = _read(settings, contexts.entities_index_page, window, sort, reader=_reader_at(settings, at))
     if fmt == "json":
         _echo_json(found)
         return

@@ -443,9 +443,9 @@ def stories_index_page(
     )
 
 
-def entities_index_page(reader: Reader, connection: sa.Connection, window: str) -> EntitiesPage:
-    """The people, places and organisations most named in a window ending now, each with its count in the
-    window before (counted at most once per cache period by the portal)."""
+def entities_index_page(reader: Reader, connection: sa.Connection, window: str, sort: str = "most") -> EntitiesPage:
+    """The people, places and organisations most named in a window ending now (or rising in it), each with its
+    count in the window before (counted at most once per cache period by the portal)."""
     now = reader.clock()
 
     def build(on: sa.Connection) -> list[EntityGroup]:
@@ -463,11 +463,11 @@ def entities_index_page(reader: Reader, connection: sa.Connection, window: str) 
                     for t in found
                 ],
             )
-            for kind, found in trending(on, now, window).items()
+            for kind, found in trending(on, now, window, sort).items()
         ]
 
-    groups = reader.cached(connection, ("entities", window), build)
-    return EntitiesPage(window=window, since=now - WINDOWS[window], groups=groups)
+    groups = reader.cached(connection, ("entities", window, sort), build)
+    return EntitiesPage(window=window, sort=sort, since=now - WINDOWS[window], groups=groups)
 
 
 @dataclass(frozen=True)

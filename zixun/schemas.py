@@ -317,9 +317,12 @@ class EntityGroup(BaseModel):
 
 
 class EntitiesPage(BaseModel):
-    """人物 · 地点 · 机构: the people, places and organisations most named in a window, per kind."""
+    """人物 · 地点 · 机构: the people, places and organisations most named in a window (or rising in it), per kind."""
 
     window: Literal["24h", "7d", "30d"]
+    sort: Literal["most", "rising"] = Field(
+        description="most: the most named first; rising: named more than in the window before, largest growth first."
+    )
     since: datetime
     groups: list[EntityGroup]
 

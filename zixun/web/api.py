@@ -25,6 +25,7 @@ from zixun.schemas import (
 from zixun.web.params import (
     NO_NUL,
     Day,
+    EntitySort,
     Name,
     NewsWindow,
     Page,
@@ -150,10 +151,10 @@ async def stories(
 
 
 @router.get("/entities", response_model=EntitiesPage, summary="The people, places and organisations in the news")
-async def entities(request: Request, window: NewsWindow = "7d") -> EntitiesPage:
+async def entities(request: Request, window: NewsWindow = "7d", sort: EntitySort = "most") -> EntitiesPage:
     """The people, places and organisations most named by the original articles of the window ending now (reposts
-    not counted), per kind, each with its count in the window just before."""
-    return await _portal(request).read(contexts.entities_index_page, window)
+    not counted), or rising in it, per kind, each with its count in the window just before."""
+    return await _portal(request).read(contexts.entities_index_page, window, sort)
 
 
 @router.get("/stories/{story_id}", response_model=StoryPage, summary="A story: one event's coverage")

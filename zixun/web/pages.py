@@ -13,6 +13,7 @@ from zixun.schemas import article_path
 from zixun.web.headers import is_head
 from zixun.web.params import (
     NO_NUL,
+    EntitySort,
     FormDay,
     Name,
     NewsWindow,
@@ -126,9 +127,9 @@ async def stories(
 
 
 @router.get("/entities", response_class=HTMLResponse)
-async def entities(request: Request, window: NewsWindow = "7d") -> HTMLResponse:
-    """The people, places and organisations most named in a window."""
-    return await _show(request, "entities.html", contexts.entities_index_page, window)
+async def entities(request: Request, window: NewsWindow = "7d", sort: EntitySort = "most") -> HTMLResponse:
+    """The people, places and organisations most named in a window (or rising in it)."""
+    return await _show(request, "entities.html", contexts.entities_index_page, window, sort)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)

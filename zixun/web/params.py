@@ -20,6 +20,12 @@ StoryId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Story id.")]
 Window = Annotated[Literal["24h", "7d"], Query(description="Time window of the hot list.")]
 # the windows of the stories and entities indexes (rank/trending.WINDOWS)
 NewsWindow = Annotated[Literal["24h", "7d", "30d"], Query(description="Time window ending now.")]
+EntitySort = Annotated[
+    Literal["most", "rising"],
+    Query(
+        description="most: the most named first; rising: named more than in the window before, largest growth first."
+    ),
+]
 StorySort = Annotated[
     Literal["latest", "sources"], Query(description="latest: latest development first; sources: most sources first.")
 ]
