@@ -89,6 +89,15 @@ def test_new_words_shaped_like_names_and_context_cues():
     assert found["people"] == ["滕朝"]
 
 
+def test_a_name_after_a_credit_is_a_person_whatever_the_tokenizer_made_of_it():
+    # a word it tags as no name (晨风), one cut in two (王国 + 安), one the second of a byline, a credit before a slash
+    found = _entities("新闻", "本报讯（记者 王国安 周慧晓玲）展会开幕。\n（编译/晨风）\n审稿：李小川")
+    assert set(found["people"]) == {"王国安", "周慧晓玲", "晨风", "李小川"} and not found["places"]
+    # the expert a report asked; not a reporter's question, nor an expert's verdict in a headline
+    found = _entities("专家：夸大其辞", "受访专家：王奕明 主任医师\n记者：你认为这是什么原因呢？")
+    assert found["people"] == ["王奕明"]
+
+
 def test_newspapers_teams_and_latin_names():
     found = _entities(
         "外媒报道",

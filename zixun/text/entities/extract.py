@@ -72,6 +72,10 @@ def named_entities(
     for name in _sources(found, known.kinds):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
+    credited = _credited(found, known)  # index of each token of a credited name → the name
+    for name in set(credited.values()):
+        counts["people"][name] += 1
+        confirmed.add(name)
     kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
     sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
     titled = 0  # the words before this index are inside title marks
@@ -80,6 +84,10 @@ def named_entities(
     for i, (word, tag) in enumerate(found):
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
+        if i in credited:  # counted: at its last word, it may begin a list (记者/夏治斌、刘媛媛)
+            if credited.get(i + 1) != credited[i]:
+                people.append((i, credited[i]))
+            continue
         if word == "《":
             titled = _title_end(found, i)
             continue
@@ -140,6 +148,75 @@ def named_entities(
 
 
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
+# words that credit who wrote, edited or was asked for a report: the name after one is a person's, whatever the
+# tokenizer made of it ((记者：周慧晓婉), 审稿：李小飞, 编译/露天, (通讯员 王/nr 文中/s), 受访专家：王奕鸣/i)
+_CREDITS = frozenset(
+    ["记者", "通讯员", "编辑", "责任编辑", "实习编辑", "责编", "审稿", "校对", "作者", "编译", "撰文", "实习生", "翻译"]
+)  # fmt: skip
+_CREDIT_MARKS = frozenset([":", "：", "/", "／"])  # what may stand between the credit and the name
+_CREDIT_ENDS = frozenset([")", "）", "/", "／", "、", ""])  # what ends a credited name (and whitespace)
+# what a credited name is followed by: what the person did (记者 王伟报道, 西瓜/文)
+_CREDITED_WORK = frozenset(["报道", "摄", "摄影", "图片", "供图", "图", "文", "整理", "编译", "发自", "综合"])
+_NOT_NAME_START = frozenset(["r", "c", "p", "d", "u", "uj", "m"])  # what no credited name begins with (你, 如果)
+_OUTLET_ENDS = ("网", "社", "报", "台", "部", "局")  # a credited outlet or office (作者：海外网, 翻译：熊猫译社)
+# what a credit names that is no one: 作者：佚名, 编辑：小编
+_NOT_CREDITED = frozenset(["佚名", "小编", "网友", "本报", "综合", "整理", "报道", "编辑", "摄影", "记者", "本文"])
+
+
+def _credited(tokens: list[Token], known: Lexicon) -> dict[int, str]:
+    """The names credit lines give ((记者 杨畅 周慧晓婉), 审稿：李小飞, 编译/露天): {index of each of their tokens: name}.
+    A credit is one of _CREDITS with a colon, a slash or a space after it, or at a byline's start (（通讯员 王文中）);
+    its names are the runs of two to four Chinese characters (three words at most) up to a bracket, a space, a
+    slash or 、; the ones after the first begin with a word tagged as a name."""
+    found: dict[int, str] = {}
+    for c in [
+        c for c, (word, _) in enumerate(tokens) if word in _CREDITS or (word == "专家" and _interviewed(tokens, c))
+    ]:
+        j = _past_spaces(tokens, c + 1)
+        marked = j > c + 1 or (j < len(tokens) and tokens[j][0] in _CREDIT_MARKS)
+        if j < len(tokens) and tokens[j][0] in _CREDIT_MARKS:
+            j = _past_spaces(tokens, j + 1)
+        if not marked and _around(tokens, c)[0] not in ("(", "（"):
+            continue  # 记者曾到现场, 专家解读: a role in a sentence or a heading (_introduced looks at it)
+        first = True
+        while j < len(tokens):
+            k = j
+            while k < len(tokens) and k - j < 3 and CJK.match(tokens[k][0]):
+                k += 1
+            end = tokens[k][0] if k < len(tokens) else ""
+            if k - j > 1 and tokens[j][0] in ROLES:  # 文/记者 冯冯
+                j += 1
+            if k - j > 1 and tokens[k - 1][0] in _CREDITED_WORK:  # 记者 王伟 报道, 魏佳 图片
+                k -= 1
+            if j < k and (tokens[j][1] in _NOT_NAME_START or tokens[k - 1][0] in ROLES or tokens[k - 1][0] in _CREDITS):
+                break  # 记者：你认为 ..., 记者 李佳 编辑
+            name = known.canonical("".join(w for w, _ in tokens[j:k]))
+            if not (end in _CREDIT_ENDS or end.isspace()) or not 2 <= len(name) <= 4 or name in _NOT_CREDITED:
+                break
+            if known.kinds.get(name, "people") != "people" or name.endswith(_OUTLET_ENDS) or name in ROLES:
+                break
+            if not first and tokens[j][1] not in PEOPLE_TAGS:
+                break  # (记者 张三 报道): the names after the first are tagged as names
+            found.update((n, name) for n in range(j, k))
+            first = False
+            if end != "、" and not (end.isspace() and "\n" not in end):
+                break
+            j = _past_spaces(tokens, k + 1)
+    return found
+
+
+def _interviewed(tokens: list[Token], c: int) -> bool:
+    """Whether the 专家 at tokens[c] credits the expert a report asked (受访专家：王奕鸣), not one of a headline."""
+    return c > 0 and tokens[c - 1][0] == "受访"
+
+
+def _past_spaces(tokens: list[Token], j: int) -> int:
+    """The index of the first token from j that is no space within a line."""
+    while j < len(tokens) and tokens[j][0].isspace() and "\n" not in tokens[j][0]:
+        j += 1
+    return j
+
+
 # what the tokenizer's dictionary cuts as one word with a place before it (香港媒体, 香港电影, 北京市民): the place is
 # named all the same (据香港媒体报道 names 香港 as 据台湾媒体报道 names 台湾, which it cuts apart)
 _PLACE_HEADS = ("媒体", "电影", "市民")
