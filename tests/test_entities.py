@@ -98,6 +98,14 @@ def test_a_name_after_a_credit_is_a_person_whatever_the_tokenizer_made_of_it():
     assert found["people"] == ["王奕明"]
 
 
+def test_a_name_in_brackets_after_the_last_sentence_of_a_paragraph_signs_the_report():
+    found = _entities("新闻", "球队在主场取胜。\n（小雨）\n公司称将继续投资。（晨曦）\n他说得对。")
+    assert set(found["people"]) == {"小雨", "晨曦"}
+    # not a column's name of ordinary words, nor a line after a table's numbers, nor 未完待续
+    found = _entities("新闻", "比赛结束了。\n（冰雪季节）\n名单如下：\n3\n（新体）\n比赛结束。\n（未完待续）")
+    assert not found["people"]
+
+
 def test_newspapers_teams_and_latin_names():
     found = _entities(
         "外媒报道",

@@ -73,9 +73,6 @@ def named_entities(
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
     credited = _credited(found, known)  # index of each token of a credited name → the name
-    for name in set(credited.values()):
-        counts["people"][name] += 1
-        confirmed.add(name)
     kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
     sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
     titled = 0  # the words before this index are inside title marks
@@ -136,6 +133,9 @@ def named_entities(
                 confirmed.add(name)
             if kind == "people":
                 people.append((i, name))
+    for name in dict.fromkeys(credited.values()):  # after the names of the story, which rank first in a tie
+        counts["people"][name] += 1
+        confirmed.add(name)
     listed = _listed_with(people, maybe, confirmed, found)
     confirmed.update(listed)
     for _, word in maybe:
@@ -167,7 +167,8 @@ def _credited(tokens: list[Token], known: Lexicon) -> dict[int, str]:
     """The names credit lines give ((记者 杨畅 周慧晓婉), 审稿：李小飞, 编译/露天): {index of each of their tokens: name}.
     A credit is one of _CREDITS with a colon, a slash or a space after it, or at a byline's start (（通讯员 王文中）);
     its names are the runs of two to four Chinese characters (three words at most) up to a bracket, a space, a
-    slash or 、; the ones after the first begin with a word tagged as a name."""
+    slash or 、; the ones after the first begin with a word tagged as a name. And the name a report is signed with
+    (_signature)."""
     found: dict[int, str] = {}
     for c in [
         c for c, (word, _) in enumerate(tokens) if word in _CREDITS or (word == "专家" and _interviewed(tokens, c))
@@ -202,7 +203,41 @@ def _credited(tokens: list[Token], known: Lexicon) -> dict[int, str]:
             if end != "、" and not (end.isspace() and "\n" not in end):
                 break
             j = _past_spaces(tokens, k + 1)
+    for j in [j for j, (word, _) in enumerate(tokens) if word in ("(", "（") and 0 < j < len(tokens) - 3]:
+        if name := _signature(tokens, j, known):
+            found.update((n, name) for n in range(j + 1, j + 1 + _signed_words(tokens, j)))
     return found
+
+
+_SENTENCE_ENDS = frozenset(["。", "！", "？", "!", "?", "”", "…", "……"])
+_NOT_SIGNATURE_TAGS = frozenset(["i", "l", "m", "v", "vn", "d", "c", "p", "r", "u", "uj"])
+
+
+def _signed_words(tokens: list[Token], j: int) -> int:
+    """How many words stand in the brackets opened at tokens[j], up to three (0 when more)."""
+    for n in range(1, 4):
+        if j + n < len(tokens) and tokens[j + n][0] in (")", "）"):
+            return n - 1
+    return 0
+
+
+def _signature(tokens: list[Token], j: int, known: Lexicon) -> str | None:
+    """The name a report is signed with: two to four Chinese characters in brackets after its last sentence, a line
+    ending after them (。（泽宇）, 。（小/a 风/n）, 。（维金/n）); not a known place or outlet, an idiom (（未完待续）) or
+    words of which one after the first is an ordinary word (（肆客 足球）, （冰雪 季节）: an outlet's or a column's name)."""
+    n = _signed_words(tokens, j)
+    after = tokens[j + n + 2][0] if j + n + 2 < len(tokens) else "\n"
+    if not n or "\n" not in after or _around(tokens, j)[0] not in _SENTENCE_ENDS:
+        return None
+    words = tokens[j + 1 : j + 1 + n]
+    name = known.canonical("".join(w for w, _ in words))
+    if not 2 <= len(name) <= 4 or not CJK.match(name) or name.endswith(_OUTLET_ENDS) or name in _NOT_CREDITED:
+        return None
+    if known.kinds.get(name, "people") != "people" or (n == 1 and words[0][1] in _NOT_SIGNATURE_TAGS):
+        return None
+    if any(len(w) > 1 and t not in PEOPLE_TAGS for w, t in words[1:]):
+        return None
+    return name
 
 
 def _interviewed(tokens: list[Token], c: int) -> bool:
