@@ -293,6 +293,13 @@ def test_an_outlet_credited_at_the_start_of_the_body_ends_before_a_known_name():
     assert set(found["orgs"]) == {"cnBeta", "谷歌"}  # shown as the text writes it
 
 
+def test_an_outlet_credited_in_brackets_is_all_they_hold_and_one_before_the_original_title_ends_there():
+    found = _entities("新闻", "蟹肉很甜。（来源：海鸥吃喝指南）\n来源：青鸟财经原标题：蟹季到了")
+    assert found["orgs"] == ["海鸥吃喝指南", "青鸟财经"]  # 吃喝 is tagged a verb
+    # after a sentence, in a text without line breaks, the outlet's name may run on: no name is better than half
+    assert not _entities("新闻", "学生应放松心态。来源：家长帮社区")["orgs"]
+
+
 def test_a_latin_name_after_a_kind_of_organisation_is_one():
     found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]

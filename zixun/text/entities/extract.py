@@ -40,18 +40,32 @@ LISTED = 3  # names shaped as people's listed side by side that vouch for each o
 
 def _sources(tokens: list[Token], known_names: dict[str, str]) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影;
-    a credit of several reports (来源：新浪时尚综合) names its outlet without 综合."""
+    a credit of several reports (来源：新浪时尚综合) names its outlet without 综合, one before the original title
+    (来源：蓝鲸财经原标题：...) without 原标题. In brackets the outlet is all they hold (（来源：企鹅 吃喝/v 指南）); not after
+    a sentence (。来源：北京中考/v 在线): in a text that lost its line breaks the outlet's name runs into what follows."""
     for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
-        opening = i == 0 or tokens[i - 1][0].isspace()  # the article's (or a line's) first word
-        if tokens[i + 1][0] in ":：" and (opening or tokens[i - 1][0] in ("(", "（", "内容", "文章", "本文", "新闻")):
-            parts = []
-            for part, tag in tokens[i + 2 : i + 6]:
+        before = tokens[i - 1][0] if i else ""
+        opening = i == 0 or before.isspace()  # the article's (or a line's) first word
+        if tokens[i + 1][0] in ":：" and (opening or before in ("(", "（", "内容", "文章", "本文", "新闻")):
+            parts = _bracketed(tokens, i + 2) if before in ("(", "（") else []
+            for part, tag in [] if parts else tokens[i + 2 : i + 6]:
                 if tag not in SOURCE_TAGS or (parts and part in known_names):  # cnBeta 谷歌 宣布: the outlet ends
                     break
                 parts.append(part)
-            name = "".join(parts).removesuffix("综合")
-            if 2 <= len(name) <= 16:
+            name = "".join(parts).removesuffix("综合").removesuffix("原标题")
+            if 2 <= len(name) <= 16 and not name.endswith(("截图", "供图", "图片")):
                 yield name
+
+
+def _bracketed(tokens: list[Token], start: int) -> list[str]:
+    """The words from start to a closing bracket a few words on, when all are words (no punctuation), else []."""
+    for end in range(start, min(start + 8, len(tokens))):
+        word = tokens[end][0]
+        if word in (")", "）"):
+            return [w for w, _ in tokens[start:end] if not w.isspace()]
+        if not (CJK.match(word) or (word.isascii() and word.isalnum()) or word == " "):
+            return []
+    return []
 
 
 def named_entities(
