@@ -298,6 +298,8 @@ def test_an_outlet_credited_in_brackets_is_all_they_hold_and_one_before_the_orig
     assert found["orgs"] == ["海鸥吃喝指南", "青鸟财经"]  # 吃喝 is tagged a verb
     # after a sentence, in a text without line breaks, the outlet's name may run on: no name is better than half
     assert not _entities("新闻", "学生应放松心态。来源：家长帮社区")["orgs"]
+    # a name of Latin and Chinese words shows the Latin ones as the text writes them
+    assert _entities("新闻", "报名开始。（来源：TimeOut上海）")["orgs"] == ["TimeOut上海"]
 
 
 def test_a_latin_name_after_a_kind_of_organisation_is_one():

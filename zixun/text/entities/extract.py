@@ -4,6 +4,7 @@ curated lexicon and the shapes names take (shapes.py), after the names it cut ap
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -310,10 +311,14 @@ def _listed_with(
 
 
 def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:
-    """How a name is shown: as the dictionary spells it (NBA), else a Latin one as the text writes it."""
-    if name in known.shown or not cased or not name.isascii():
+    """How a name is shown: as the dictionary spells it (NBA), else its Latin words as the text writes them
+    (Michael Yerger, TimeOut北京)."""
+    if name in known.shown or not cased:
         return known.display(name)
-    return " ".join(cased.get(word, word) for word in name.split(" "))
+    return _LATIN_WORD.sub(lambda word: cased.get(word[0], word[0]), name)
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _title_end(tokens: list[Token], start: int) -> int:
