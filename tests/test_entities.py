@@ -302,6 +302,14 @@ def test_an_outlet_credited_in_brackets_is_all_they_hold_and_one_before_the_orig
     assert _entities("新闻", "报名开始。（来源：TimeOut上海）")["orgs"] == ["TimeOut上海"]
 
 
+def test_a_countrys_institution_cut_into_words_is_one_organisation():
+    found = _entities("新闻", "美国心脏协会发布新指南。英国国家经济社会研究院称经济放缓。据山东汽车行业协会统计。")
+    assert set(found["orgs"]) == {"美国心脏协会", "英国国家经济社会研究院", "山东汽车行业协会"}
+    assert not found["places"]  # a country in an institution's name is no mention of its own
+    found = _entities("新闻", "公司在美国设立研究所。")  # a verb between: the country's, no institution of it
+    assert found["places"] == ["美国"] and not found["orgs"]
+
+
 def test_a_latin_name_after_a_kind_of_organisation_is_one():
     found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]
