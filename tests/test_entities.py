@@ -310,6 +310,11 @@ def test_a_countrys_institution_cut_into_words_is_one_organisation():
     assert found["places"] == ["美国"] and not found["orgs"]
 
 
+def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():
+    found = _entities("新闻", "中国驻泰国大使馆提醒游客。日本驻上海总领事馆举办活动。中国驻外使馆提醒。")
+    assert set(found["orgs"]) == {"中国驻泰国大使馆", "日本驻上海总领事馆"} and found["places"] == ["中国"]
+
+
 def test_a_latin_name_after_a_kind_of_organisation_is_one():
     found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]

@@ -462,7 +462,9 @@ def _offices(tokens: list[Token]) -> list[Token]:
             continue
         word, tag = tokens[i]
         end = 0
-        if tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
+        if tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
+            end = embassy
+        elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
             end = _office_end(tokens, i + 1)
         elif _country(tokens[i]):
             end = _office_end(tokens, i + 1)
@@ -477,6 +479,28 @@ def _offices(tokens: list[Token]) -> list[Token]:
             done = end
     out.extend(tokens[done:])
     return out
+
+
+_MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
+
+
+def _embassy_end(tokens: list[Token], start: int) -> int:
+    """The index after a mission's last word when the words from start say where it is (中国 + 驻 泰国 大使馆, 美国 +
+    驻华 使馆, 中国 + 驻 美国 芝加哥 总领事馆), else 0: the country, the place and the mission are one organisation."""
+    if start >= len(tokens) or not tokens[start][0].startswith("驻") or tokens[start][0] == "驻外":
+        return 0  # 中国驻外大使馆: any of its missions
+    k = start + 1 if len(tokens[start][0]) == 2 else start + 1 + _places_at(tokens, start + 1)
+    if k == start + 1 and tokens[start][0] == "驻":
+        return 0  # 驻 and no place
+    return k + 1 if k < len(tokens) and tokens[k][0] in _MISSIONS else 0
+
+
+def _places_at(tokens: list[Token], start: int) -> int:
+    """How many places (one or two) stand from start."""
+    n = 0
+    while n < 2 and start + n < len(tokens) and tokens[start + n][1] == "ns":
+        n += 1
+    return n
 
 
 def _office_place(word: str, known: dict[str, str]) -> bool:
