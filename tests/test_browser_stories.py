@@ -47,3 +47,33 @@ def test_story_and_entity_pages_in_chromium(browser, portal, size):  # noqa: F81
     assert page.locator("section.entity-stories a").count() >= 1
     page.screenshot(path=SHOTS / f"stories-{size}-2-entity.png", full_page=True)
     page.context.close()
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_the_stories_and_entities_indexes_in_chromium(browser, portal, size):  # noqa: F811
+    base, client = portal
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    listed = client.get("/api/stories", params={"window": "24h"}).json()["items"]
+    names = client.get("/api/entities", params={"window": "24h"}).json()["groups"]
+    page = browser.new_context(viewport=VIEWPORTS[size], java_script_enabled=False, locale="zh-CN").new_page()
+    # 1. the menu leads to the stories index, which lists the day's stories; the first leads to its page
+    page.goto(f"{base}/")
+    page.locator("nav.menu a[href='/stories']").click()
+    page.locator("nav.tabs a", has_text="24 小时").click()
+    assert page.locator("li.story-entry").count() == len(listed) >= 2
+    page.screenshot(path=SHOTS / f"stories-{size}-3-index.png", full_page=True)
+    page.locator("li.story-entry a").first.click()
+    assert page.url.endswith(listed[0]["url"])
+    # 2. the menu leads to the people, places and organisations of the day, one column of each kind
+    page.goto(f"{base}/")
+    page.locator("nav.menu a[href='/entities']").click()
+    page.locator("nav.tabs a", has_text="24 小时").click()
+    sections = page.locator("section.entity-group")
+    assert sections.count() == 3
+    for k, group in enumerate(names):
+        assert sections.nth(k).locator("li.trend").count() == len(group["items"])
+    assert names[0]["items"], "the day names people"
+    page.screenshot(path=SHOTS / f"stories-{size}-4-entities.png", full_page=True)
+    sections.nth(0).locator("li.trend a").first.click()
+    assert page.url.endswith(names[0]["items"][0]["url"])
+    page.context.close()

@@ -289,18 +289,69 @@ def _print_all_related(settings: Settings, limit: int) -> None:
 @click.pass_obj
 def hot_command(settings, window, category, limit, at, fmt) -> None:
     """The hottest articles of a window (engagement with time decay), with why each is hot; as JSON, /api/hot."""
-    from zixun.ingest.dates import parse_datetime
-
-    now = parse_datetime(at) if at else None
-    if at and now is None:
-        raise click.BadParameter(f"not a date-time: {at!r}", param_hint="--at")
-    reader = Reader(settings, (lambda: now) if now else None)
-    found = _read(settings, contexts.hot_page, window, category, limit, reader=reader)
+    found = _read(settings, contexts.hot_page, window, category, limit, reader=_reader_at(settings, at))
     if fmt == "json":
         _echo_json(found)
         return
     for entry in found.items:
         click.echo(f"{entry.article.id}  {entry.article.title}\n    {entry.explanation}")
+
+
+def _reader_at(settings: Settings, at: str | None) -> Reader:
+    """A Reader whose clock says at (an ISO date-time), or the real clock when at is None."""
+    from zixun.ingest.dates import parse_datetime
+
+    now = parse_datetime(at) if at else None
+    if at and now is None:
+        raise click.BadParameter(f"not a date-time: {at!r}", param_hint="--at")
+    return Reader(settings, (lambda: now) if now else None)
+
+
+@main.command("stories")
+@click.option("--window", type=click.Choice(["24h", "7d", "30d"]), default="7d")
+@click.option(
+    "--sort",
+    type=click.Choice(["latest", "sources"]),
+    default="latest",
+    help="Latest development or most sources first.",
+)
+@click.option("--limit", default=20, type=click.IntRange(1, 100), help="Stories per page.")
+@click.option("--page", default=1, type=click.IntRange(1, 1000))
+@click.option("--at", "at", default=None, metavar="ISO-TIME", help="The window ends then (default: now).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@db_option
+@click.pass_obj
+def stories_command(settings, window, sort, limit, page, at, fmt) -> None:
+    """The stories developed in a window, latest development (or most sources) first; as JSON, /api/stories."""
+    paging = Paging(page, limit, "/api/stories", {"window": window, "sort": sort, "page_size": limit})
+    found = _read(settings, contexts.stories_index_page, window, sort, paging, reader=_reader_at(settings, at))
+    if fmt == "json":
+        _echo_json(found)
+        return
+    for story in found.items:
+        latest = story.updated_at.isoformat(timespec="minutes") if story.updated_at else "时间不详"
+        click.echo(f"{story.id}  {story.title}\n    {story.size} 篇，{story.sources} 家来源，最新 {latest}")
+
+
+@main.command("entities")
+@click.option("--window", type=click.Choice(["24h", "7d", "30d"]), default="7d")
+@click.option("--sort", type=click.Choice(["most", "rising"]), default="most", help="Most named or rising first.")
+@click.option("--at", "at", default=None, metavar="ISO-TIME", help="The window ends then (default: now).")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text")
+@db_option
+@click.pass_obj
+def entities_command(settings, window, sort, at, fmt) -> None:
+    """The people, places and organisations most named in a window (or rising in it), with their counts in the
+    window before; as JSON, /api/entities."""
+    found = _read(settings, contexts.entities_index_page, window, sort, reader=_reader_at(settings, at))
+    if fmt == "json":
+        _echo_json(found)
+        return
+    marks = {"new": "新", "up": "↑", "down": "↓", "same": "-"}
+    for group in found.groups:
+        click.echo(group.kind_label)
+        for item in group.items:
+            click.echo(f"  {item.name}  {item.articles} 篇（前一时段 {item.before}）{marks[item.change]}")
 
 
 @main.command("story")

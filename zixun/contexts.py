@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from zixun.models import Article
 from zixun.rank.hot import hot_articles
 from zixun.rank.related import related_articles
+from zixun.rank.trending import WINDOWS, trending
 from zixun.schemas import (
     ENTITY_KINDS,
     ArticleDetail,
@@ -29,8 +30,11 @@ from zixun.schemas import (
     CopyLink,
     Counters,
     DayCount,
+    EntitiesPage,
+    EntityGroup,
     EntityLink,
     EntityPage,
+    EntityTrend,
     HomePage,
     HotEntry,
     HotPage,
@@ -44,6 +48,7 @@ from zixun.schemas import (
     SourcesPage,
     SourceStatus,
     StatusPage,
+    StoriesPage,
     StoryDay,
     StoryItem,
     StoryLink,
@@ -417,6 +422,52 @@ def story_page(reader: Reader, connection: sa.Connection, story_id: int, paging:
         days=days,
         pager=paging.pager(paging.page * paging.size < story.size, story.size),
     )
+
+
+def stories_index_page(
+    reader: Reader, connection: sa.Connection, window: str, sort: str, paging: Paging
+) -> StoriesPage:
+    """The stories developed in a window ending now (their latest article this recent), latest development first
+    or most sources first; NotFound past the last page."""
+    since = reader.clock() - WINDOWS[window]
+    total = stories.count_recent(connection, since)
+    found = stories.recent(connection, since, sort, paging.size, (paging.page - 1) * paging.size)
+    if not found and paging.page > 1:
+        raise NotFound(f"事件：没有第 {paging.page} 页")
+    return StoriesPage(
+        window=window,
+        sort=sort,
+        since=since,
+        items=[StoryLink.of(story) for story in found],
+        pager=paging.pager(paging.page * paging.size < total, total),
+    )
+
+
+def entities_index_page(reader: Reader, connection: sa.Connection, window: str, sort: str = "most") -> EntitiesPage:
+    """The people, places and organisations most named in a window ending now (or rising in it), each with its
+    count in the window before (counted at most once per cache period by the portal)."""
+    now = reader.clock()
+
+    def build(on: sa.Connection) -> list[EntityGroup]:
+        return [
+            EntityGroup(
+                kind=kind,
+                kind_label=ENTITY_KINDS[kind],
+                items=[
+                    EntityTrend(
+                        **EntityLink.of(kind, t.name).model_dump(),
+                        articles=t.articles,
+                        before=t.before,
+                        change=t.change,
+                    )
+                    for t in found
+                ],
+            )
+            for kind, found in trending(on, now, window, sort).items()
+        ]
+
+    groups = reader.cached(connection, ("entities", window, sort), build)
+    return EntitiesPage(window=window, sort=sort, since=now - WINDOWS[window], groups=groups)
 
 
 @dataclass(frozen=True)

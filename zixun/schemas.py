@@ -290,6 +290,43 @@ class HotPage(BaseModel):
     items: list[HotEntry]
 
 
+class StoriesPage(BaseModel):
+    """The stories index: the stories developed in a window, latest development first or most sources first."""
+
+    window: Literal["24h", "7d", "30d"]
+    sort: Literal["latest", "sources"]
+    since: datetime = Field(description="The window's start: stories whose latest article is this recent or newer.")
+    items: list[StoryLink]
+    pager: Pager
+
+
+class EntityTrend(EntityLink):
+    """A name in the news: how many articles of the window named it, and of the window just before."""
+
+    articles: int = Field(description="Original articles of the window naming it (reposts not counted).")
+    before: int = Field(description="The same count in the window of equal length just before.")
+    change: Literal["new", "up", "down", "same"] = Field(description="new: not named in the window before.")
+
+
+class EntityGroup(BaseModel):
+    """The names of one kind most named in the window, most first."""
+
+    kind: Literal["people", "places", "orgs"]
+    kind_label: str = Field(description="人物, 地点 or 机构.")
+    items: list[EntityTrend]
+
+
+class EntitiesPage(BaseModel):
+    """人物 · 地点 · 机构: the people, places and organisations most named in a window (or rising in it), per kind."""
+
+    window: Literal["24h", "7d", "30d"]
+    sort: Literal["most", "rising"] = Field(
+        description="most: the most named first; rising: named more than in the window before, largest growth first."
+    )
+    since: datetime
+    groups: list[EntityGroup]
+
+
 class SourceStatus(BaseModel):
     """A feed the crawler polls and the outcome of its last fetch."""
 

@@ -27,6 +27,13 @@ def among(connection: sa.Connection, column: sa.ColumnElement, values: Iterable)
     return column.in_(values)
 
 
+def unindexed(connection: sa.Connection, column: sa.ColumnElement) -> sa.ColumnElement:
+    """column in a form SQLite's planner can find by no index (`column || ''`), so that it takes the index the
+    rest of a condition names; the column itself on PostgreSQL, whose statistics choose well (and misjudge the
+    expression's rows)."""
+    return column if connection.dialect.name == "postgresql" else column.concat("")
+
+
 def tune_engine(engine: sa.Engine) -> None:
     """Engine settings that make bulk writes fast."""
     # SQLite: executemany INSERTs become multi-row VALUES pages, one statement step per page; row by row

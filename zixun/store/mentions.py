@@ -3,12 +3,14 @@ articles (a changed article's rows replaced) and read by entity pages."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
 from zixun.models import Article
 from zixun.store import schema
 from zixun.store.articles import select_articles, to_article
-from zixun.store.dialect import among, chunks
+from zixun.store.dialect import among, chunks, unindexed
 
 KINDS = ("people", "places", "orgs")
 
@@ -80,3 +82,36 @@ def kinds_of(connection: sa.Connection, names: list[str]) -> list[tuple[str, int
         .group_by(mentions.kind)
     )
     return sorted(connection.execute(query).all(), key=lambda row: -row[1])
+
+
+def counts(
+    connection: sa.Connection,
+    kind: str,
+    since: datetime,
+    until: datetime,
+    limit: int | None = None,
+    names: list[str] | None = None,
+) -> list[tuple[str, int]]:
+    """(name, articles) of the names of kind that original articles (reposts left out: a text copied five times
+    is named once) published in [since, until) give, most articles first (then by name); only of names when
+    given, at most limit."""
+    mentions, stored = schema.entity_mentions.c, schema.articles.c
+    # the window's articles first (by publish time), then their names from ix_entity_mentions_by_article. A join,
+    # or SQLite without statistics, reads every mention of the kind by the primary key instead, each checked
+    # against the window (35 against 15 ms a kind over the dev corpus): dialect.unindexed keeps it from that
+    window = sa.select(stored.id).where(
+        stored.published_at >= since, stored.published_at < until, sa.not_(stored.repost)
+    )
+    of_kind = unindexed(connection, mentions.kind) == kind
+    articles = sa.func.count().label("articles")
+    query = (
+        sa.select(mentions.name, articles)
+        .where(of_kind, mentions.article_id.in_(window))
+        .group_by(mentions.name)
+        .order_by(articles.desc(), mentions.name)
+    )
+    if names is not None:
+        query = query.where(among(connection, mentions.name, names))
+    if limit is not None:
+        query = query.limit(limit)
+    return [tuple(row) for row in connection.execute(query)]

@@ -143,7 +143,8 @@ entity_mentions = sa.Table(
     sa.Column("kind", sa.String(8), primary_key=True),  # people, places, orgs
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("article_id", sa.String(16), primary_key=True),  # articles.id
-    sa.Index("ix_entity_mentions_article", "article_id"),
+    # an article's rows (replaced with it), and the names of a window's articles counted from the index (0015)
+    sa.Index("ix_entity_mentions_by_article", "article_id", "kind", "name"),
 )
 
 # the sources a crawler polls (store/feeds.py): the schedule lives here so several crawlers share it (a
@@ -222,6 +223,7 @@ stories = sa.Table(
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("sources", sa.Integer, nullable=False),
     sa.Column("decided_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_stories_updated_at", "updated_at"),  # the stories index, latest development first (0015)
 )
 story_members = sa.Table(
     "story_members",

@@ -370,3 +370,24 @@ def sources_of(connection: sa.Connection, story_id: int) -> list[str]:
         .order_by(first, _A.source)
     )
     return list(connection.execute(query).scalars())
+
+
+# the stories index: the stories of a window (their latest development at or after since), read from
+# ix_stories_updated_at; "sources" puts the most widely covered first
+_ORDERS = {
+    "latest": (_STORIES.updated_at.desc(), _STORIES.id.desc()),
+    "sources": (_STORIES.sources.desc(), _STORIES.size.desc(), _STORIES.updated_at.desc(), _STORIES.id.desc()),
+}
+
+
+def recent(connection: sa.Connection, since: datetime, order: str, limit: int, offset: int = 0) -> list[Story]:
+    """A page of the stories developed at or after since, latest development first ("latest") or most sources
+    first ("sources")."""
+    query = sa.select(*_STORY_COLUMNS).where(_STORIES.updated_at >= since).order_by(*_ORDERS[order])
+    return [_story(row) for row in connection.execute(query.limit(limit).offset(offset))]
+
+
+def count_recent(connection: sa.Connection, since: datetime) -> int:
+    """How many stories developed at or after since."""
+    query = sa.select(sa.func.count()).select_from(schema.stories).where(_STORIES.updated_at >= since)
+    return connection.execute(query).scalar_one()

@@ -10,6 +10,7 @@ from zixun import contexts
 from zixun.schemas import (
     ArticlePage,
     Counters,
+    EntitiesPage,
     EntityPage,
     ErrorMessage,
     HomePage,
@@ -18,9 +19,24 @@ from zixun.schemas import (
     RelatedPage,
     SearchPage,
     StatusPage,
+    StoriesPage,
     StoryPage,
 )
-from zixun.web.params import NO_NUL, Day, Name, Page, PageSize, Sort, StoryId, Window, paging, search_query
+from zixun.web.params import (
+    NO_NUL,
+    Day,
+    EntitySort,
+    Name,
+    NewsWindow,
+    Page,
+    PageSize,
+    Sort,
+    StoryId,
+    StorySort,
+    Window,
+    paging,
+    search_query,
+)
 from zixun.web.portal import Portal
 from zixun.web.tracking import request_client
 
@@ -119,6 +135,26 @@ async def entity(
     """The articles naming a person, place or organisation by any of its names, newest first; 404 for a name
     no article gives as that kind."""
     return await _portal(request).read(contexts.entity_page, kind, name, paging(request, page, page_size))
+
+
+@router.get("/stories", response_model=StoriesPage, summary="The stories of a time window")
+async def stories(
+    request: Request,
+    window: NewsWindow = "7d",
+    sort: StorySort = "latest",
+    page: Page = 1,
+    page_size: PageSize = 20,
+) -> StoriesPage:
+    """The stories (events covered by two or more articles) whose latest article falls in the window ending now,
+    latest development first or most sources first."""
+    return await _portal(request).read(contexts.stories_index_page, window, sort, paging(request, page, page_size))
+
+
+@router.get("/entities", response_model=EntitiesPage, summary="The people, places and organisations in the news")
+async def entities(request: Request, window: NewsWindow = "7d", sort: EntitySort = "most") -> EntitiesPage:
+    """The people, places and organisations most named by the original articles of the window ending now (reposts
+    not counted), or rising in it, per kind, each with its count in the window just before."""
+    return await _portal(request).read(contexts.entities_index_page, window, sort)
 
 
 @router.get("/stories/{story_id}", response_model=StoryPage, summary="A story: one event's coverage")

@@ -11,7 +11,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from zixun import contexts
 from zixun.schemas import article_path
 from zixun.web.headers import is_head
-from zixun.web.params import NO_NUL, FormDay, Name, Page, Sort, StoryId, Window, form_day, paging, search_query
+from zixun.web.params import (
+    NO_NUL,
+    EntitySort,
+    FormDay,
+    Name,
+    NewsWindow,
+    Page,
+    Sort,
+    StoryId,
+    StorySort,
+    Window,
+    form_day,
+    paging,
+    search_query,
+)
 from zixun.web.portal import Portal
 from zixun.web.render import Renderer
 from zixun.web.tracking import request_client
@@ -101,6 +115,21 @@ async def entity(request: Request, kind: EntityKind, name: PathName, page: Page 
     """A person's, place's or organisation's articles, newest first (aliases merged)."""
     at = paging(request, page, request.app.state.portal.settings.page_size)
     return await _show(request, "entity.html", contexts.entity_page, kind, name, at)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+async def stories(
+    request: Request, window: NewsWindow = "7d", sort: StorySort = "latest", page: Page = 1
+) -> HTMLResponse:
+    """The stories developed in a window, latest development (or most sources) first."""
+    at = paging(request, page, request.app.state.portal.settings.page_size)
+    return await _show(request, "stories.html", contexts.stories_index_page, window, sort, at)
+
+
+@router.get("/entities", response_class=HTMLResponse)
+async def entities(request: Request, window: NewsWindow = "7d", sort: EntitySort = "most") -> HTMLResponse:
+    """The people, places and organisations most named in a window (or rising in it)."""
+    return await _show(request, "entities.html", contexts.entities_index_page, window, sort)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)

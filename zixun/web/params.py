@@ -18,6 +18,17 @@ Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
 StoryId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Story id.")]
 Window = Annotated[Literal["24h", "7d"], Query(description="Time window of the hot list.")]
+# the windows of the stories and entities indexes (rank/trending.WINDOWS)
+NewsWindow = Annotated[Literal["24h", "7d", "30d"], Query(description="Time window ending now.")]
+EntitySort = Annotated[
+    Literal["most", "rising"],
+    Query(
+        description="most: the most named first; rising: named more than in the window before, largest growth first."
+    ),
+]
+StorySort = Annotated[
+    Literal["latest", "sources"], Query(description="latest: latest development first; sources: most sources first.")
+]
 Sort = Annotated[Literal["relevance", "newest"], Query(description="Order of the results.")]
 Day = Annotated[date | None, Query(description="A day, YYYY-MM-DD, in the portal's time zone (inclusive).")]
 # a form's date field: empty when left blank, so it cannot be typed as a date

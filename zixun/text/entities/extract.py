@@ -115,7 +115,7 @@ def named_entities(
             if not _inside_latin_word(found, i):
                 counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
             continue
-        if place := _place_before_head(word, known):
+        if word.endswith(_PLACE_HEADS) and (place := _place_before_head(word, known)):  # endswith first: every word
             counts["places"][place] += 1  # 香港媒体/nt, 香港电影/n: the tokenizer's word for the place's press or films
             continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
