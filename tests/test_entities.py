@@ -89,6 +89,23 @@ def test_new_words_shaped_like_names_and_context_cues():
     assert found["people"] == ["滕朝"]
 
 
+def test_a_name_after_a_credit_is_a_person_whatever_the_tokenizer_made_of_it():
+    # a word it tags as no name (晨风), one cut in two (王国 + 安), one the second of a byline, a credit before a slash
+    found = _entities("新闻", "本报讯（记者 王国安 周慧晓玲）展会开幕。\n（编译/晨风）\n审稿：李小川")
+    assert set(found["people"]) == {"王国安", "周慧晓玲", "晨风", "李小川"} and not found["places"]
+    # the expert a report asked; not a reporter's question, nor an expert's verdict in a headline
+    found = _entities("专家：夸大其辞", "受访专家：王奕明 主任医师\n记者：你认为这是什么原因呢？")
+    assert found["people"] == ["王奕明"]
+
+
+def test_a_name_in_brackets_after_the_last_sentence_of_a_paragraph_signs_the_report():
+    found = _entities("新闻", "球队在主场取胜。\n（小雨）\n公司称将继续投资。（晨曦）\n他说得对。")
+    assert set(found["people"]) == {"小雨", "晨曦"}
+    # not a column's name of ordinary words, nor a line after a table's numbers, nor 未完待续
+    found = _entities("新闻", "比赛结束了。\n（冰雪季节）\n名单如下：\n3\n（新体）\n比赛结束。\n（未完待续）")
+    assert not found["people"]
+
+
 def test_newspapers_teams_and_latin_names():
     found = _entities(
         "外媒报道",
@@ -274,6 +291,28 @@ def test_a_dictionary_word_cut_out_of_a_longer_latin_word_is_no_name():
 def test_an_outlet_credited_at_the_start_of_the_body_ends_before_a_known_name():
     found = _entities("谷歌屏蔽广告", "来源：cnBeta谷歌宣布，它将移除广告。")
     assert set(found["orgs"]) == {"cnBeta", "谷歌"}  # shown as the text writes it
+
+
+def test_an_outlet_credited_in_brackets_is_all_they_hold_and_one_before_the_original_title_ends_there():
+    found = _entities("新闻", "蟹肉很甜。（来源：海鸥吃喝指南）\n来源：青鸟财经原标题：蟹季到了")
+    assert found["orgs"] == ["海鸥吃喝指南", "青鸟财经"]  # 吃喝 is tagged a verb
+    # after a sentence, in a text without line breaks, the outlet's name may run on: no name is better than half
+    assert not _entities("新闻", "学生应放松心态。来源：家长帮社区")["orgs"]
+    # a name of Latin and Chinese words shows the Latin ones as the text writes them
+    assert _entities("新闻", "报名开始。（来源：TimeOut上海）")["orgs"] == ["TimeOut上海"]
+
+
+def test_a_countrys_institution_cut_into_words_is_one_organisation():
+    found = _entities("新闻", "美国心脏协会发布新指南。英国国家经济社会研究院称经济放缓。据山东汽车行业协会统计。")
+    assert set(found["orgs"]) == {"美国心脏协会", "英国国家经济社会研究院", "山东汽车行业协会"}
+    assert not found["places"]  # a country in an institution's name is no mention of its own
+    found = _entities("新闻", "公司在美国设立研究所。")  # a verb between: the country's, no institution of it
+    assert found["places"] == ["美国"] and not found["orgs"]
+
+
+def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():
+    found = _entities("新闻", "中国驻泰国大使馆提醒游客。日本驻上海总领事馆举办活动。中国驻外使馆提醒。")
+    assert set(found["orgs"]) == {"中国驻泰国大使馆", "日本驻上海总领事馆"} and found["places"] == ["中国"]
 
 
 def test_a_latin_name_after_a_kind_of_organisation_is_one():

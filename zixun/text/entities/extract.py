@@ -4,6 +4,7 @@ curated lexicon and the shapes names take (shapes.py), after the names it cut ap
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -40,18 +41,32 @@ LISTED = 3  # names shaped as people's listed side by side that vouch for each o
 
 def _sources(tokens: list[Token], known_names: dict[str, str]) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影;
-    a credit of several reports (来源：新浪时尚综合) names its outlet without 综合."""
+    a credit of several reports (来源：新浪时尚综合) names its outlet without 综合, one before the original title
+    (来源：蓝鲸财经原标题：...) without 原标题. In brackets the outlet is all they hold (（来源：企鹅 吃喝/v 指南）); not after
+    a sentence (。来源：北京中考/v 在线): in a text that lost its line breaks the outlet's name runs into what follows."""
     for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
-        opening = i == 0 or tokens[i - 1][0].isspace()  # the article's (or a line's) first word
-        if tokens[i + 1][0] in ":：" and (opening or tokens[i - 1][0] in ("(", "（", "内容", "文章", "本文", "新闻")):
-            parts = []
-            for part, tag in tokens[i + 2 : i + 6]:
+        before = tokens[i - 1][0] if i else ""
+        opening = i == 0 or before.isspace()  # the article's (or a line's) first word
+        if tokens[i + 1][0] in ":：" and (opening or before in ("(", "（", "内容", "文章", "本文", "新闻")):
+            parts = _bracketed(tokens, i + 2) if before in ("(", "（") else []
+            for part, tag in [] if parts else tokens[i + 2 : i + 6]:
                 if tag not in SOURCE_TAGS or (parts and part in known_names):  # cnBeta 谷歌 宣布: the outlet ends
                     break
                 parts.append(part)
-            name = "".join(parts).removesuffix("综合")
-            if 2 <= len(name) <= 16:
+            name = "".join(parts).removesuffix("综合").removesuffix("原标题")
+            if 2 <= len(name) <= 16 and not name.endswith(("截图", "供图", "图片")):
                 yield name
+
+
+def _bracketed(tokens: list[Token], start: int) -> list[str]:
+    """The words from start to a closing bracket a few words on, when all are words (no punctuation), else []."""
+    for end in range(start, min(start + 8, len(tokens))):
+        word = tokens[end][0]
+        if word in (")", "）"):
+            return [w for w, _ in tokens[start:end] if not w.isspace()]
+        if not (CJK.match(word) or (word.isascii() and word.isalnum()) or word == " "):
+            return []
+    return []
 
 
 def named_entities(
@@ -72,6 +87,7 @@ def named_entities(
     for name in _sources(found, known.kinds):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
+    credited = _credited(found, known)  # index of each token of a credited name → the name
     kinds, aliases, new_word_tags, teams = known.kinds, known.aliases, ("n", "nz"), known.teams
     sport: tuple[set[str], bool] | None = None  # the leagues the article names, and whether it is about sport
     titled = 0  # the words before this index are inside title marks
@@ -80,6 +96,10 @@ def named_entities(
     for i, (word, tag) in enumerate(found):
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
+        if i in credited:  # counted: at its last word, it may begin a list (记者/夏治斌、刘媛媛)
+            if credited.get(i + 1) != credited[i]:
+                people.append((i, credited[i]))
+            continue
         if word == "《":
             titled = _title_end(found, i)
             continue
@@ -128,6 +148,9 @@ def named_entities(
                 confirmed.add(name)
             if kind == "people":
                 people.append((i, name))
+    for name in dict.fromkeys(credited.values()):  # after the names of the story, which rank first in a tie
+        counts["people"][name] += 1
+        confirmed.add(name)
     listed = _listed_with(people, maybe, confirmed, found)
     confirmed.update(listed)
     for _, word in maybe:
@@ -140,6 +163,110 @@ def named_entities(
 
 
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
+# words that credit who wrote, edited or was asked for a report: the name after one is a person's, whatever the
+# tokenizer made of it ((记者：周慧晓婉), 审稿：李小飞, 编译/露天, (通讯员 王/nr 文中/s), 受访专家：王奕鸣/i)
+_CREDITS = frozenset(
+    ["记者", "通讯员", "编辑", "责任编辑", "实习编辑", "责编", "审稿", "校对", "作者", "编译", "撰文", "实习生", "翻译"]
+)  # fmt: skip
+_CREDIT_MARKS = frozenset([":", "：", "/", "／"])  # what may stand between the credit and the name
+_CREDIT_ENDS = frozenset([")", "）", "/", "／", "、", ""])  # what ends a credited name (and whitespace)
+# what a credited name is followed by: what the person did (记者 王伟报道, 西瓜/文)
+_CREDITED_WORK = frozenset(["报道", "摄", "摄影", "图片", "供图", "图", "文", "整理", "编译", "发自", "综合"])
+_NOT_NAME_START = frozenset(["r", "c", "p", "d", "u", "uj", "m"])  # what no credited name begins with (你, 如果)
+_OUTLET_ENDS = ("网", "社", "报", "台", "部", "局")  # a credited outlet or office (作者：海外网, 翻译：熊猫译社)
+# what a credit names that is no one: 作者：佚名, 编辑：小编
+_NOT_CREDITED = frozenset(["佚名", "小编", "网友", "本报", "综合", "整理", "报道", "编辑", "摄影", "记者", "本文"])
+
+
+def _credited(tokens: list[Token], known: Lexicon) -> dict[int, str]:
+    """The names credit lines give ((记者 杨畅 周慧晓婉), 审稿：李小飞, 编译/露天): {index of each of their tokens: name}.
+    A credit is one of _CREDITS with a colon, a slash or a space after it, or at a byline's start (（通讯员 王文中）);
+    its names are the runs of two to four Chinese characters (three words at most) up to a bracket, a space, a
+    slash or 、; the ones after the first begin with a word tagged as a name. And the name a report is signed with
+    (_signature)."""
+    found: dict[int, str] = {}
+    for c in [
+        c for c, (word, _) in enumerate(tokens) if word in _CREDITS or (word == "专家" and _interviewed(tokens, c))
+    ]:
+        j = _past_spaces(tokens, c + 1)
+        marked = j > c + 1 or (j < len(tokens) and tokens[j][0] in _CREDIT_MARKS)
+        if j < len(tokens) and tokens[j][0] in _CREDIT_MARKS:
+            j = _past_spaces(tokens, j + 1)
+        if not marked and _around(tokens, c)[0] not in ("(", "（"):
+            continue  # 记者曾到现场, 专家解读: a role in a sentence or a heading (_introduced looks at it)
+        first = True
+        while j < len(tokens):
+            k = j
+            while k < len(tokens) and k - j < 3 and CJK.match(tokens[k][0]):
+                k += 1
+            end = tokens[k][0] if k < len(tokens) else ""
+            if k - j > 1 and tokens[j][0] in ROLES:  # 文/记者 冯冯
+                j += 1
+            if k - j > 1 and tokens[k - 1][0] in _CREDITED_WORK:  # 记者 王伟 报道, 魏佳 图片
+                k -= 1
+            if j < k and (tokens[j][1] in _NOT_NAME_START or tokens[k - 1][0] in ROLES or tokens[k - 1][0] in _CREDITS):
+                break  # 记者：你认为 ..., 记者 李佳 编辑
+            name = known.canonical("".join(w for w, _ in tokens[j:k]))
+            if not (end in _CREDIT_ENDS or end.isspace()) or not 2 <= len(name) <= 4 or name in _NOT_CREDITED:
+                break
+            if known.kinds.get(name, "people") != "people" or name.endswith(_OUTLET_ENDS) or name in ROLES:
+                break
+            if not first and tokens[j][1] not in PEOPLE_TAGS:
+                break  # (记者 张三 报道): the names after the first are tagged as names
+            found.update((n, name) for n in range(j, k))
+            first = False
+            if end != "、" and not (end.isspace() and "\n" not in end):
+                break
+            j = _past_spaces(tokens, k + 1)
+    for j in [j for j, (word, _) in enumerate(tokens) if word in ("(", "（") and 0 < j < len(tokens) - 3]:
+        if name := _signature(tokens, j, known):
+            found.update((n, name) for n in range(j + 1, j + 1 + _signed_words(tokens, j)))
+    return found
+
+
+_SENTENCE_ENDS = frozenset(["。", "！", "？", "!", "?", "”", "…", "……"])
+_NOT_SIGNATURE_TAGS = frozenset(["i", "l", "m", "v", "vn", "d", "c", "p", "r", "u", "uj"])
+
+
+def _signed_words(tokens: list[Token], j: int) -> int:
+    """How many words stand in the brackets opened at tokens[j], up to three (0 when more)."""
+    for n in range(1, 4):
+        if j + n < len(tokens) and tokens[j + n][0] in (")", "）"):
+            return n - 1
+    return 0
+
+
+def _signature(tokens: list[Token], j: int, known: Lexicon) -> str | None:
+    """The name a report is signed with: two to four Chinese characters in brackets after its last sentence, a line
+    ending after them (。（泽宇）, 。（小/a 风/n）, 。（维金/n）); not a known place or outlet, an idiom (（未完待续）) or
+    words of which one after the first is an ordinary word (（肆客 足球）, （冰雪 季节）: an outlet's or a column's name)."""
+    n = _signed_words(tokens, j)
+    after = tokens[j + n + 2][0] if j + n + 2 < len(tokens) else "\n"
+    if not n or "\n" not in after or _around(tokens, j)[0] not in _SENTENCE_ENDS:
+        return None
+    words = tokens[j + 1 : j + 1 + n]
+    name = known.canonical("".join(w for w, _ in words))
+    if not 2 <= len(name) <= 4 or not CJK.match(name) or name.endswith(_OUTLET_ENDS) or name in _NOT_CREDITED:
+        return None
+    if known.kinds.get(name, "people") != "people" or (n == 1 and words[0][1] in _NOT_SIGNATURE_TAGS):
+        return None
+    if any(len(w) > 1 and t not in PEOPLE_TAGS for w, t in words[1:]):
+        return None
+    return name
+
+
+def _interviewed(tokens: list[Token], c: int) -> bool:
+    """Whether the 专家 at tokens[c] credits the expert a report asked (受访专家：王奕鸣), not one of a headline."""
+    return c > 0 and tokens[c - 1][0] == "受访"
+
+
+def _past_spaces(tokens: list[Token], j: int) -> int:
+    """The index of the first token from j that is no space within a line."""
+    while j < len(tokens) and tokens[j][0].isspace() and "\n" not in tokens[j][0]:
+        j += 1
+    return j
+
+
 # what the tokenizer's dictionary cuts as one word with a place before it (香港媒体, 香港电影, 北京市民): the place is
 # named all the same (据香港媒体报道 names 香港 as 据台湾媒体报道 names 台湾, which it cuts apart)
 _PLACE_HEADS = ("媒体", "电影", "市民")
@@ -184,10 +311,14 @@ def _listed_with(
 
 
 def _shown(name: str, known: Lexicon, cased: dict[str, str] | None) -> str:
-    """How a name is shown: as the dictionary spells it (NBA), else a Latin one as the text writes it."""
-    if name in known.shown or not cased or not name.isascii():
+    """How a name is shown: as the dictionary spells it (NBA), else its Latin words as the text writes them
+    (Michael Yerger, TimeOut北京)."""
+    if name in known.shown or not cased:
         return known.display(name)
-    return " ".join(cased.get(word, word) for word in name.split(" "))
+    return _LATIN_WORD.sub(lambda word: cased.get(word[0], word[0]), name)
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _title_end(tokens: list[Token], start: int) -> int:

@@ -426,9 +426,11 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
 # more: not 骗局, 开局; the 厅 of offices, not 餐厅 or 营业厅)
 _OFFICE_ENDS = (
     "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所",
-    "委员会", "卫计委", "纪委", "监委", "教委", "教育厅", "环保厅", "办公厅", "公安厅", "财政厅", "卫生厅", "文化厅",
+    "委员会", "协会", "学会", "卫计委", "纪委", "监委", "教委", "教育厅", "环保厅", "办公厅", "公安厅", "财政厅", "卫生厅", "文化厅",
     "司法厅", "商务厅", "民政厅",
 )  # fmt: skip
+# what the name of a country's institution ends with: 美国 + 国家 衰老 研究所, 美国 + 心脏 协会 (not 美国 + 名牌 大学)
+_NATIONAL_ENDS = ("研究所", "研究院", "协会", "学会", "委员会", "科学院")
 # the words between the place and that end (n 市场, vn 监督, v 招生, j 中西医, m 第三, nz 楚颜)
 _OFFICE_MIDDLE = frozenset(["n", "vn", "v", "j", "m", "nz", "nr", "ns"])
 # middle words that say the place and the end are not one name: a verb of going or being (读 大学, 考入, 成为, 来自)
@@ -436,7 +438,7 @@ _OFFICE_MIDDLE = frozenset(["n", "vn", "v", "j", "m", "nz", "nr", "ns"])
 _NOT_MIDDLE = frozenset([
     "进入", "考入", "成为", "登上", "赶到", "已有", "包括", "开展", "现任", "报道", "就读", "锁定", "来到", "前往", "回到",
     "离开", "加入", "毕业", "考上", "考取", "录取", "入读", "就职", "任职", "担任", "位于", "来自", "进驻", "走进", "参观",
-    "访问", "成立", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
+    "访问", "成立", "设立", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
     "一些", "其他", "本地", "当地", "知名", "著名", "重点", "顶尖", "名校", "各地", "全国", "五大", "十大", "定点",
 ])  # fmt: skip
 _MIDDLE_WORDS = 4  # at most this many words between the place and the end
@@ -450,7 +452,8 @@ _OFFICE_STARTS = frozenset(["ns", "nt"])  # the tags of a word an office's name 
 
 def _offices(tokens: list[Token]) -> list[Token]:
     """The tokens with a place and the words the tokenizer cut an office's or institution's name into after it joined
-    into one organisation (上海市浦东新区市场监督管理局, tagged nt), and an office's part joined to it (海关 + 缉私局)."""
+    into one organisation (上海市浦东新区市场监督管理局, tagged nt), and an office's part joined to it (海关 + 缉私局); a
+    country begins one only that ends as a national institution does (美国 + 心脏 协会, _NATIONAL_ENDS)."""
     known = lexicon().kinds
     out: list[Token] = []
     done = 0  # the tokens before this index are in out
@@ -459,8 +462,13 @@ def _offices(tokens: list[Token]) -> list[Token]:
             continue
         word, tag = tokens[i]
         end = 0
-        if tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
+        if tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
+            end = embassy
+        elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
             end = _office_end(tokens, i + 1)
+        elif _country(tokens[i]):
+            end = _office_end(tokens, i + 1)
+            end = end if end and tokens[end - 1][0].endswith(_NATIONAL_ENDS) else 0
         elif tag == "nt" and CJK.match(word):
             end = i + 1  # an office the tokenizer or joined named: its parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
@@ -471,6 +479,28 @@ def _offices(tokens: list[Token]) -> list[Token]:
             done = end
     out.extend(tokens[done:])
     return out
+
+
+_MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
+
+
+def _embassy_end(tokens: list[Token], start: int) -> int:
+    """The index after a mission's last word when the words from start say where it is (中国 + 驻 泰国 大使馆, 美国 +
+    驻华 使馆, 中国 + 驻 美国 芝加哥 总领事馆), else 0: the country, the place and the mission are one organisation."""
+    if start >= len(tokens) or not tokens[start][0].startswith("驻") or tokens[start][0] == "驻外":
+        return 0  # 中国驻外大使馆: any of its missions
+    k = start + 1 if len(tokens[start][0]) == 2 else start + 1 + _places_at(tokens, start + 1)
+    if k == start + 1 and tokens[start][0] == "驻":
+        return 0  # 驻 and no place
+    return k + 1 if k < len(tokens) and tokens[k][0] in _MISSIONS else 0
+
+
+def _places_at(tokens: list[Token], start: int) -> int:
+    """How many places (one or two) stand from start."""
+    n = 0
+    while n < 2 and start + n < len(tokens) and tokens[start + n][1] == "ns":
+        n += 1
+    return n
 
 
 def _office_place(word: str, known: dict[str, str]) -> bool:
