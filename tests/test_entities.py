@@ -414,6 +414,12 @@ EIGHTH_FLOORS = {"overall": (0.83, 0.66), "places": (0.79, 0.84), "orgs": (0.86,
 NINTH_FLOORS = {"overall": (0.83, 0.67), "places": (0.82, 0.67), "orgs": (0.79, 0.61), "people": (0.92, 0.78)}
 
 
+# the tenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28 after the fifteenth round, by two new
+# readers who saw no output of the extractor): scored when drawn P 0.809, R 0.733 (people 0.855 / 0.726, places
+# 0.742 / 0.958, orgs 0.824 / 0.635; raw POS tags 0.444 / 0.548). Floors a point under
+TENTH_FLOORS = {"overall": (0.79, 0.72), "places": (0.73, 0.94), "orgs": (0.81, 0.62), "people": (0.84, 0.71)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
@@ -422,6 +428,7 @@ LATER_SPLITS = {
     "test7": (36, 164, SEVENTH_FLOORS, 0.3),
     "test8": (36, 207, EIGHTH_FLOORS, 0.3),
     "test9": (36, 247, NINTH_FLOORS, 0.3),
+    "test10": (36, 228, TENTH_FLOORS, 0.3),
 }
 
 
