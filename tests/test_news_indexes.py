@@ -95,7 +95,7 @@ def test_the_stories_index_lists_the_window_s_stories_latest_development_first(s
     assert jinyong not in shown and shown
     at(NOW + timedelta(days=40))
     assert client.get("/api/stories", params={"window": "30d"}).json()["items"] == []
-    assert "没有多家来源报道的事件" in _page(client, "/stories?window=30d").text_content()
+    assert "没有多篇报道的事件" in _page(client, "/stories?window=30d").text_content()
 
 
 def test_the_stories_index_sorted_by_sources_counts_each_story_s_distinct_sources(site):

@@ -253,3 +253,57 @@ def test_a_story_that_grows_changes_the_pages_already_shown(site, store_url):
     assert _guid_story(engine, "zx18-f6b995abc21c").id == story.id
     assert "4 篇报道 · 4 家来源" in _text(_page(client, page).xpath("//p[@class='story-link']")[0])
     assert client.get(f"/api/stories/{story.id}").json()["story"]["size"] == 4
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def unsourced_url(request, tmp_path):
+    """A store of the two 江苏 notices (one story) with their sources taken out: no outlet is known."""
+    records = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "unsourced.jsonl"
+    path.write_text(
+        "".join(json.dumps({**r, "source": None}, ensure_ascii=False) + "\n" for r in records if r["id"] in JIANGSU),
+        encoding="utf-8",
+    )
+
+    def fill(url: str) -> str:
+        engine = open_store(url)
+        try:
+            summary = pipeline.ingest_paths(engine, [path], Settings(database_url=url, ingest_workers=1))
+            assert summary.new == 2 and not summary.failed, summary.line()
+        finally:
+            engine.dispose()
+        return url
+
+    if request.param == "sqlite":
+        yield fill(f"sqlite:///{tmp_path / 'zixun.db'}")
+        return
+    with postgres_schema_url() as url:
+        yield fill(url)
+
+
+def test_a_story_of_unknown_sources_counts_none_on_its_pages(unsourced_url):
+    """No outlet known is no "0 家来源": the story page, the article page's story line, the stories index and the
+    CLI give the articles alone (the API still says sources: 0)."""
+    from test_cli import zixun
+
+    engine = open_store(unsourced_url)
+    story = _guid_story(engine, JIANGSU[0])
+    assert story is not None and story.size == 2 and story.sources == 0
+    settings = Settings(database_url=unsourced_url, hot_cache_seconds=0, warm_pages=False)
+    with live_server(settings, FakeClock(NOW)) as (_server, client):
+        assert client.get(f"/api/stories/{story.id}").json()["story"]["sources"] == 0
+        pages = {
+            "story": _text(_page(client, f"/stories/{story.id}").xpath("//p[@class='story-facts']")[0]),
+            "article": _text(
+                _page(client, f"/articles/{_id(engine, JIANGSU[0])}").xpath("//p[@class='story-link']")[0]
+            ),
+            "index": _text(_page(client, "/stories?window=7d").xpath("//main")[0]),
+        }
+    engine.dispose()
+    assert "2 篇报道" in pages["story"] and "2 篇报道" in pages["article"] and story.title in pages["index"]
+    listed = zixun("stories", "--window", "7d", "--at", NOW.isoformat(), db=unsourced_url)
+    shown = zixun("story", str(story.id), db=unsourced_url)
+    assert listed.returncode == 0 and shown.returncode == 0, listed.stderr + shown.stderr
+    assert story.title in listed.stdout and "2 篇" in shown.stdout
+    for where, text in {**pages, "stories command": listed.stdout, "story command": shown.stdout}.items():
+        assert "家来源" not in text, (where, text)

@@ -330,7 +330,8 @@ def stories_command(settings, window, sort, limit, page, at, fmt) -> None:
         return
     for story in found.items:
         latest = story.updated_at.isoformat(timespec="minutes") if story.updated_at else "时间不详"
-        click.echo(f"{story.id}  {story.title}\n    {story.size} 篇，{story.sources} 家来源，最新 {latest}")
+        sources = f"{story.sources} 家来源，" if story.sources else ""  # no source known: none counted
+        click.echo(f"{story.id}  {story.title}\n    {story.size} 篇，{sources}最新 {latest}")
 
 
 @main.command("entities")
@@ -369,7 +370,8 @@ def story_command(settings, story_id, limit, page, fmt) -> None:
         _echo_json(found)
         return
     story = found.story
-    click.echo(f"{story.title}\n    {story.size} 篇，{story.sources} 家来源：{'、'.join(found.sources)}")
+    sources = f"，{story.sources} 家来源：{'、'.join(found.sources)}" if story.sources else ""
+    click.echo(f"{story.title}\n    {story.size} 篇{sources}")
     if found.first:
         click.echo(f"    首发：{found.first.source or '未知来源'}  {found.first.id}")
     for day in found.days:
