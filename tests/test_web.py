@@ -15,7 +15,7 @@ from zixun import pipeline
 from zixun.contexts import RELATED_LIMIT
 from zixun.rank.related import related_articles
 from zixun.settings import Settings
-from zixun.store import articles, open_store
+from zixun.store import articles, open_store, stories
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -381,21 +381,36 @@ def test_bad_parameters_are_422_naming_the_parameter(web, path, names):
 
 
 def test_demo_store_is_redated_to_now_and_says_so(tmp_path):
-    from zixun.demo import build_demo
+    import json
+
+    from zixun.demo import NEWS, build_demo
 
     now = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
     settings, summary = build_demo(tmp_path / "demo.db", Settings(ingest_workers=1), now)
-    assert summary.new == 301 and settings.demo_note
+    news = [json.loads(line) for line in NEWS.open(encoding="utf-8")]
+    assert summary.new == 300 + len(news) + 1 and settings.demo_note
     engine = open_store(settings.database_url)
     with engine.connect() as connection:
         dates = [a.published_at for a in articles.iterate(connection) if a.title != SEED_TITLE]
+        made = {r["id"]: articles.get(connection, r["id"]) for r in news if r["id"][-2:] in ("-w", "-t", "-r")}
+        events = [stories.of_article(connection, articles.get(connection, r["id"]).id) for r in news]
     engine.dispose()
     assert max(dates) <= now and now - max(dates) < timedelta(hours=1)
     assert sum(now - d <= timedelta(hours=24) for d in dates) >= 10
     assert any(now - d > timedelta(days=30) for d in dates)
+    # the demo news: its events each one story of several outlets, within the month; its made copies reposts
+    told = [s for s in events if s is not None and s.sources >= 2 and now - s.updated_at < timedelta(days=30)]
+    assert len({s.id for s in told}) >= 6, [(s.title, s.size) for s in told]
+    assert len(made) == 3
     with live_server(settings, FakeClock(now)) as (_server, client):
         assert "演示数据：发布时间与阅读数为固定种子合成" in client.get("/").text
         assert client.get("/api/hot").json()["items"]
+        assert len(client.get("/api/stories", params={"window": "30d"}).json()["items"]) >= 6
+        for guid, article in made.items():
+            detail = client.get(f"/api/articles/{article.id}").json()["article"]
+            assert detail["duplicate_of"] is not None, guid  # 首发于 on the rewrite that declares itself original
+            original = client.get(f"/api/articles/{detail['duplicate_of']['id']}").json()["article"]
+            assert article.id in [r["id"] for r in original["reposts"]]  # 另有 N 家转载 on its original
 
 
 def test_commands_print_what_the_api_answers(web, store_url, store, clock):
