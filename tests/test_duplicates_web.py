@@ -87,6 +87,12 @@ def test_lists_show_one_entry_per_duplicate_group(site):
     assert wire.id in listed and seed.id not in listed
     hot = client.get("/api/hot", params={"window": "7d", "limit": 50}).json()["items"]
     assert seed.id not in [item["article"]["id"] for item in hot]
+    # an entity's page too: both texts name 赫格塞思, his page lists the wire version once and counts it once
+    entity = client.get("/api/entities/people/赫格塞思").json()
+    assert [item["id"] for item in entity["items"]] == [wire.id] and entity["total"] == 1
+    assert sum(day["count"] for day in entity["timeline"]) == 1
+    page = "".join(_page(client, "/entities/people/赫格塞思").xpath("//main")[0].itertext())
+    assert wire.title in page and SEED_TITLE not in page
 
 
 def test_the_seed_page_alone_keeps_its_declared_badge(tmp_path):

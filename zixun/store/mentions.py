@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from zixun.models import Article
 from zixun.store import schema
-from zixun.store.articles import select_articles, to_article
+from zixun.store.articles import not_a_repost, select_articles, to_article
 from zixun.store.dialect import among, chunks, unindexed
 
 KINDS = ("people", "places", "orgs")
@@ -40,19 +40,25 @@ def _of(kind: str, names: list[str]) -> sa.ColumnElement:
     return sa.and_(mentions.kind == kind, mentions.name.in_(names))
 
 
-def count_articles(connection: sa.Connection, kind: str, names: list[str]) -> int:
-    """How many articles name any of names (one entity's forms) as kind."""
+def _originals_naming(kind: str, names: list[str]) -> sa.Select:
+    """Ids of the articles that name any of names as kind, one per duplicate group (its original: an entity's page
+    lists a text copied to five sites once, as every list does). A repost is looked up among the decisions, a
+    narrow table, not by the articles' repost marker: reading it from the wide rows takes the count 8 times as
+    long (an entity of 2,700 articles, 0.8 against 6.7 ms on SQLite)."""
     mentions = schema.entity_mentions.c
-    query = sa.select(sa.func.count(sa.distinct(mentions.article_id))).where(_of(kind, names))
+    return sa.select(mentions.article_id).where(_of(kind, names), not_a_repost(mentions.article_id))
+
+
+def count_articles(connection: sa.Connection, kind: str, names: list[str]) -> int:
+    """How many articles (reposts left out) name any of names (one entity's forms) as kind."""
+    query = sa.select(sa.func.count()).select_from(_originals_naming(kind, names).subquery())
     return connection.execute(query).scalar_one()
 
 
 def articles_naming(connection: sa.Connection, kind: str, names: list[str], limit: int, offset: int) -> list[Article]:
-    """The articles that name any of names as kind, newest first (bodies left empty)."""
-    mentions = schema.entity_mentions.c
-    ids = sa.select(mentions.article_id).where(_of(kind, names))
+    """The articles (reposts left out) that name any of names as kind, newest first (bodies left empty)."""
     order = (schema.articles.c.published_at.desc().nulls_last(), schema.articles.c.n.desc())
-    query = select_articles(body=False).where(schema.articles.c.id.in_(ids)).order_by(*order)
+    query = select_articles(body=False).where(schema.articles.c.id.in_(_originals_naming(kind, names))).order_by(*order)
     return [to_article(row) for row in connection.execute(query.limit(limit).offset(offset))]
 
 
@@ -66,10 +72,9 @@ def ids_naming(connection: sa.Connection, kind: str, names: list[str], limit: in
 
 
 def publish_times(connection: sa.Connection, kind: str, names: list[str]) -> list:
-    """The publish times (None where unknown) of the articles that name any of names as kind."""
-    mentions = schema.entity_mentions.c
-    ids = sa.select(mentions.article_id).where(_of(kind, names))
-    query = sa.select(schema.articles.c.published_at).where(schema.articles.c.id.in_(ids))
+    """The publish times (None where unknown) of the articles (reposts left out) that name any of names as kind."""
+    stored = schema.articles.c
+    query = sa.select(stored.published_at).where(stored.id.in_(_originals_naming(kind, names)))
     return list(connection.execute(query).scalars())
 
 
