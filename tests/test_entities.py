@@ -310,6 +310,20 @@ def test_a_countrys_institution_cut_into_words_is_one_organisation():
     assert found["places"] == ["美国"] and not found["orgs"]
 
 
+def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
+    # one word of the tokenizer's (美国明尼苏达大学/nt, 美国哈佛大学 in the dictionary) or two (日本 + 庆应义塾大学)
+    found = _entities(
+        "研究",
+        "此次，美国明尼苏达大学将看电视列入风险。加拿大多伦多大学的研究人员发现。日本庆应义塾大学的研究显示。"
+        "美国哈佛大学医学院附属医院的专家说。",
+    )
+    assert set(found["orgs"]) == {"明尼苏达大学", "多伦多大学", "庆应义塾大学", "哈佛大学医学院"}
+    assert set(found["places"]) == {"美国", "加拿大", "日本"}
+    # a country's own institution or a generic name keeps its country (英国广播公司, 新加坡国立大学)
+    found = _entities("新闻", "英国广播公司报道。新加坡国立大学的学者指出。")
+    assert set(found["orgs"]) == {"英国广播公司", "新加坡国立大学"} and not found["places"]
+
+
 def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():
     found = _entities("新闻", "中国驻泰国大使馆提醒游客。日本驻上海总领事馆举办活动。中国驻外使馆提醒。")
     assert set(found["orgs"]) == {"中国驻泰国大使馆", "日本驻上海总领事馆"} and found["places"] == ["中国"]

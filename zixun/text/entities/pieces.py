@@ -85,6 +85,7 @@ def mended(
         or (t in TEAM_TAGS and w[-1] in "队部")
         or (len(w) == 1 and t in _FIRST_PIECE)
         or (t == "x" and len(w) > 1 and _rare_name(w))
+        or (t == "nt" and len(w) >= 6)
     ]
     if not starts:
         return tokens
@@ -116,6 +117,9 @@ def _mend_at(
     # 周鸿祎, 王燊超: a name with a character the tokenizer's dictionary lacks is tagged x (no word): a name
     if tag == "x" and _rare_name(word):
         token = word, tag = word, "nr"
+    if tag == "nt" and (foreign := _foreign(word, known.kinds)):
+        out.extend(((foreign[0], "ns"), (foreign[1], "nt")))  # 美国明尼苏达大学: the country stays a place
+        return i + 1
     if word == "《":
         paper = _newspaper(tokens, i + 1)
         if paper:  # a place it begins with is part of its name (成都 of 《成都商报》), no place of its own
@@ -313,6 +317,30 @@ def _country(token: Token) -> bool:
     return token[1] == "ns" and country(token[0])
 
 
+# what the name of a foreign university, hospital or firm the tokenizer has with its country ends with (美国明尼苏达大学)
+_FOREIGN_ENDS = ("大学", "学院", "分校", "医院", "公司", "集团")
+
+
+def _own_name(word: str, known: dict[str, str]) -> bool:
+    """Whether an organisation's name after a country is a name of its own, not the country's institution: one the
+    dictionary has (庆应义塾大学, 哈佛大学) or one a place other than China begins (多伦多大学, 明尼苏达大学)."""
+    if len(word) < 4 or not CJK.match(word):
+        return False
+    if known.get(word) == "orgs":
+        return True
+    return any(known.get(word[:n]) == "places" and word[:n] != "中国" for n in range(2, min(5, len(word) - 1)))
+
+
+def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
+    """(country, name) when a word the tokenizer tags an organisation is a country other than China and a university,
+    hospital or firm of its own name (美国明尼苏达大学, 加拿大多伦多大学, 美国苹果公司; not 英国广播公司, 新加坡国立大学)."""
+    for n in range(2, 5):
+        stem, rest = word[:n], word[n:]
+        if country(stem) and stem != "中国" and known.get(stem) == "places":
+            return (stem, rest) if rest.endswith(_FOREIGN_ENDS) and _own_name(rest, known) else None
+    return None
+
+
 def _place(token: Token, known: dict[str, str]) -> bool:
     """Whether a word is a place: tagged so, or one the dictionary has (密尔沃基, 休斯顿 are tagged nrt)."""
     return token[1] == "ns" or known.get(token[0]) == "places"
@@ -386,8 +414,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             held = []
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
             # not 上市公司; but 江门 + 海关 (海关 alone is no name)
-            while len(held) > 1 and _country(held[0]):
-                # 美国 + 爱因斯坦医学院: the country stays a place; 济南 + 天山外国语学校: the city is part of it
+            while held and _country(held[0]) and (len(held) > 1 or _own_name(word, known)):
+                # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
+                # part of it (美国 + 大学 is one name)
                 out.append(held.pop(0))
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
