@@ -322,6 +322,10 @@ def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
     # a country's own institution or a generic name keeps its country (英国广播公司, 新加坡国立大学)
     found = _entities("新闻", "英国广播公司报道。新加坡国立大学的学者指出。")
     assert set(found["orgs"]) == {"英国广播公司", "新加坡国立大学"} and not found["places"]
+    # a city before a university its own place names is a place of its own (a list that lost its line breaks);
+    # an office keeps the places before it
+    found = _entities("高考", "对应如下：南京师范大学：南京市、镇江市苏州大学：无锡市。北京市海淀法院受理了此案。")
+    assert {"苏州大学", "北京市海淀法院"} <= set(found["orgs"]) and {"镇江", "无锡"} <= set(found["places"])
 
 
 def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():

@@ -326,9 +326,20 @@ def _own_name(word: str, known: dict[str, str]) -> bool:
     dictionary has (庆应义塾大学, 哈佛大学) or one a place other than China begins (多伦多大学, 明尼苏达大学)."""
     if len(word) < 4 or not CJK.match(word):
         return False
-    if known.get(word) == "orgs":
-        return True
+    return known.get(word) == "orgs" or _place_first(word, known)
+
+
+def _place_first(word: str, known: dict[str, str]) -> bool:
+    """Whether an organisation's name begins with a place the dictionary has, China aside (苏州大学, 多伦多大学)."""
     return any(known.get(word[:n]) == "places" and word[:n] != "中国" for n in range(2, min(5, len(word) - 1)))
+
+
+def _named_by_place(word: str, known: dict[str, str]) -> bool:
+    """Whether a university's or college's name begins with a place the dictionary has that is no country (苏州大学,
+    华东师范大学; not 哥伦比亚大学, named for a country, or one named by the place before it: 不列颠 + 哥伦比亚大学)."""
+    if not word.endswith(("大学", "学院")):
+        return False
+    return any(known.get(word[:n]) == "places" and not country(word[:n]) for n in range(2, min(5, len(word) - 1)))
 
 
 def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
@@ -418,6 +429,8 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
                 # part of it (美国 + 大学 is one name)
                 out.append(held.pop(0))
+            if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
+                out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
