@@ -514,6 +514,18 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
     assert {"辽宁", "大连"} <= set(found["places"])
 
 
+def test_an_office_named_by_its_division_alone_is_one_organisation():
+    # 省 教育 考试院, 省 人民 医院, 自治区 教育厅: a province's own news names its offices without the province
+    found = _entities(
+        "通知",
+        "请考生及时关注省教育考试院门户网站。省人民医院普外科副主任医师说。来源：内蒙古招生考试院。自治区教育厅发布通知。",
+    )
+    assert {"省教育考试院", "省人民医院", "内蒙古招生考试院", "自治区教育厅"} <= set(found["orgs"])
+    # not after a word it may end (航站 区), nor ending as no office does (省 大学), nor after a verb of placing
+    found = _entities("通知", "北京新机场航站区派出所科员。省大学生运动会开幕。市统考考点设在上海戏剧学院。")
+    assert not {"区派出所", "省大学", "市统考考点设在上海戏剧学院"} & set(found["orgs"])
+
+
 def test_the_gazetteer_knows_places_without_changing_how_text_is_cut():
     known = lexicon()
     # 乌干达 and 黎巴嫩 are tagged as people by the stock dictionary; the gazetteer says they are places

@@ -467,7 +467,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
 # 市场 监督 管理局, 西城区 + 人力 社保局, 荥阳市 + 第三 小学, 广州 + 楚颜 化妆品 有限公司 (局 of three characters or
 # more: not 骗局, 开局; the 厅 of offices, not 餐厅 or 营业厅)
 _OFFICE_ENDS = (
-    "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所",
+    "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所", "考试院",
     "委员会", "协会", "学会", "卫计委", "纪委", "监委", "教委", "教育厅", "环保厅", "办公厅", "公安厅", "财政厅", "卫生厅", "文化厅",
     "司法厅", "商务厅", "民政厅",
 )  # fmt: skip
@@ -480,7 +480,7 @@ _OFFICE_MIDDLE = frozenset(["n", "vn", "v", "j", "m", "nz", "nr", "ns"])
 _NOT_MIDDLE = frozenset([
     "进入", "考入", "成为", "登上", "赶到", "已有", "包括", "开展", "现任", "报道", "就读", "锁定", "来到", "前往", "回到",
     "离开", "加入", "毕业", "考上", "考取", "录取", "入读", "就职", "任职", "担任", "位于", "来自", "进驻", "走进", "参观",
-    "访问", "成立", "设立", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
+    "访问", "成立", "设立", "设在", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
     "一些", "其他", "本地", "当地", "知名", "著名", "重点", "顶尖", "名校", "各地", "全国", "五大", "十大", "定点",
 ])  # fmt: skip
 _MIDDLE_WORDS = 4  # at most this many words between the place and the end
@@ -499,12 +499,15 @@ def _offices(tokens: list[Token]) -> list[Token]:
     known = lexicon().kinds
     out: list[Token] = []
     done = 0  # the tokens before this index are in out
-    for i in [i for i, (_, tag) in enumerate(tokens) if tag in _OFFICE_STARTS]:  # most tokens begin no office
+    # most tokens begin no office
+    for i in [i for i, (word, tag) in enumerate(tokens) if tag in _OFFICE_STARTS or word in _BARE_DIVISIONS]:
         if i < done:
             continue
         word, tag = tokens[i]
         end = 0
-        if tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
+        if word in _BARE_DIVISIONS:
+            end = _bare_office_end(tokens, i)
+        elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
             end = embassy
         elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
             end = _office_end(tokens, i + 1)
@@ -521,6 +524,33 @@ def _offices(tokens: list[Token]) -> list[Token]:
             done = end
     out.extend(tokens[done:])
     return out
+
+
+# a division named by itself in its own news (省 教育 考试院, 区 教育局, 自治区 教育厅): the office is named by it
+_BARE_DIVISIONS = frozenset(["省", "市", "区", "县", "自治区"])
+
+
+# what a division standing alone comes after: a verb, a preposition, a conjunction (关注 省 教育 考试院, 由 省 ...), not a
+# word it may end (航站/n 区, 达川/nrt 区) or one picking among divisions (一 省, 本 市)
+_BEFORE_BARE = frozenset(["v", "vn", "p", "c", "d", "u", "uj", "f", "t"])
+# what the name of an office named by a division alone ends with (省 大学, 市 ... 学院 are no names)
+_BARE_ENDS = ("局", "厅", "委", "办", "考试院", "医院", "法院", "检察院", "派出所", "委员会")
+
+
+def _bare_office_end(tokens: list[Token], i: int) -> int:
+    """The index after an office's last word when the division tokens[i] names stands alone before it (省 人民 医院,
+    区 教育局, 市 卫健委), after a verb, a preposition or a pause (_BEFORE_BARE), else 0."""
+    if tokens[i][1] != "n" or (i and tokens[i - 1][1] not in _BEFORE_BARE and CJK.match(tokens[i - 1][0])):
+        return 0
+    if (
+        i + 1 < len(tokens)
+        and tokens[i + 1][1] in _END_TAGS
+        and (_office_word(tokens[i + 1][0]) or tokens[i + 1][0] in OFFICE_HEADS)
+    ):
+        end = i + 2
+    else:
+        end = _office_end(tokens, i + 1)
+    return end if end and tokens[end - 1][0].endswith(_BARE_ENDS) else 0
 
 
 _MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
