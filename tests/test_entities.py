@@ -326,6 +326,11 @@ def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
     # an office keeps the places before it
     found = _entities("高考", "对应如下：南京师范大学：南京市、镇江市苏州大学：无锡市。北京市海淀法院受理了此案。")
     assert {"苏州大学", "北京市海淀法院"} <= set(found["orgs"]) and {"镇江", "无锡"} <= set(found["places"])
+    # a word listed as no name (本赛季/nr, 大胜) before the place that begins a team's name is none of it
+    found = _entities("CBA", "作为本赛季山东男篮唯一的内援，他场均得到12分。江苏队主场大胜福建女篮。")
+    assert {"山东男篮", "福建女篮"} <= set(found["orgs"]) and not {"本赛季山东男篮", "大胜福建女篮"} & set(
+        found["orgs"]
+    )
 
 
 def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():

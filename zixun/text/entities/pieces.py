@@ -425,6 +425,8 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             held = []
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
             # not 上市公司; but 江门 + 海关 (海关 alone is no name)
+            if len(held) > 1 and held[0][0] in not_names and not transliterated(held[0][0]) and _place(held[1], known):
+                out.append(held.pop(0))  # 本赛季/nr + 山东 男篮: a word listed as no name before the place begins none
             while held and _country(held[0]) and (len(held) > 1 or _own_name(word, known)):
                 # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
                 # part of it (美国 + 大学 is one name)
