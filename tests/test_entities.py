@@ -207,6 +207,9 @@ def test_a_given_names_last_character_cut_off_a_two_character_name_is_put_back_u
     found = _entities("采访", "果产品知名分析师郭明𫓹发布的一份新报告。武笑羽表示，她最怕冷场。丁宁连追三分，吴尊帅！")
     assert {"郭明𫓹", "武笑羽", "丁宁", "吴尊"} <= set(found["people"])  # 𫓹: a character the tokenizer lacks
     assert not {"郭明", "武笑", "丁宁连", "吴尊帅"} & set(found["people"])
+    # the last character tagged a transliteration's (睿/nrt, 芙/nrt) ends a given name as well
+    found = _entities("台剧", "男主角张轩睿还因该剧入围金钟奖。郭雪芙和张钧甯外貌相似。")
+    assert {"张轩睿", "郭雪芙"} <= set(found["people"]) and not {"张轩", "郭雪"} & set(found["people"])
 
 
 def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():

@@ -195,7 +195,7 @@ def _mend_at(
 def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: int, known: Lexicon) -> bool:
     """Whether the one character after a two-character name (a family name first) ends its given name: a character
     that is no word (李子 + 璇/g); one the tokenizer's dictionary lacks (郭明 + 𫓹/x); or one tagged a name of its own
-    before the name ends (屈楚 + 萧/nr + 、, 武笑 + 羽/nr + 表示), unless the two are a name already (丁宁 + 连追, 吴尊 +
+    before the name ends (屈楚 + 萧/nr + 、, 武笑 + 羽/nr + 表示, 张轩 + 睿/nrt + 还), unless the two are a name already (丁宁 + 连追, 吴尊 +
     帅; 陈希 + 昌 stays cut) or a transliterated first name (艾伦 + 连, 马克 + 金)."""
     if after_tag in MORPHEMES:
         return True
@@ -206,7 +206,7 @@ def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: in
     if not CJK.match(after) or transliterated(word):
         return False
     ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
-    return after_tag == "nr" and ends
+    return after_tag in ("nr", "nrt") and ends
 
 
 def _rare_name(word: str) -> bool:
