@@ -208,7 +208,9 @@ def test_a_given_names_last_character_cut_off_a_two_character_name_is_put_back_u
     assert {"郭明𫓹", "武笑羽", "丁宁", "吴尊"} <= set(found["people"])  # 𫓹: a character the tokenizer lacks
     assert not {"郭明", "武笑", "丁宁连", "吴尊帅"} & set(found["people"])
     # the last character tagged a transliteration's (睿/nrt, 芙/nrt) ends a given name as well
-    found = _entities("台剧", "男主角张轩睿还因该剧入围金钟奖。郭雪芙和张钧甯外貌相似。")
+    found = _entities(
+        "台剧", "男主角张轩睿还因该剧入围金钟奖，男孩安庆辉（张轩睿饰）重拾自我。郭雪芙和张钧甯外貌相似。"
+    )
     assert {"张轩睿", "郭雪芙"} <= set(found["people"]) and not {"张轩", "郭雪"} & set(found["people"])
 
 
