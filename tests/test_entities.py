@@ -214,6 +214,16 @@ def test_a_given_names_last_character_cut_off_a_two_character_name_is_put_back_u
     assert {"张轩睿", "郭雪芙"} <= set(found["people"]) and not {"张轩", "郭雪"} & set(found["people"])
 
 
+def test_a_family_name_and_a_word_between_a_role_and_a_verb_of_saying_are_a_full_name():
+    found = _entities(
+        "专家",
+        "中国政法大学知识产权中心特约研究员赵占领认为，乘客担心隐私。隆基股份总裁李振国介绍，产能将达28GW。"
+        "北京大学中文系教授陈平原表示，人文精神很重要。队长杨对此说，他很满意。",
+    )
+    assert {"赵占领", "李振国", "陈平原"} <= set(found["people"]) and not found["places"]  # not 振国 or 平原
+    assert "杨对此" not in found["people"]
+
+
 def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():
     def people(title: str, body: str) -> list[str]:
         return _entities(title, body)["people"]

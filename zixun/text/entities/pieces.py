@@ -140,6 +140,9 @@ def _mend_at(
         if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
             return i + 2
+    if i + 2 < end and tag in ("nr", "q") and word in SURNAMES and _introduced_given(tokens, i, known):
+        out.append((word + tokens[i + 1][0], JOINED))  # 营养科主任 王/nr 兴国/ns 提醒, 稽查专员 张/q 晋京/ns 说
+        return i + 2
     if i + 1 < end and len(word) == 1 and (tag in _FIRST_PIECE or tag == "nr"):
         after, after_tag = tokens[i + 1]
         # 张/q + 常宁/nr: a family name the tokenizer took for a measure word; 博/nr + 塔斯/nrt, 德/ns + 安东尼/nr:
@@ -207,6 +210,28 @@ def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: in
         return False
     ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
     return after_tag in ("nr", "nrt") and ends
+
+
+# what a given name the tokenizer took for another word is tagged (兴国/ns, 辉耀/a, 占领/v, 巍巍/z): not a word of time,
+# a conjunction, an adverb (杨 对此 说) or a name's own tag (the joins above see those)
+_GIVEN_WORD_TAGS = frozenset(["ns", "a", "v", "vn", "z", "an", "ad", "l", "i"])
+_SAYS_ALSO = frozenset([*SAYS, *ACTS, "提醒", "提示", "建议"])  # what an expert introduced by a role does next
+
+
+def _introduced_given(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether the family name at tokens[i] and the two-character word after it are a full name because a role stands
+    before them and a verb of saying after (主任 王 辉耀 认为, 院长 李 立国 表示, 教授 陈 平原 表示: over the corpus 24
+    such names, 23 people; 杨 对此 说 is none)."""
+    given, tag = tokens[i + 1]
+    if tag not in _GIVEN_WORD_TAGS or len(given) != 2 or not CJK.match(given) or given in known.kinds:
+        return False
+    if tokens[i + 2][0] not in _SAYS_ALSO or not _given(given):
+        return False
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    before = tokens[j][0] if j >= 0 else ""
+    return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
 
 
 def _rare_name(word: str) -> bool:
