@@ -222,6 +222,8 @@ def test_a_family_name_and_a_word_between_a_role_and_a_verb_of_saying_are_a_full
     )
     assert {"赵占领", "李振国", "陈平原"} <= set(found["people"]) and not found["places"]  # not 振国 or 平原
     assert "杨对此" not in found["people"]
+    # 吴楠 was listed as no name: every corpus article naming it names the player
+    assert "吴楠" in _entities("CBA", "吴楠18分6篮板，贾诚14分。本场比赛，吴楠表现抢眼。")["people"]
 
 
 def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():
