@@ -160,6 +160,9 @@ def _mend_at(
         out.append(token)
         return i + 1
     after, after_tag = tokens[i + 1]
+    if len(word) >= 3 and word[-1] == "场" and after.startswith("均"):  # 吴楠场/nr 均: a player's 场均 (per game)
+        out.extend(((word[:-1], tag), ("场", "q")))
+        return i + 1
     if len(word) == 1:
         if word in SURNAMES and after_tag in GIVEN_TAGS and len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
