@@ -358,6 +358,19 @@ def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():
     assert set(found["orgs"]) == {"中国驻泰国大使馆", "日本驻上海总领事馆"} and found["places"] == ["中国"]
 
 
+def test_a_foreign_ministry_or_agency_is_one_organisation_with_its_country():
+    found = _entities(
+        "外国",
+        "泰国国家移民局17日表示。韩国统计厅发布的资料显示。日本文部科学省已对大学进行调查。日本厚生劳动省日前发布数据。"
+        "新西兰移民局将加强审核。",
+    )
+    assert {"泰国国家移民局", "韩国统计厅", "日本文部科学省", "日本厚生劳动省", "新西兰移民局"} <= set(found["orgs"])
+    assert not found["places"]  # the country is part of the name, as in 美国国家衰老研究所
+    # not a room, a part, a game or a player
+    found = _entities("新闻", "他在日本餐厅吃饭。美国中西部降温。日本选手阿部大志夺冠。日本想搅局。")
+    assert not found["orgs"]
+
+
 def test_a_latin_name_after_a_kind_of_organisation_is_one():
     found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]

@@ -541,6 +541,8 @@ def _offices(tokens: list[Token]) -> list[Token]:
             end = embassy
         elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
             end = _office_end(tokens, i + 1)
+        elif _country(tokens[i]) and word not in _NOT_NATIONS and (ministry := _ministry_end(tokens, i + 1, word)):
+            end = ministry
         elif _country(tokens[i]):
             end = _office_end(tokens, i + 1)
             end = end if end and tokens[end - 1][0].endswith(_NATIONAL_ENDS) else 0
@@ -583,6 +585,45 @@ def _bare_office_end(tokens: list[Token], i: int) -> int:
     return end if end and tokens[end - 1][0].endswith(_BARE_ENDS) else 0
 
 
+# China's ministries are named without it (教育部: one page each); a country that is none (外国旅游局: any)
+_NOT_NATIONS = frozenset(["中国", "中华人民共和国", "外国", "各国", "本国", "他国", "全国", "该国"])
+# what a foreign government's ministry or agency ends with (新西兰 移民局, 韩国 统计 厅, 日本 法务 省, 美国 环保署)
+_MINISTRY_ENDS = ("部", "局", "厅", "署")
+# words with those ends that name none: a direction or a part (西部, 总部, 内部, 俱乐部), a room (餐厅, 展厅), a game or
+# a state of things (开局, 格局, 当局: the authorities)
+_NOT_MINISTRIES = (
+    "总部", "全部", "内部", "外部", "局部", "干部", "俱乐部", "中学部", "小学部", "本部", "分部", "头部", "腹部", "面部",
+    "当局", "格局", "开局", "胜局", "败局", "搅局", "布局", "结局", "大局", "骗局", "饭局", "赌局", "棋局", "残局", "僵局", "出局",
+    "餐厅", "展厅", "大厅", "客厅", "歌厅", "舞厅", "门厅", "前厅", "咖啡厅", "营业厅", "宴会厅",
+)  # fmt: skip
+_DIRECTIONS = frozenset("东南西北中")
+
+
+def _ministry_end(tokens: list[Token], start: int, nation: str) -> int:
+    """The index after a foreign ministry's or agency's last word when the words from start, after a country, name one:
+    up to two middle words, then a word ending with 部, 局, 厅 or 署 (新西兰 移民局, 泰国 国家 移民局, 韩国 统计 厅,
+    马来西亚 高等教育部), or Japan's 省 (日本 法务 省, 日本 厚生劳动省); 0 when not (日本 餐厅, 美国 中西部, 美国 当局)."""
+    known, end = lexicon().kinds, 0
+    for k in range(start, min(start + 3, len(tokens))):
+        word, tag = tokens[k]
+        if (
+            not CJK.match(word)
+            or tag not in _MINISTRY_TAGS
+            or _place_first(word, known)
+            or (tag == "nt" and len(word) > 5)
+        ):
+            break  # 美国 + 田纳西河谷管理局 (joined): a body its own place names
+        last = word.endswith(_MINISTRY_ENDS) or (nation == "日本" and word.endswith("省"))
+        if last and (len(word) > 1 or k > start):
+            if word[0] in _DIRECTIONS or word.endswith(_NOT_MINISTRIES):
+                break
+            end = k + 1  # and on: 日本 文部 科学 省
+        elif word.endswith(ORG_ENDINGS) or word in _NOT_MIDDLE or word in ROLES or (tag == "v" and len(word) < 2):
+            break  # 日本 选手 阿部, 日本 想 搅局
+    return end
+
+
+_MINISTRY_TAGS = frozenset(["n", "vn", "v", "nz", "nt", "j"])
 _MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
 
 

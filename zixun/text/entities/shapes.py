@@ -38,7 +38,7 @@ ORG_ENDINGS = (
     "大学", "学院", "中学", "小学", "学校", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
     "科学院", "部", "局", "署", "厅", "办", "社", "报", "台", "队", "俱乐部", "联盟", "联合会", "组织", "政府",
     "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", "网", "使馆", "领事馆", "总领馆", *TEAM_HEADS,
-    *OFFICE_HEADS,
+    *OFFICE_HEADS, "务省", "科学省", "文科省", "劳动省", "水产省", "产业省", "交通省", "环境省", "防卫省",  # Japan's ministries
 )  # fmt: skip
 PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江海峡岭郡")
 # an organisation's head word: the names just before it are part of the organisation's name
