@@ -374,6 +374,8 @@ def test_a_foreign_ministry_or_agency_is_one_organisation_with_its_country():
 def test_a_latin_name_after_a_kind_of_organisation_is_one():
     found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]
+    found = _entities("韩团", "据外媒Sammobile报道，三星将展示手机。韩国女团TWICE发新歌，韩国男团JYJ成员退伍。")
+    assert {"Sammobile", "TWICE", "JYJ"} <= set(found["orgs"])
 
 
 def test_words_of_a_works_title_are_no_names():

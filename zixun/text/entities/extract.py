@@ -331,17 +331,23 @@ def _title_end(tokens: list[Token], start: int) -> int:
 
 
 _NOT_ORG_WORDS = frozenset(["cfo", "cto", "coo", "usb", "the", "app", "logo"])
-_ORG_NOUNS = ("公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构")
+_ORG_NOUNS = (
+    "公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构", "外媒", "男团", "女团",
+)  # fmt: skip
+
+
+def _latin_alone(tokens: list[Token], i: int) -> bool:
+    """Whether the Latin word tokens[i] may be a name alone: three letters or more, no role, no common word, not the
+    first of several Latin words (The Weeknd, Big Hit)."""
+    word = tokens[i][0]
+    if len(word) < 3 or not word.isalnum() or word in ROLES or word in _NOT_ORG_WORDS:  # not 乐队 MV, 公司 CEO
+        return False
+    return not (i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng")
 
 
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
     """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
-    word = tokens[i][0]
-    if len(word) < 3 or not word.isalpha() or word in ROLES or word in _NOT_ORG_WORDS:  # not 乐队 MV, 公司 CEO
-        return False
-    if i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng":
-        return False  # the first word of a longer name (The Weeknd, Big Hit): not a name alone
-    return _around(tokens, i)[0].endswith(_ORG_NOUNS)
+    return tokens[i][0].isalpha() and _latin_alone(tokens, i) and _around(tokens, i)[0].endswith(_ORG_NOUNS)
 
 
 def _inside_latin_word(tokens: list[Token], i: int) -> bool:
