@@ -376,6 +376,9 @@ def test_a_latin_name_after_a_kind_of_organisation_is_one():
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]
     found = _entities("韩团", "据外媒Sammobile报道，三星将展示手机。韩国女团TWICE发新歌，韩国男团JYJ成员退伍。")
     assert {"Sammobile", "TWICE", "JYJ"} <= set(found["orgs"])
+    # the platform a post is on is no organisation that acts (在Twitter上表示), the company that acts is
+    assert not _entities("马斯克", "马斯克周六在Twitter上表示，他刚刚走出工厂。")["orgs"]
+    assert _entities("推特", "Twitter宣布将删除虚假账号。")["orgs"] == ["Twitter"]
 
 
 def test_words_of_a_works_title_are_no_names():

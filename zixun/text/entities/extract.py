@@ -141,6 +141,8 @@ def named_entities(
             sure = kind is not None and _cued(found, i)
             if kind is None and _short_transliteration(word, tag, known):
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
+        if kind == "orgs" and _posted_on(found, i):
+            continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind:
             name = known.canonical(word)
             counts[kind][name] += 1
@@ -348,6 +350,12 @@ def _latin_alone(tokens: list[Token], i: int) -> bool:
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
     """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
     return tokens[i][0].isalpha() and _latin_alone(tokens, i) and _around(tokens, i)[0].endswith(_ORG_NOUNS)
+
+
+def _posted_on(tokens: list[Token], i: int) -> bool:
+    """Whether tokens[i] names the platform something was posted on: 在 before it and 上 after (在Instagram上分享)."""
+    before, after, _ = _around(tokens, i)
+    return before == "在" and after == "上"
 
 
 def _inside_latin_word(tokens: list[Token], i: int) -> bool:
