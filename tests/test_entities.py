@@ -358,6 +358,16 @@ def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():
     assert set(found["orgs"]) == {"中国驻泰国大使馆", "日本驻上海总领事馆"} and found["places"] == ["中国"]
 
 
+def test_a_province_named_alone_in_an_article_about_its_team_is_the_team():
+    found = _entities(
+        "CBA", "辽宁本钢队主场迎战吉林队，辽宁队排名前四。辽宁真核末节连得12分逆转吉林。中国队明天比赛，中国派出主力。"
+    )
+    assert {"辽宁", "吉林"} <= set(found["orgs"]) and not {"辽宁", "吉林"} & set(found["places"])
+    assert "中国" in found["places"]  # a country named for its national team stays a place
+    # without its team named, a province is a place
+    assert _entities("旅游", "辽宁的冬天很冷。")["places"] == ["辽宁"]
+
+
 def test_a_foreign_ministry_or_agency_is_one_organisation_with_its_country():
     found = _entities(
         "外国",

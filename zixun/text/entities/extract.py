@@ -29,6 +29,8 @@ from zixun.text.entities.shapes import (
     STAT_WORDS,
     SURNAMES,
     TEAM,
+    TEAM_HEADS,
+    country,
     kind_of,
     person_shaped,
     transliterated,
@@ -150,6 +152,7 @@ def named_entities(
                 confirmed.add(name)
             if kind == "people":
                 people.append((i, name))
+    _home_teams(counts)
     for name in dict.fromkeys(credited.values()):  # after the names of the story, which rank first in a tie
         counts["people"][name] += 1
         confirmed.add(name)
@@ -164,6 +167,16 @@ def named_entities(
     }
 
 
+def _home_teams(counts: dict[str, Counter]) -> None:
+    """Count as an organisation a province or city the article names a team of (江苏女排, 辽宁队, 青岛男篮, 山东西王男篮):
+    named alone there it is the team (江苏 鏖战五局 惜败给 上海, 逆转 吉林), as the labels give it; not a country (中国队:
+    a country named for its national team is a place)."""
+    for place in [p for p in counts["places"] if not country(p)]:
+        if any(org.startswith(place) and org.endswith(_TEAM_ENDS) and org != place for org in counts["orgs"]):
+            counts["orgs"][place] += counts["places"].pop(place)
+
+
+_TEAM_ENDS = ("队", *TEAM_HEADS[2:])  # 女排, 男篮 ...: not 卫视
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
 # words that credit who wrote, edited or was asked for a report: the name after one is a person's, whatever the
 # tokenizer made of it ((记者：周慧晓婉), 审稿：李小飞, 编译/露天, (通讯员 王/nr 文中/s), 受访专家：王奕鸣/i)
