@@ -277,6 +277,9 @@ def test_capitalised_latin_names_are_people_or_organisations_shown_as_written():
     assert "Strategy Analytics" in found["orgs"]  # ends with a word of an organisation's name
     found = _entities("手表", "strategy analytics 分析师 steven waltzer 表示，手表市场增长。")
     assert not found["people"] and not found["orgs"]  # no capitals: no name; a product is none
+    # more given names (round 16): Virgil, Selena, Josh, Doug ...
+    found = _entities("时装", "设计师Virgil Abloh带来首个系列。Virgil Abloh说，街头风是陷阱。")
+    assert found["people"] == ["Virgil Abloh"]
 
 
 def test_a_place_inside_an_organisations_name_is_no_place_of_its_own():
