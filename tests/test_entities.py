@@ -560,6 +560,13 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
         "乌鲁木齐海关缉私局",
     } <= set(found["orgs"])
     assert found["places"] == []
+    # a body's branch named by its place, a university's numbered hospital
+    found = _entities(
+        "通报",
+        "中国银行保险监督管理委员会四川监管局发布通知。北京市工商局海淀分局近日抽检。北京大学第六医院睡眠医学科主任说。",
+    )
+    assert {"中国银行保险监督管理委员会四川监管局", "北京市工商局海淀分局", "北京大学第六医院"} <= set(found["orgs"])
+    assert not {"北京大学", "中国银行保险监督管理委员会"} & set(found["orgs"]) and not found["places"]
     # a place, then a verb of going or a word picking among many, then an institution: no name (读 大学, 部分 学校);
     # a number of games (鏖战 五局), a two-character 局 (开局); places before an institution's head word alone stay places
     found = _entities(

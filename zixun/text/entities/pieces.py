@@ -547,7 +547,7 @@ def _offices(tokens: list[Token]) -> list[Token]:
             end = _office_end(tokens, i + 1)
             end = end if end and tokens[end - 1][0].endswith(_NATIONAL_ENDS) else 0
         elif tag == "nt" and CJK.match(word):
-            end = i + 1  # an office the tokenizer or joined named: its parts follow, if any
+            end = _branch_end(tokens, i)  # an office the tokenizer or joined named: its branch or parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
             end += 1
         if end > i + 1:
@@ -624,6 +624,23 @@ def _ministry_end(tokens: list[Token], start: int, nation: str) -> int:
 
 
 _MINISTRY_TAGS = frozenset(["n", "vn", "v", "nz", "nt", "j"])
+# a branch named by its place after the body's name (中国银行保险监督管理委员会 + 江苏 + 监管局, 北京市工商局 + 海淀 + 分局,
+# 北京师范大学 + 珠海 + 分校)
+_BRANCHES = ("监管局", "分局", "分校", "分院", "分行", "分公司")
+
+
+def _branch_end(tokens: list[Token], i: int) -> int:
+    """The index after a body's branch when the words after the organisation tokens[i] name one: a place and a branch
+    (_BRANCHES), or a university's numbered hospital (北京大学 + 第六 + 医院); else i + 1."""
+    if i + 2 < len(tokens):
+        (place, place_tag), (branch, branch_tag) = tokens[i + 1], tokens[i + 2]
+        if place_tag == "ns" and branch_tag == "n" and branch.endswith(_BRANCHES) and CJK.match(place):
+            return i + 3
+        if tokens[i][0].endswith("大学") and place_tag == "m" and place.startswith("第") and branch == "医院":
+            return i + 3
+    return i + 1
+
+
 _MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
 
 
