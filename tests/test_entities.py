@@ -567,6 +567,9 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
     )
     assert {"中国银行保险监督管理委员会四川监管局", "北京市工商局海淀分局", "北京大学第六医院"} <= set(found["orgs"])
     assert not {"北京大学", "中国银行保险监督管理委员会"} & set(found["orgs"]) and not found["places"]
+    # 高院 (a province's high court) is an office's head as 法院 is
+    found = _entities("宣判", "据北京市高院官方微信消息，宋喆职务侵占案一审宣判。")
+    assert found["orgs"] == ["北京市高院"] and not found["places"]
     # a place, then a verb of going or a word picking among many, then an institution: no name (读 大学, 部分 学校);
     # a number of games (鏖战 五局), a two-character 局 (开局); places before an institution's head word alone stay places
     found = _entities(

@@ -29,7 +29,7 @@ NOT_NAME_STARTS = frozenset("对和与向在被把给让将人有")
 # part of its name)
 OFFICE_HEADS = (
     "海关", "气象局", "公安局", "教育局", "教育厅", "考试院", "调查队", "调查总队", "法院", "检察院", "管理局", "统计局",
-    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局",
+    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局", "高院",
 )  # fmt: skip
 # a broadcaster or a team named by its province or city: 浙江卫视, 福建女排, 广东男篮 are organisations, not places
 TEAM_HEADS = ("卫视", "女排", "男排", "女篮", "男篮", "男足", "女足")
