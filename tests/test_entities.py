@@ -570,6 +570,9 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
     # 高院 (a province's high court) is an office's head as 法院 is
     found = _entities("宣判", "据北京市高院官方微信消息，宋喆职务侵占案一审宣判。")
     assert found["orgs"] == ["北京市高院"] and not found["places"]
+    # an agency of the United Nations; a club with its 队 is the club
+    assert _entities("旅游", "据联合国世界旅游组织一项报告显示。")["orgs"] == ["联合国世界旅游组织"]
+    assert lexicon().canonical("灰熊队") == "灰熊" and lexicon().canonical("雄鹿队") == "雄鹿"
     # a place, then a verb of going or a word picking among many, then an institution: no name (读 大学, 部分 学校);
     # a number of games (鏖战 五局), a two-character 局 (开局); places before an institution's head word alone stay places
     found = _entities(

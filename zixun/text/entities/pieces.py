@@ -631,7 +631,10 @@ _BRANCHES = ("监管局", "分局", "分校", "分院", "分行", "分公司")
 
 def _branch_end(tokens: list[Token], i: int) -> int:
     """The index after a body's branch when the words after the organisation tokens[i] name one: a place and a branch
-    (_BRANCHES), or a university's numbered hospital (北京大学 + 第六 + 医院); else i + 1."""
+    (_BRANCHES), a university's numbered hospital (北京大学 + 第六 + 医院), an agency of the United Nations (联合国 +
+    世界旅游组织); else i + 1."""
+    if tokens[i][0] == "联合国" and i + 1 < len(tokens) and tokens[i + 1][1] == "nt" and CJK.match(tokens[i + 1][0]):
+        return i + 2  # 联合国 + 世界旅游组织: one of its agencies
     if i + 2 < len(tokens):
         (place, place_tag), (branch, branch_tag) = tokens[i + 1], tokens[i + 2]
         if place_tag == "ns" and branch_tag == "n" and branch.endswith(_BRANCHES) and CJK.match(place):
