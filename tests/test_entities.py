@@ -227,6 +227,9 @@ def test_a_family_name_and_a_word_between_a_role_and_a_verb_of_saying_are_a_full
     # a name run into the 场 of 场均 (per game) is cut off it
     found = _entities("CBA", "作为唯一的内援，吴楠场均得到12分，成为了本土的主要得分点。")["people"]
     assert "吴楠场" not in found
+    # a name run into 以 (by, with: 柳雅欣以2分05秒85列第一) is cut off it; 陈忠和 keeps its 和
+    found = _entities("仰泳", "中国选手柳雅欣以2分05秒85列第一。名帅陈忠和称赞她，陈忠和说她有天赋。")["people"]
+    assert {"柳雅欣", "陈忠和"} <= set(found) and "柳雅欣以" not in found
 
 
 def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():

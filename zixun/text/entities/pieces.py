@@ -191,8 +191,12 @@ def _mend_at(
     elif len(after) == 1 and after_tag in _LAST_SYLLABLE and len(word) >= 2 and transliterated(word + after):
         out.append((word + after, JOINED))  # 塞克斯/nr + 顿/q, 兰德/nrt + 里/f: the last syllable cut off
         return i + 2
-    elif len(word) == 4 and word[-1] in NOT_NAME_ENDINGS and word[0] in SURNAMES:
-        out.extend(((word[:3], tag), (word[3], "d")))
+    elif (
+        word[0] in SURNAMES
+        and (len(word) == 4 or (len(word) == 3 and word[-1] == "以"))
+        and word[-1] in NOT_NAME_ENDINGS
+    ):
+        out.extend(((word[:-1], tag), (word[-1], "d")))  # 陈玉珊继, 刘冰以: not 陈忠和, 张永和 (和 ends names)
         return i + 1
     out.append(token)
     return i + 1

@@ -22,7 +22,7 @@ SURNAMES = frozenset(
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "夏侯")
 # a name the tokenizer ran into the next word (李咏是, 李咏说): the last character is a verb or particle
-NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及")
+NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及以")
 # a name the tokenizer ran into the word before (对惠若琪, 人葛爱平): the first character is a preposition
 NOT_NAME_STARTS = frozenset("对和与向在被把给让将人有")
 # a local office named by its city or county: 江门海关, 惠阳区气象局, 重庆市教育考试院 (the places before it are
