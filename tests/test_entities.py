@@ -372,6 +372,8 @@ def test_a_province_named_alone_in_an_article_about_its_team_is_the_team():
     assert "中国" in found["places"]  # a country named for its national team stays a place
     # without its team named, a province is a place
     assert _entities("旅游", "辽宁的冬天很冷。")["places"] == ["辽宁"]
+    # nor a continent (亚洲男篮: Asia's teams)
+    assert "亚洲" in _entities("篮球", "对于亚洲男篮来说，亚洲篮球水平在提高。")["places"]
 
 
 def test_a_foreign_ministry_or_agency_is_one_organisation_with_its_country():

@@ -171,7 +171,7 @@ def _home_teams(counts: dict[str, Counter]) -> None:
     """Count as an organisation a province or city the article names a team of (江苏女排, 辽宁队, 青岛男篮, 山东西王男篮):
     named alone there it is the team (江苏 鏖战五局 惜败给 上海, 逆转 吉林), as the labels give it; not a country (中国队:
     a country named for its national team is a place)."""
-    for place in [p for p in counts["places"] if not country(p)]:
+    for place in [p for p in counts["places"] if not country(p) and not p.endswith("洲")]:  # not 亚洲 of 亚洲男篮
         if any(org.startswith(place) and org.endswith(_TEAM_ENDS) and org != place for org in counts["orgs"]):
             counts["orgs"][place] += counts["places"].pop(place)
 
