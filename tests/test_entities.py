@@ -531,6 +531,9 @@ def test_names_listed_with_a_known_person_cut_apart_or_credited_as_sites_and_off
     # a dotted name's last part the tokenizer cut (卡帕 + 尔蒂), and a first name it tags as no name (本/r)
     actors = _entities("英国演员", "彼得·卡帕尔蒂出演了这部剧，本·金斯利说他很满意。")["people"]
     assert {"卡帕尔蒂", "金斯利"} <= set(actors) and "卡帕" not in actors
+    # a last part cut after its first syllable goes on whatever the length of the rest (古/a + 德科夫/nr)
+    found = _entities("俄罗斯", "反对派政客德米特里·古德科夫表示，文化部组织电影上映另有原因。")["people"]
+    assert found == ["古德科夫"]
     # websites, with the names before them; a foreign country stays a place, 中国 of China's own outlets does not
     names = _entities(
         "网站", "据环球网报道，澳洲网消息，新西兰天维网刊文称，互联网上的消息不实。中国体彩网公布了结果。"

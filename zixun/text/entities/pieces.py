@@ -409,7 +409,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
     for token in tokens:
         word, tag = token
         if last_part:
-            last_part = len(word) <= 2 and tag not in _NOT_PIECE_TAGS and CJK.match(word) is not None
+            # a part of two characters at most, or any after a part of one (德米特里·古/a + 德科夫/nr)
+            short = len(word) <= 2 or len(held[-1][0]) == 1
+            last_part = short and tag not in _NOT_PIECE_TAGS and CJK.match(word) is not None
             if last_part and transliterated(word):  # 彼得·卡帕 + 尔蒂, 詹姆斯·麦卡沃 + 伊: the tokenizer cut it
                 held[-1] = (held[-1][0] + word, DOTTED)
                 continue
