@@ -534,6 +534,9 @@ def test_names_listed_with_a_known_person_cut_apart_or_credited_as_sites_and_off
     # a last part cut after its first syllable goes on whatever the length of the rest (古/a + 德科夫/nr)
     found = _entities("俄罗斯", "反对派政客德米特里·古德科夫表示，文化部组织电影上映另有原因。")["people"]
     assert found == ["古德科夫"]
+    # a last syllable tagged a name of its own after a transliteration no one's name (阿奇姆 + 彭/nr)
+    found = _entities("中超", "最后时刻阿奇姆彭破门将比分锁定在3比1，阿奇姆彭也跑到场边庆祝。")["people"]
+    assert found == ["阿奇姆彭"]
     # websites, with the names before them; a foreign country stays a place, 中国 of China's own outlets does not
     names = _entities(
         "网站", "据环球网报道，澳洲网消息，新西兰天维网刊文称，互联网上的消息不实。中国体彩网公布了结果。"

@@ -188,8 +188,10 @@ def _mend_at(
             name, i = name + tokens[i][0], i + 1
         out.append((name, JOINED))
         return i
-    elif len(after) == 1 and after_tag in _LAST_SYLLABLE and len(word) >= 2 and transliterated(word + after):
-        out.append((word + after, JOINED))  # 塞克斯/nr + 顿/q, 兰德/nrt + 里/f: the last syllable cut off
+    elif len(after) == 1 and len(word) >= 2 and transliterated(word + after) and _last_syllable(word, after_tag, known):
+        out.append(
+            (word + after, JOINED)
+        )  # 塞克斯/nr + 顿/q, 兰德/nrt + 里/f, 舒斯特/nr + 尔/nr: the last syllable cut off
         return i + 2
     elif (
         word[0] in SURNAMES
@@ -239,6 +241,13 @@ def _introduced_given(tokens: list[Token], i: int, known: Lexicon) -> bool:
         j -= 1
     before = tokens[j][0] if j >= 0 else ""
     return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
+
+
+def _last_syllable(word: str, after_tag: str, known: Lexicon) -> bool:
+    """Whether a transliteration's syllable after it, tagged after_tag, is its last one cut off: tagged as no word of its own
+    (顿/q, 里/f), or as a name after a transliteration that is no one's name the dictionary has (舒斯特 + 尔/nr; not 马克 +
+    金/nr, a first name and a word)."""
+    return after_tag in _LAST_SYLLABLE or (after_tag == "nr" and known.kinds.get(word) is None)
 
 
 def _rare_name(word: str) -> bool:
