@@ -583,6 +583,9 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
     assert found["orgs"] == ["北京市高院"] and not found["places"]
     # an agency of the United Nations; a club with its 队 is the club
     assert _entities("旅游", "据联合国世界旅游组织一项报告显示。")["orgs"] == ["联合国世界旅游组织"]
+    # a body's 办公室 is an office of its own, a company's a room
+    found = _entities("高考", "近日，内蒙古自治区招生考试委员会办公室下发文件。他在腾讯办公室加班。")["orgs"]
+    assert "内蒙古自治区招生考试委员会办公室" in found and "腾讯办公室" not in found
     assert lexicon().canonical("灰熊队") == "灰熊" and lexicon().canonical("雄鹿队") == "雄鹿"
     # a place, then a verb of going or a word picking among many, then an institution: no name (读 大学, 部分 学校);
     # a number of games (鏖战 五局), a two-character 局 (开局); places before an institution's head word alone stay places

@@ -530,6 +530,7 @@ _NOT_MIDDLE = frozenset([
 ])  # fmt: skip
 _MIDDLE_WORDS = 4  # at most this many words between the place and the end
 # a part of an office after its name: 乌鲁木齐海关 + 缉私局
+_GOVERNING = ("委员会", "政府", "局", "厅", "委")  # a body whose 办公室 is an office of its own
 _PARTS = ("缉私局", "缉私分局", "分局", "派出所", "支队", "大队")
 _END_TAGS = frozenset(["n", "nt", "nz", "j", "l"])  # the tags of that end (not a verb)
 _NUMERALS = frozenset("一二三四五六七八九十两几")  # 鏖战 + 五局: a number of games, no office
@@ -565,6 +566,8 @@ def _offices(tokens: list[Token]) -> list[Token]:
             end = _branch_end(tokens, i)  # an office the tokenizer or joined named: its branch or parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
             end += 1
+        if end and end < len(tokens) and tokens[end][0] == "办公室" and tokens[end - 1][0].endswith(_GOVERNING):
+            end += 1  # 内蒙古自治区招生考试委员会 + 办公室: a body's office (not a company's room)
         if end > i + 1:
             out.extend(tokens[done:i])
             out.append(("".join(w for w, _ in tokens[i:end]), "nt"))
