@@ -348,6 +348,12 @@ def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
     # a country's own institution or a generic name keeps its country (英国广播公司, 新加坡国立大学)
     found = _entities("新闻", "英国广播公司报道。新加坡国立大学的学者指出。")
     assert set(found["orgs"]) == {"英国广播公司", "新加坡国立大学"} and not found["places"]
+    # a country and a bare head word is no organisation (日本公司/nt, 巴西 + 学校); 哥伦比亚大学 is one
+    found = _entities(
+        "新闻", "一家名为海藻食品研究所的日本公司推出雪糕。巴西学校的不平等现象严重。他去了哥伦比亚大学。"
+    )
+    assert found["orgs"] == ["哥伦比亚大学"] or set(found["orgs"]) == {"哥伦比亚大学", "海藻食品研究所"}
+    assert {"日本", "巴西"} <= set(found["places"])
     # a city before a university its own place names is a place of its own (a list that lost its line breaks);
     # an office keeps the places before it
     found = _entities("高考", "对应如下：南京师范大学：南京市、镇江市苏州大学：无锡市。北京市海淀法院受理了此案。")

@@ -85,7 +85,7 @@ def mended(
         or (t in TEAM_TAGS and w[-1] in "队部")
         or (len(w) == 1 and t in _FIRST_PIECE)
         or (t == "x" and len(w) > 1 and _rare_name(w))
-        or (t == "nt" and len(w) >= 6)
+        or (t == "nt" and len(w) >= 4)
     ]
     if not starts:
         return tokens
@@ -118,7 +118,8 @@ def _mend_at(
     if tag == "x" and _rare_name(word):
         token = word, tag = word, "nr"
     if tag == "nt" and (foreign := _foreign(word, known.kinds)):
-        out.extend(((foreign[0], "ns"), (foreign[1], "nt")))  # 美国明尼苏达大学: the country stays a place
+        rest_tag = "n" if foreign[1] in _BARE_HEADS else "nt"  # 日本公司: a company of Japan, no name
+        out.extend(((foreign[0], "ns"), (foreign[1], rest_tag)))  # 美国明尼苏达大学: the country stays a place
         return i + 1
     if word == "《":
         paper = _newspaper(tokens, i + 1)
@@ -389,8 +390,14 @@ def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
     for n in range(2, 5):
         stem, rest = word[:n], word[n:]
         if country(stem) and stem != "中国" and known.get(stem) == "places":
+            if rest in _BARE_HEADS:  # 日本公司, a company of Japan; not 哥伦比亚大学, named for a country
+                return None if known.get(word) == "orgs" else (stem, rest)
             return (stem, rest) if rest.endswith(_FOREIGN_ENDS) and _own_name(rest, known) else None
     return None
+
+
+# an organisation's head word that names none alone: after a country, the kind of body it has (日本公司, 巴西 学校)
+_BARE_HEADS = frozenset(["公司", "学校", "大学", "中学", "小学", "医院", "银行", "集团", "学院"])
 
 
 def _place(token: Token, known: dict[str, str]) -> bool:
@@ -463,7 +470,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
-        elif held and word == "公司" and all(t == "ns" for _, t in held):  # 中国 + 公司: a company of somewhere
+        elif held and (
+            (word == "公司" and all(t == "ns" for _, t in held)) or (word in _BARE_HEADS and all(map(_country, held)))
+        ):  # 中国 + 公司, 巴西 + 学校: a company, the schools of somewhere
             out.extend(held)
             held = []
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
