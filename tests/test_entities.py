@@ -577,6 +577,12 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
         "乌鲁木齐海关缉私局",
     } <= set(found["orgs"])
     assert found["places"] == []
+    # a company with its place in brackets is one name, the place none of its own; not when its own name is cut off
+    found = _entities(
+        "公司", "惠人贷商务顾问（北京）有限公司成立于2015年。腾讯科技（深圳）有限公司宣布。科技（成都）有限公司称。"
+    )
+    assert {"惠人贷商务顾问(北京)有限公司", "腾讯科技(深圳)有限公司"} <= set(found["orgs"])
+    assert found["places"] == ["成都"]
     # a body's branch named by its place, a university's numbered hospital
     found = _entities(
         "通报",

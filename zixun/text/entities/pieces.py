@@ -555,11 +555,17 @@ def _offices(tokens: list[Token]) -> list[Token]:
     out: list[Token] = []
     done = 0  # the tokens before this index are in out
     # most tokens begin no office
-    for i in [i for i, (word, tag) in enumerate(tokens) if tag in _OFFICE_STARTS or word in _BARE_DIVISIONS]:
+    for i in [i for i, (word, tag) in enumerate(tokens) if tag in _OFFICE_STARTS or word in _STARTS_ALSO]:
         if i < done:
             continue
         word, tag = tokens[i]
         end = 0
+        if word == "(":
+            if company := _bracketed_company(tokens, i, done):
+                out.extend(tokens[done : company[0]])
+                out.append(("".join(w for w, _ in tokens[company[0] : company[1]]), "nt"))
+                done = company[1]
+            continue
         if word in _BARE_DIVISIONS:
             end = _bare_office_end(tokens, i)
         elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
@@ -671,6 +677,46 @@ def _branch_end(tokens: list[Token], i: int) -> int:
     return i + 1
 
 
+# the tags of the words of a company's name around the place in brackets (腾讯 科技 (深圳) 有限公司)
+_COMPANY_TAGS = frozenset(["n", "nz", "nr", "nrt", "nt", "j", "l", "vn", "ns", "x"])
+
+
+def _bracketed_company(tokens: list[Token], j: int, done: int) -> tuple[int, int] | None:
+    """(start, end) of a company's name with its place in the brackets opened at tokens[j] (腾讯 科技 (深圳) 有限公司,
+    惠人贷 商务 顾问 (北京) 有限公司, 武田 (中国) 投资 有限公司): a name of one to three words, the place, up to two
+    words and 有限公司; the place is no mention of its own. None when the words around are not such a name."""
+    if j + 3 >= len(tokens) or tokens[j + 2][0] != ")" or tokens[j + 1][1] != "ns" or not CJK.match(tokens[j + 1][0]):
+        return None
+    end = 0
+    for k in range(j + 3, min(j + 6, len(tokens))):
+        word, tag = tokens[k]
+        if not CJK.match(word) or tag not in _COMPANY_TAGS:
+            return None
+        if word.endswith("有限公司"):
+            end = k + 1
+            break
+    start = j
+    while start > max(done, j - 3):
+        word, tag = tokens[start - 1]
+        if not CJK.match(word) or tag not in _COMPANY_TAGS or word.endswith(("公司", *_NOT_COMPANY)) or word in ROLES:
+            break
+        start -= 1
+    if not end or start == j or all(w in _TRADES for w, _ in tokens[start:j]):
+        return None  # 科技 (成都) 有限公司: the company's own name is cut off before (not known)
+    return start, end
+
+
+# words of a trade, no company's own name (科技, 网络科技 (上海) 有限公司: the name before them is missing)
+_TRADES = frozenset([
+    "科技", "投资", "网络", "网络科技", "信息", "信息技术", "技术", "文化", "传播", "文化传播", "传媒", "数字", "数字技术", "集团",
+    "汽车", "智能", "智能汽车", "贸易", "商业", "管理", "咨询", "软件", "电子", "实业", "发展", "计算机", "通信", "医疗", "生物",
+    "健康", "教育", "国际", "体育", "产业", "娱乐", "影视", "金融", "服务", "能源", "新能源", "物流", "电子商务", "控股",
+])  # fmt: skip
+# words before a company's name that are none of it (运营主体, 培训机构, 旗下, 商户)
+_NOT_COMPANY = ("主体", "机构", "企业", "商户", "品牌", "平台", "旗下", "运营", "法人", "股东", "合作方", "牌")
+
+
+_STARTS_ALSO = frozenset([*_BARE_DIVISIONS, "("])  # the words besides places and offices _offices looks at
 _MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
 
 
