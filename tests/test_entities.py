@@ -179,6 +179,9 @@ def test_a_vague_region_with_a_places_ending_is_no_place():
     found = _entities("旅行", "周边城市的游客来到西北地区，感受北国风光，仿佛来自小人国。他们又去了西城和东湖。")
     assert not {"周边城市", "西北地区", "北国", "小人国"} & set(found["places"])
     assert {"西城", "东湖"} <= set(found["places"])  # a district and a lake: two characters stay places
+    # 驻 and a place's character: stationed there, no place (驻马店 is a city)
+    found = _entities("联络办", "中央政府驻港联络办官员到访。驻马店的游客很多。")["places"]
+    assert "驻港" not in found and "驻马店" in found
 
 
 def test_names_cut_into_pieces_are_joined():

@@ -147,6 +147,8 @@ def _vague_place(word: str) -> bool:
     places stay: 西城, 东湖, 南海 are districts, a lake, a sea)."""
     if word.endswith(("城市", "地区")):
         return word[:-2] in VAGUE_STEMS
+    if len(word) == 2 and word[0] == "驻":
+        return True  # 驻港, 驻市: stationed in a place (驻马店 is a city)
     stem = word[:-1]
     if word.endswith("国"):
         return stem in VAGUE_STEMS or (len(stem) >= 2 and stem.endswith("人"))
