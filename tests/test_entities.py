@@ -227,6 +227,9 @@ def test_a_family_name_and_a_word_between_a_role_and_a_verb_of_saying_are_a_full
     assert "杨对此" not in found["people"]
     # 吴楠 was listed as no name: every corpus article naming it names the player
     assert "吴楠" in _entities("CBA", "吴楠18分6篮板，贾诚14分。本场比赛，吴楠表现抢眼。")["people"]
+    # a player's line after a verb of scoring vouches for a name named once, not for a piece after a name (威廉 姆森)
+    found = _entities("CBA", "替补登场的卫猛也摘下10个篮板。锋线大将吴迪贡献15分。威廉姆森得到28分。")["people"]
+    assert {"卫猛", "吴迪"} <= set(found) and "姆森" not in found
     # a name run into the 场 of 场均 (per game) is cut off it
     found = _entities("CBA", "作为唯一的内援，吴楠场均得到12分，成为了本土的主要得分点。")["people"]
     assert "吴楠场" not in found

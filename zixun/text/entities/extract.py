@@ -478,8 +478,18 @@ def _role(word: str) -> bool:
 
 def _stat_line(tokens: list[Token], i: int) -> bool:
     """Whether a player's line follows tokens[i]: a number, then 分, 篮板, 助攻 ... (米尔斯 20 分)."""
-    words = [w for w, _ in tokens[i + 1 : i + 5] if not w.isspace()]
-    return len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS
+    words = [w for w, _ in tokens[i + 1 : i + 6] if not w.isspace()]
+    if len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS:
+        return True
+    # a verb of scoring between (卫猛 也 摘下 10 个 篮板, 吴楠 得到 18 分), after no syllable it may be a piece of (瓦兰西 纳斯)
+    before, tag = tokens[i - 1] if i else ("", "")
+    if CJK.match(before) and (transliterated(before) or tag in ("nr", "nrt", "nrfg")):
+        return False  # 威廉/nrt 姆森
+    at = 2 if len(words) > 3 and words[0] in ("也", "则", "还", "更") else 1
+    return len(words) > at + 1 and words[at - 1] in _SCORES and words[at].isdigit() and words[at + 1] in STAT_WORDS
+
+
+_SCORES = frozenset(["得到", "拿下", "砍下", "摘下", "贡献", "送出", "轰下", "斩获", "狂砍", "拿到", "抢下", "交出"])
 
 
 def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:
