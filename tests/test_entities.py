@@ -179,6 +179,9 @@ def test_a_vague_region_with_a_places_ending_is_no_place():
     found = _entities("旅行", "周边城市的游客来到西北地区，感受北国风光，仿佛来自小人国。他们又去了西城和东湖。")
     assert not {"周边城市", "西北地区", "北国", "小人国"} & set(found["places"])
     assert {"西城", "东湖"} <= set(found["places"])  # a district and a lake: two characters stay places
+    # a place and what it is (公园, 体育场, 博物馆, 校区 ...) cut apart is one named site
+    found = _entities("公园", "由百度与海淀公园联合打造的AI公园开放。深足在深圳体育场冲超成功。")["places"]
+    assert {"海淀公园", "深圳体育场"} <= set(found) and not {"海淀", "深圳"} & set(found)
     # 驻 and a place's character: stationed there, no place (驻马店 is a city)
     found = _entities("联络办", "中央政府驻港联络办官员到访。驻马店的游客很多。")["places"]
     assert "驻港" not in found and "驻马店" in found

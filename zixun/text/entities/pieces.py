@@ -33,6 +33,7 @@ from zixun.text.entities.shapes import (
     PEOPLE_TAGS,
     ROLES,
     SAYS,
+    SITE,
     SPLIT_TAGS,
     SURNAMES,
     TEAM,
@@ -566,6 +567,12 @@ def _offices(tokens: list[Token]) -> list[Token]:
                 out.append(("".join(w for w, _ in tokens[company[0] : company[1]]), "nt"))
                 done = company[1]
             continue
+        if tag == "ns" and i + 1 < len(tokens) and tokens[i + 1][0] in _SITES and not _country(tokens[i]):
+            if _office_place(word, known):  # 海淀 + 公园, 首尔 + 竞技场: a named site, one place
+                out.extend(tokens[done:i])
+                out.append((word + tokens[i + 1][0], SITE))
+                done = i + 2
+            continue
         if word in _BARE_DIVISIONS:
             end = _bare_office_end(tokens, i)
         elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
@@ -716,6 +723,8 @@ _TRADES = frozenset([
 _NOT_COMPANY = ("主体", "机构", "企业", "商户", "品牌", "平台", "旗下", "运营", "法人", "股东", "合作方", "牌")
 
 
+# what a place's name before it makes a named site of (海淀 + 公园, 京仁 + 运河, 南京师范大学仙林 + 校区)
+_SITES = frozenset(["公园", "乐园", "球馆", "体育馆", "体育场", "竞技场", "博物馆", "美术馆", "运河", "校区", "群岛"])
 _STARTS_ALSO = frozenset([*_BARE_DIVISIONS, "("])  # the words besides places and offices _offices looks at
 _MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
 
