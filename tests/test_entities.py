@@ -179,6 +179,11 @@ def test_a_vague_region_with_a_places_ending_is_no_place():
     found = _entities("旅行", "周边城市的游客来到西北地区，感受北国风光，仿佛来自小人国。他们又去了西城和东湖。")
     assert not {"周边城市", "西北地区", "北国", "小人国"} & set(found["places"])
     assert {"西城", "东湖"} <= set(found["places"])  # a district and a lake: two characters stay places
+    # a place inside an event's name is no mention of its own, unless it also stands alone
+    found = _entities(
+        "乒乓", "马龙退出瑞典公开赛。丁磊在虹桥国际经贸论坛上演讲。他将征战2020东京奥运会，东京的天气很热。"
+    )
+    assert found["places"] == ["东京"]
     # a place and what it is (公园, 体育场, 博物馆, 校区 ...) cut apart is one named site
     found = _entities("公园", "由百度与海淀公园联合打造的AI公园开放。深足在深圳体育场冲超成功。")["places"]
     assert {"海淀公园", "深圳体育场"} <= set(found) and not {"海淀", "深圳"} & set(found)
@@ -477,7 +482,10 @@ FOURTH_FLOORS = {"overall": (0.90, 0.78), "places": (0.85, 0.90), "orgs": (0.90,
 # round; after the eighth (tuned on the other splits, scored once after) P 0.899, R 0.702 (people 0.902 / 0.747).
 # Floors a point under the last
 # Round 9 (the dictionary of well-known names): P 0.908, R 0.729 (people 0.922 / 0.803)
-FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.66), "orgs": (0.92, 0.67), "people": (0.91, 0.79)}
+# Round 16 lowered its places' recall floor 0.66 -> 0.64: its readers labelled places inside an event's name (雅加达
+# of 雅加达亚运会, 匈牙利 of a 公开赛), which the later readers do not (奥地利 of 奥地利公开赛, 瑞典 of 瑞典赛) and the extractor no
+# longer gives (places 0.903 / 0.700 -> 0.929 / 0.650, overall 0.930 / 0.768 -> 0.935 / 0.757)
+FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.64), "orgs": (0.92, 0.67), "people": (0.91, 0.79)}
 
 
 # the sixth held-out split (36 articles drawn and labelled on 2026-12-06 after the eighth round, by two new readers who

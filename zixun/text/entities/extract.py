@@ -145,6 +145,8 @@ def named_entities(
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
         if kind == "orgs" and _posted_on(found, i):
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
+        if kind == "places" and _event_named(found, i):
+            continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
         if kind:
             name = known.canonical(word)
             counts[kind][name] += 1
@@ -363,6 +365,30 @@ def _latin_alone(tokens: list[Token], i: int) -> bool:
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
     """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
     return tokens[i][0].isalpha() and _latin_alone(tokens, i) and _around(tokens, i)[0].endswith(_ORG_NOUNS)
+
+
+# what ends an event's name: the place just before it (or one word before) is inside the name, no mention of its own
+_EVENTS = (
+    "论坛",
+    "峰会",
+    "博览会",
+    "公开赛",
+    "大奖赛",
+    "锦标赛",
+    "马拉松",
+    "电影节",
+    "音乐节",
+    "时装周",
+    "亚运会",
+    "奥运会",
+)
+
+
+def _event_named(tokens: list[Token], i: int) -> bool:
+    """Whether the place tokens[i] begins an event's name: an event's head word just after it, or one word after it
+    (瑞典 公开赛, 虹桥 国际经贸 论坛, 北京 奥运会)."""
+    after = [w for w, _ in tokens[i + 1 : i + 4] if not w.isspace()][:2]
+    return bool(after) and (after[0].endswith(_EVENTS) or (len(after) > 1 and after[1].endswith(_EVENTS)))
 
 
 def _posted_on(tokens: list[Token], i: int) -> bool:
