@@ -179,6 +179,17 @@ def test_a_vague_region_with_a_places_ending_is_no_place():
     found = _entities("旅行", "周边城市的游客来到西北地区，感受北国风光，仿佛来自小人国。他们又去了西城和东湖。")
     assert not {"周边城市", "西北地区", "北国", "小人国"} & set(found["places"])
     assert {"西城", "东湖"} <= set(found["places"])  # a district and a lake: two characters stay places
+    # a place inside an event's name is no mention of its own, unless it also stands alone
+    found = _entities(
+        "乒乓", "马龙退出瑞典公开赛。丁磊在虹桥国际经贸论坛上演讲。他将征战2020东京奥运会，东京的天气很热。"
+    )
+    assert found["places"] == ["东京"]
+    # a place and what it is (公园, 体育场, 博物馆, 校区 ...) cut apart is one named site
+    found = _entities("公园", "由百度与海淀公园联合打造的AI公园开放。深足在深圳体育场冲超成功。")["places"]
+    assert {"海淀公园", "深圳体育场"} <= set(found) and not {"海淀", "深圳"} & set(found)
+    # 驻 and a place's character: stationed there, no place (驻马店 is a city)
+    found = _entities("联络办", "中央政府驻港联络办官员到访。驻马店的游客很多。")["places"]
+    assert "驻港" not in found and "驻马店" in found
 
 
 def test_names_cut_into_pieces_are_joined():
@@ -207,6 +218,32 @@ def test_a_given_names_last_character_cut_off_a_two_character_name_is_put_back_u
     found = _entities("采访", "果产品知名分析师郭明𫓹发布的一份新报告。武笑羽表示，她最怕冷场。丁宁连追三分，吴尊帅！")
     assert {"郭明𫓹", "武笑羽", "丁宁", "吴尊"} <= set(found["people"])  # 𫓹: a character the tokenizer lacks
     assert not {"郭明", "武笑", "丁宁连", "吴尊帅"} & set(found["people"])
+    # the last character tagged a transliteration's (睿/nrt, 芙/nrt) ends a given name as well
+    found = _entities(
+        "台剧", "男主角张轩睿还因该剧入围金钟奖，男孩安庆辉（张轩睿饰）重拾自我。郭雪芙和张钧甯外貌相似。"
+    )
+    assert {"张轩睿", "郭雪芙"} <= set(found["people"]) and not {"张轩", "郭雪"} & set(found["people"])
+
+
+def test_a_family_name_and_a_word_between_a_role_and_a_verb_of_saying_are_a_full_name():
+    found = _entities(
+        "专家",
+        "中国政法大学知识产权中心特约研究员赵占领认为，乘客担心隐私。隆基股份总裁李振国介绍，产能将达28GW。"
+        "北京大学中文系教授陈平原表示，人文精神很重要。队长杨对此说，他很满意。",
+    )
+    assert {"赵占领", "李振国", "陈平原"} <= set(found["people"]) and not found["places"]  # not 振国 or 平原
+    assert "杨对此" not in found["people"]
+    # 吴楠 was listed as no name: every corpus article naming it names the player
+    assert "吴楠" in _entities("CBA", "吴楠18分6篮板，贾诚14分。本场比赛，吴楠表现抢眼。")["people"]
+    # a player's line after a verb of scoring vouches for a name named once, not for a piece after a name (威廉 姆森)
+    found = _entities("CBA", "替补登场的卫猛也摘下10个篮板。锋线大将吴迪贡献15分。威廉姆森得到28分。")["people"]
+    assert {"卫猛", "吴迪"} <= set(found) and "姆森" not in found
+    # a name run into the 场 of 场均 (per game) is cut off it
+    found = _entities("CBA", "作为唯一的内援，吴楠场均得到12分，成为了本土的主要得分点。")["people"]
+    assert "吴楠场" not in found
+    # a name run into 以 (by, with: 柳雅欣以2分05秒85列第一) is cut off it; 陈忠和 keeps its 和
+    found = _entities("仰泳", "中国选手柳雅欣以2分05秒85列第一。名帅陈忠和称赞她，陈忠和说她有天赋。")["people"]
+    assert {"柳雅欣", "陈忠和"} <= set(found) and "柳雅欣以" not in found
 
 
 def test_seventh_round_names_the_tokenizer_tags_or_cuts_as_no_name():
@@ -257,6 +294,9 @@ def test_capitalised_latin_names_are_people_or_organisations_shown_as_written():
     assert "Strategy Analytics" in found["orgs"]  # ends with a word of an organisation's name
     found = _entities("手表", "strategy analytics 分析师 steven waltzer 表示，手表市场增长。")
     assert not found["people"] and not found["orgs"]  # no capitals: no name; a product is none
+    # more given names (round 16): Virgil, Selena, Josh, Doug ...
+    found = _entities("时装", "设计师Virgil Abloh带来首个系列。Virgil Abloh说，街头风是陷阱。")
+    assert found["people"] == ["Virgil Abloh"]
 
 
 def test_a_place_inside_an_organisations_name_is_no_place_of_its_own():
@@ -310,14 +350,73 @@ def test_a_countrys_institution_cut_into_words_is_one_organisation():
     assert found["places"] == ["美国"] and not found["orgs"]
 
 
+def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
+    # one word of the tokenizer's (美国明尼苏达大学/nt, 美国哈佛大学 in the dictionary) or two (日本 + 庆应义塾大学)
+    found = _entities(
+        "研究",
+        "此次，美国明尼苏达大学将看电视列入风险。加拿大多伦多大学的研究人员发现。日本庆应义塾大学的研究显示。"
+        "美国哈佛大学医学院附属医院的专家说。",
+    )
+    assert set(found["orgs"]) == {"明尼苏达大学", "多伦多大学", "庆应义塾大学", "哈佛大学医学院"}
+    assert set(found["places"]) == {"美国", "加拿大", "日本"}
+    # a country's own institution or a generic name keeps its country (英国广播公司, 新加坡国立大学)
+    found = _entities("新闻", "英国广播公司报道。新加坡国立大学的学者指出。")
+    assert set(found["orgs"]) == {"英国广播公司", "新加坡国立大学"} and not found["places"]
+    # a country and a bare head word is no organisation (日本公司/nt, 巴西 + 学校); 哥伦比亚大学 is one
+    found = _entities(
+        "新闻", "一家名为海藻食品研究所的日本公司推出雪糕。巴西学校的不平等现象严重。他去了哥伦比亚大学。"
+    )
+    assert found["orgs"] == ["哥伦比亚大学"] or set(found["orgs"]) == {"哥伦比亚大学", "海藻食品研究所"}
+    assert {"日本", "巴西"} <= set(found["places"])
+    # a city before a university its own place names is a place of its own (a list that lost its line breaks);
+    # an office keeps the places before it
+    found = _entities("高考", "对应如下：南京师范大学：南京市、镇江市苏州大学：无锡市。北京市海淀法院受理了此案。")
+    assert {"苏州大学", "北京市海淀法院"} <= set(found["orgs"]) and {"镇江", "无锡"} <= set(found["places"])
+    # a word listed as no name (本赛季/nr, 大胜) before the place that begins a team's name is none of it
+    found = _entities("CBA", "作为本赛季山东男篮唯一的内援，他场均得到12分。江苏队主场大胜福建女篮。")
+    assert {"山东男篮", "福建女篮"} <= set(found["orgs"]) and not {"本赛季山东男篮", "大胜福建女篮"} & set(
+        found["orgs"]
+    )
+
+
 def test_a_countrys_mission_is_one_organisation_with_the_place_it_is_in():
     found = _entities("新闻", "中国驻泰国大使馆提醒游客。日本驻上海总领事馆举办活动。中国驻外使馆提醒。")
     assert set(found["orgs"]) == {"中国驻泰国大使馆", "日本驻上海总领事馆"} and found["places"] == ["中国"]
 
 
+def test_a_province_named_alone_in_an_article_about_its_team_is_the_team():
+    found = _entities(
+        "CBA", "辽宁本钢队主场迎战吉林队，辽宁队排名前四。辽宁真核末节连得12分逆转吉林。中国队明天比赛，中国派出主力。"
+    )
+    assert {"辽宁", "吉林"} <= set(found["orgs"]) and not {"辽宁", "吉林"} & set(found["places"])
+    assert "中国" in found["places"]  # a country named for its national team stays a place
+    # without its team named, a province is a place
+    assert _entities("旅游", "辽宁的冬天很冷。")["places"] == ["辽宁"]
+    # nor a continent (亚洲男篮: Asia's teams)
+    assert "亚洲" in _entities("篮球", "对于亚洲男篮来说，亚洲篮球水平在提高。")["places"]
+
+
+def test_a_foreign_ministry_or_agency_is_one_organisation_with_its_country():
+    found = _entities(
+        "外国",
+        "泰国国家移民局17日表示。韩国统计厅发布的资料显示。日本文部科学省已对大学进行调查。日本厚生劳动省日前发布数据。"
+        "新西兰移民局将加强审核。",
+    )
+    assert {"泰国国家移民局", "韩国统计厅", "日本文部科学省", "日本厚生劳动省", "新西兰移民局"} <= set(found["orgs"])
+    assert not found["places"]  # the country is part of the name, as in 美国国家衰老研究所
+    # not a room, a part, a game or a player
+    found = _entities("新闻", "他在日本餐厅吃饭。美国中西部降温。日本选手阿部大志夺冠。日本想搅局。")
+    assert not found["orgs"]
+
+
 def test_a_latin_name_after_a_kind_of_organisation_is_one():
     found = _entities("戴尔", "戴尔将收购旗下控股公司VMware的股票。摇滚组合ALEXANDROS发新歌，乐队MV公开。")
     assert {"VMware", "ALEXANDROS"} <= set(found["orgs"]) and "MV" not in found["orgs"]
+    found = _entities("韩团", "据外媒Sammobile报道，三星将展示手机。韩国女团TWICE发新歌，韩国男团JYJ成员退伍。")
+    assert {"Sammobile", "TWICE", "JYJ"} <= set(found["orgs"])
+    # the platform a post is on is no organisation that acts (在Twitter上表示), the company that acts is
+    assert not _entities("马斯克", "马斯克周六在Twitter上表示，他刚刚走出工厂。")["orgs"]
+    assert _entities("推特", "Twitter宣布将删除虚假账号。")["orgs"] == ["Twitter"]
 
 
 def test_words_of_a_works_title_are_no_names():
@@ -383,7 +482,10 @@ FOURTH_FLOORS = {"overall": (0.90, 0.78), "places": (0.85, 0.90), "orgs": (0.90,
 # round; after the eighth (tuned on the other splits, scored once after) P 0.899, R 0.702 (people 0.902 / 0.747).
 # Floors a point under the last
 # Round 9 (the dictionary of well-known names): P 0.908, R 0.729 (people 0.922 / 0.803)
-FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.66), "orgs": (0.92, 0.67), "people": (0.91, 0.79)}
+# Round 16 lowered its places' recall floor 0.66 -> 0.64: its readers labelled places inside an event's name (雅加达
+# of 雅加达亚运会, 匈牙利 of a 公开赛), which the later readers do not (奥地利 of 奥地利公开赛, 瑞典 of 瑞典赛) and the extractor no
+# longer gives (places 0.903 / 0.700 -> 0.929 / 0.650, overall 0.930 / 0.768 -> 0.935 / 0.757)
+FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.64), "orgs": (0.92, 0.67), "people": (0.91, 0.79)}
 
 
 # the sixth held-out split (36 articles drawn and labelled on 2026-12-06 after the eighth round, by two new readers who
@@ -393,25 +495,33 @@ FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.66), "orgs": (0.92, 
 # Round 9 (the dictionary of well-known names, written by readers who saw no split), scored once after: P 0.846,
 # R 0.665 (people 0.909 / 0.744, orgs 0.857 / 0.541); after round 10 (organisations, the same kind of readers), scored
 # once: P 0.853, R 0.683 (orgs 0.879 / 0.582)
-SIXTH_FLOORS = {"overall": (0.84, 0.67), "places": (0.71, 0.77), "orgs": (0.86, 0.57), "people": (0.89, 0.73)}
+# round 16 (tuned on it): P 0.917, R 0.770 (people 0.938 / 0.800, places 0.808 / 0.857, orgs 0.961 / 0.704); floors a point
+# under; its last rule (places inside events' names) then P 0.930 (places 0.864)
+SIXTH_FLOORS = {"overall": (0.90, 0.76), "places": (0.79, 0.84), "orgs": (0.95, 0.69), "people": (0.92, 0.79)}
 
 
 # the seventh held-out split (36 articles drawn and labelled on 2026-12-07 after the tenth round, by two new readers who
 # saw no output of the extractor): scored when drawn P 0.870, R 0.726 (people 0.941 / 0.774, places 0.767 / 0.842,
 # orgs 0.886 / 0.609; raw POS tags 0.394 / 0.598). Floors a point under
-SEVENTH_FLOORS = {"overall": (0.86, 0.71), "places": (0.75, 0.83), "orgs": (0.87, 0.59), "people": (0.93, 0.76)}
+# round 16 (tuned on it): P 0.921, R 0.774 (people 0.943 / 0.806, places 0.919 / 0.868, orgs 0.898 / 0.688); floors a point
+# under
+SEVENTH_FLOORS = {"overall": (0.91, 0.76), "places": (0.90, 0.85), "orgs": (0.88, 0.67), "people": (0.93, 0.79)}
 
 
 # the eighth held-out split (36 articles drawn and labelled on 2026-12-07 after the twelfth round, by two new readers who
 # saw no output of the extractor): scored when drawn P 0.844, R 0.676 (people 0.831 / 0.653, places 0.806 / 0.853,
 # orgs 0.875 / 0.633; raw POS tags 0.451 / 0.541). Floors a point under
-EIGHTH_FLOORS = {"overall": (0.83, 0.66), "places": (0.79, 0.84), "orgs": (0.86, 0.62), "people": (0.82, 0.64)}
+# round 16 (tuned on it): P 0.875, R 0.734 (people 0.859 / 0.733, places 0.811 / 0.882, orgs 0.920 / 0.684); floors a point
+# under
+EIGHTH_FLOORS = {"overall": (0.86, 0.72), "places": (0.80, 0.87), "orgs": (0.91, 0.67), "people": (0.84, 0.72)}
 
 
 # the ninth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28, before any change of the entity code
 # that session, by two new readers who saw no output of the extractor): scored when drawn P 0.847, R 0.680 (people
 # 0.939 / 0.793, places 0.836 / 0.680, orgs 0.806 / 0.623; raw POS tags 0.448 / 0.518). Floors a point under
-NINTH_FLOORS = {"overall": (0.83, 0.67), "places": (0.82, 0.67), "orgs": (0.79, 0.61), "people": (0.92, 0.78)}
+# round 16 (tuned on it): P 0.900, R 0.741 (people 0.960 / 0.828, places 0.853 / 0.693, orgs 0.900 / 0.728); floors a point
+# under; its named sites then P 0.905, R 0.745 (places 0.869 / 0.707)
+NINTH_FLOORS = {"overall": (0.89, 0.73), "places": (0.84, 0.68), "orgs": (0.89, 0.71), "people": (0.95, 0.81)}
 
 
 # the tenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28 after the fifteenth round, by two new
@@ -452,6 +562,12 @@ def test_names_listed_with_a_known_person_cut_apart_or_credited_as_sites_and_off
     # a dotted name's last part the tokenizer cut (卡帕 + 尔蒂), and a first name it tags as no name (本/r)
     actors = _entities("英国演员", "彼得·卡帕尔蒂出演了这部剧，本·金斯利说他很满意。")["people"]
     assert {"卡帕尔蒂", "金斯利"} <= set(actors) and "卡帕" not in actors
+    # a last part cut after its first syllable goes on whatever the length of the rest (古/a + 德科夫/nr)
+    found = _entities("俄罗斯", "反对派政客德米特里·古德科夫表示，文化部组织电影上映另有原因。")["people"]
+    assert found == ["古德科夫"]
+    # a last syllable tagged a name of its own after a transliteration no one's name (阿奇姆 + 彭/nr)
+    found = _entities("中超", "最后时刻阿奇姆彭破门将比分锁定在3比1，阿奇姆彭也跑到场边庆祝。")["people"]
+    assert found == ["阿奇姆彭"]
     # websites, with the names before them; a foreign country stays a place, 中国 of China's own outlets does not
     names = _entities(
         "网站", "据环球网报道，澳洲网消息，新西兰天维网刊文称，互联网上的消息不实。中国体彩网公布了结果。"
@@ -486,6 +602,28 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
         "乌鲁木齐海关缉私局",
     } <= set(found["orgs"])
     assert found["places"] == []
+    # a company with its place in brackets is one name, the place none of its own; not when its own name is cut off
+    found = _entities(
+        "公司", "惠人贷商务顾问（北京）有限公司成立于2015年。腾讯科技（深圳）有限公司宣布。科技（成都）有限公司称。"
+    )
+    assert {"惠人贷商务顾问(北京)有限公司", "腾讯科技(深圳)有限公司"} <= set(found["orgs"])
+    assert found["places"] == ["成都"]
+    # a body's branch named by its place, a university's numbered hospital
+    found = _entities(
+        "通报",
+        "中国银行保险监督管理委员会四川监管局发布通知。北京市工商局海淀分局近日抽检。北京大学第六医院睡眠医学科主任说。",
+    )
+    assert {"中国银行保险监督管理委员会四川监管局", "北京市工商局海淀分局", "北京大学第六医院"} <= set(found["orgs"])
+    assert not {"北京大学", "中国银行保险监督管理委员会"} & set(found["orgs"]) and not found["places"]
+    # 高院 (a province's high court) is an office's head as 法院 is
+    found = _entities("宣判", "据北京市高院官方微信消息，宋喆职务侵占案一审宣判。")
+    assert found["orgs"] == ["北京市高院"] and not found["places"]
+    # an agency of the United Nations; a club with its 队 is the club
+    assert _entities("旅游", "据联合国世界旅游组织一项报告显示。")["orgs"] == ["联合国世界旅游组织"]
+    # a body's 办公室 is an office of its own, a company's a room
+    found = _entities("高考", "近日，内蒙古自治区招生考试委员会办公室下发文件。他在腾讯办公室加班。")["orgs"]
+    assert "内蒙古自治区招生考试委员会办公室" in found and "腾讯办公室" not in found
+    assert lexicon().canonical("灰熊队") == "灰熊" and lexicon().canonical("雄鹿队") == "雄鹿"
     # a place, then a verb of going or a word picking among many, then an institution: no name (读 大学, 部分 学校);
     # a number of games (鏖战 五局), a two-character 局 (开局); places before an institution's head word alone stay places
     found = _entities(
@@ -494,6 +632,18 @@ def test_an_office_or_institution_the_tokenizer_cut_into_words_is_one_organisati
     )
     assert not {"北京读大学", "杭州市部分学校", "江苏鏖战五局", "曼联本赛季开局"} & set(found["orgs"])
     assert {"辽宁", "大连"} <= set(found["places"])
+
+
+def test_an_office_named_by_its_division_alone_is_one_organisation():
+    # 省 教育 考试院, 省 人民 医院, 自治区 教育厅: a province's own news names its offices without the province
+    found = _entities(
+        "通知",
+        "请考生及时关注省教育考试院门户网站。省人民医院普外科副主任医师说。来源：内蒙古招生考试院。自治区教育厅发布通知。",
+    )
+    assert {"省教育考试院", "省人民医院", "内蒙古招生考试院", "自治区教育厅"} <= set(found["orgs"])
+    # not after a word it may end (航站 区), nor ending as no office does (省 大学), nor after a verb of placing
+    found = _entities("通知", "北京新机场航站区派出所科员。省大学生运动会开幕。市统考考点设在上海戏剧学院。")
+    assert not {"区派出所", "省大学", "市统考考点设在上海戏剧学院"} & set(found["orgs"])
 
 
 def test_the_gazetteer_knows_places_without_changing_how_text_is_cut():

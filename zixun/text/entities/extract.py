@@ -29,6 +29,8 @@ from zixun.text.entities.shapes import (
     STAT_WORDS,
     SURNAMES,
     TEAM,
+    TEAM_HEADS,
+    country,
     kind_of,
     person_shaped,
     transliterated,
@@ -141,6 +143,10 @@ def named_entities(
             sure = kind is not None and _cued(found, i)
             if kind is None and _short_transliteration(word, tag, known):
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
+        if kind == "orgs" and _posted_on(found, i):
+            continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
+        if kind == "places" and _event_named(found, i):
+            continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
         if kind:
             name = known.canonical(word)
             counts[kind][name] += 1
@@ -148,6 +154,7 @@ def named_entities(
                 confirmed.add(name)
             if kind == "people":
                 people.append((i, name))
+    _home_teams(counts)
     for name in dict.fromkeys(credited.values()):  # after the names of the story, which rank first in a tie
         counts["people"][name] += 1
         confirmed.add(name)
@@ -162,6 +169,16 @@ def named_entities(
     }
 
 
+def _home_teams(counts: dict[str, Counter]) -> None:
+    """Count as an organisation a province or city the article names a team of (江苏女排, 辽宁队, 青岛男篮, 山东西王男篮):
+    named alone there it is the team (江苏 鏖战五局 惜败给 上海, 逆转 吉林), as the labels give it; not a country (中国队:
+    a country named for its national team is a place)."""
+    for place in [p for p in counts["places"] if not country(p) and not p.endswith("洲")]:  # not 亚洲 of 亚洲男篮
+        if any(org.startswith(place) and org.endswith(_TEAM_ENDS) and org != place for org in counts["orgs"]):
+            counts["orgs"][place] += counts["places"].pop(place)
+
+
+_TEAM_ENDS = ("队", *TEAM_HEADS[2:])  # 女排, 男篮 ...: not 卫视
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
 # words that credit who wrote, edited or was asked for a report: the name after one is a person's, whatever the
 # tokenizer made of it ((记者：周慧晓婉), 审稿：李小飞, 编译/露天, (通讯员 王/nr 文中/s), 受访专家：王奕鸣/i)
@@ -331,17 +348,53 @@ def _title_end(tokens: list[Token], start: int) -> int:
 
 
 _NOT_ORG_WORDS = frozenset(["cfo", "cto", "coo", "usb", "the", "app", "logo"])
-_ORG_NOUNS = ("公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构")
+_ORG_NOUNS = (
+    "公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构", "外媒", "男团", "女团",
+)  # fmt: skip
+
+
+def _latin_alone(tokens: list[Token], i: int) -> bool:
+    """Whether the Latin word tokens[i] may be a name alone: three letters or more, no role, no common word, not the
+    first of several Latin words (The Weeknd, Big Hit)."""
+    word = tokens[i][0]
+    if len(word) < 3 or not word.isalnum() or word in ROLES or word in _NOT_ORG_WORDS:  # not 乐队 MV, 公司 CEO
+        return False
+    return not (i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng")
 
 
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
     """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
-    word = tokens[i][0]
-    if len(word) < 3 or not word.isalpha() or word in ROLES or word in _NOT_ORG_WORDS:  # not 乐队 MV, 公司 CEO
-        return False
-    if i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng":
-        return False  # the first word of a longer name (The Weeknd, Big Hit): not a name alone
-    return _around(tokens, i)[0].endswith(_ORG_NOUNS)
+    return tokens[i][0].isalpha() and _latin_alone(tokens, i) and _around(tokens, i)[0].endswith(_ORG_NOUNS)
+
+
+# what ends an event's name: the place just before it (or one word before) is inside the name, no mention of its own
+_EVENTS = (
+    "论坛",
+    "峰会",
+    "博览会",
+    "公开赛",
+    "大奖赛",
+    "锦标赛",
+    "马拉松",
+    "电影节",
+    "音乐节",
+    "时装周",
+    "亚运会",
+    "奥运会",
+)
+
+
+def _event_named(tokens: list[Token], i: int) -> bool:
+    """Whether the place tokens[i] begins an event's name: an event's head word just after it, or one word after it
+    (瑞典 公开赛, 虹桥 国际经贸 论坛, 北京 奥运会)."""
+    after = [w for w, _ in tokens[i + 1 : i + 4] if not w.isspace()][:2]
+    return bool(after) and (after[0].endswith(_EVENTS) or (len(after) > 1 and after[1].endswith(_EVENTS)))
+
+
+def _posted_on(tokens: list[Token], i: int) -> bool:
+    """Whether tokens[i] names the platform something was posted on: 在 before it and 上 after (在Instagram上分享)."""
+    before, after, _ = _around(tokens, i)
+    return before == "在" and after == "上"
 
 
 def _inside_latin_word(tokens: list[Token], i: int) -> bool:
@@ -451,8 +504,18 @@ def _role(word: str) -> bool:
 
 def _stat_line(tokens: list[Token], i: int) -> bool:
     """Whether a player's line follows tokens[i]: a number, then 分, 篮板, 助攻 ... (米尔斯 20 分)."""
-    words = [w for w, _ in tokens[i + 1 : i + 5] if not w.isspace()]
-    return len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS
+    words = [w for w, _ in tokens[i + 1 : i + 6] if not w.isspace()]
+    if len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS:
+        return True
+    # a verb of scoring between (卫猛 也 摘下 10 个 篮板, 吴楠 得到 18 分), after no syllable it may be a piece of (瓦兰西 纳斯)
+    before, tag = tokens[i - 1] if i else ("", "")
+    if CJK.match(before) and (transliterated(before) or tag in ("nr", "nrt", "nrfg")):
+        return False  # 威廉/nrt 姆森
+    at = 2 if len(words) > 3 and words[0] in ("也", "则", "还", "更") else 1
+    return len(words) > at + 1 and words[at - 1] in _SCORES and words[at].isdigit() and words[at + 1] in STAT_WORDS
+
+
+_SCORES = frozenset(["得到", "拿下", "砍下", "摘下", "贡献", "送出", "轰下", "斩获", "狂砍", "拿到", "抢下", "交出"])
 
 
 def _around(tokens: list[Token], i: int) -> tuple[str, str, str]:

@@ -77,6 +77,7 @@ def lexicon() -> Lexicon:
         shown.setdefault(key, name)
         if not ambiguous:  # a club's name that is nothing else is an organisation wherever it is named
             kinds[key] = "orgs"
+        full_names[key + "队"] = key  # 灰熊队 → 灰熊: one club, one page
         for home in (fold(city) for word in rest if word.startswith("@") for city in word[1:].split("/")):
             full_names |= {home + key: key, home + key + "队": key}  # 密尔沃基雄鹿(队) → 雄鹿
     aliases = full_names | aliases  # a line of entity_aliases.txt says more than a club's home

@@ -33,6 +33,7 @@ from zixun.text.entities.shapes import (
     PEOPLE_TAGS,
     ROLES,
     SAYS,
+    SITE,
     SPLIT_TAGS,
     SURNAMES,
     TEAM,
@@ -85,6 +86,7 @@ def mended(
         or (t in TEAM_TAGS and w[-1] in "队部")
         or (len(w) == 1 and t in _FIRST_PIECE)
         or (t == "x" and len(w) > 1 and _rare_name(w))
+        or (t == "nt" and len(w) >= 4)
     ]
     if not starts:
         return tokens
@@ -116,6 +118,10 @@ def _mend_at(
     # 周鸿祎, 王燊超: a name with a character the tokenizer's dictionary lacks is tagged x (no word): a name
     if tag == "x" and _rare_name(word):
         token = word, tag = word, "nr"
+    if tag == "nt" and (foreign := _foreign(word, known.kinds)):
+        rest_tag = "n" if foreign[1] in _BARE_HEADS else "nt"  # 日本公司: a company of Japan, no name
+        out.extend(((foreign[0], "ns"), (foreign[1], rest_tag)))  # 美国明尼苏达大学: the country stays a place
+        return i + 1
     if word == "《":
         paper = _newspaper(tokens, i + 1)
         if paper:  # a place it begins with is part of its name (成都 of 《成都商报》), no place of its own
@@ -136,6 +142,9 @@ def _mend_at(
         if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
             return i + 2
+    if i + 2 < end and tag in ("nr", "q") and word in SURNAMES and _introduced_given(tokens, i, known):
+        out.append((word + tokens[i + 1][0], JOINED))  # 营养科主任 王/nr 兴国/ns 提醒, 稽查专员 张/q 晋京/ns 说
+        return i + 2
     if i + 1 < end and len(word) == 1 and (tag in _FIRST_PIECE or tag == "nr"):
         after, after_tag = tokens[i + 1]
         # 张/q + 常宁/nr: a family name the tokenizer took for a measure word; 博/nr + 塔斯/nrt, 德/ns + 安东尼/nr:
@@ -153,6 +162,9 @@ def _mend_at(
         out.append(token)
         return i + 1
     after, after_tag = tokens[i + 1]
+    if len(word) >= 3 and word[-1] == "场" and after.startswith("均"):  # 吴楠场/nr 均: a player's 场均 (per game)
+        out.extend(((word[:-1], tag), ("场", "q")))
+        return i + 1
     if len(word) == 1:
         if word in SURNAMES and after_tag in GIVEN_TAGS and len(after) <= 2 and CJK.match(after) and _given(after):
             out.append((word + after, JOINED))
@@ -178,11 +190,17 @@ def _mend_at(
             name, i = name + tokens[i][0], i + 1
         out.append((name, JOINED))
         return i
-    elif len(after) == 1 and after_tag in _LAST_SYLLABLE and len(word) >= 2 and transliterated(word + after):
-        out.append((word + after, JOINED))  # 塞克斯/nr + 顿/q, 兰德/nrt + 里/f: the last syllable cut off
+    elif len(after) == 1 and len(word) >= 2 and transliterated(word + after) and _last_syllable(word, after_tag, known):
+        out.append(
+            (word + after, JOINED)
+        )  # 塞克斯/nr + 顿/q, 兰德/nrt + 里/f, 舒斯特/nr + 尔/nr: the last syllable cut off
         return i + 2
-    elif len(word) == 4 and word[-1] in NOT_NAME_ENDINGS and word[0] in SURNAMES:
-        out.extend(((word[:3], tag), (word[3], "d")))
+    elif (
+        word[0] in SURNAMES
+        and (len(word) == 4 or (len(word) == 3 and word[-1] == "以"))
+        and word[-1] in NOT_NAME_ENDINGS
+    ):
+        out.extend(((word[:-1], tag), (word[-1], "d")))  # 陈玉珊继, 刘冰以: not 陈忠和, 张永和 (和 ends names)
         return i + 1
     out.append(token)
     return i + 1
@@ -191,7 +209,7 @@ def _mend_at(
 def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: int, known: Lexicon) -> bool:
     """Whether the one character after a two-character name (a family name first) ends its given name: a character
     that is no word (李子 + 璇/g); one the tokenizer's dictionary lacks (郭明 + 𫓹/x); or one tagged a name of its own
-    before the name ends (屈楚 + 萧/nr + 、, 武笑 + 羽/nr + 表示), unless the two are a name already (丁宁 + 连追, 吴尊 +
+    before the name ends (屈楚 + 萧/nr + 、, 武笑 + 羽/nr + 表示, 张轩 + 睿/nrt + 还), unless the two are a name already (丁宁 + 连追, 吴尊 +
     帅; 陈希 + 昌 stays cut) or a transliterated first name (艾伦 + 连, 马克 + 金)."""
     if after_tag in MORPHEMES:
         return True
@@ -202,7 +220,36 @@ def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: in
     if not CJK.match(after) or transliterated(word):
         return False
     ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
-    return after_tag == "nr" and ends
+    return after_tag in ("nr", "nrt") and ends
+
+
+# what a given name the tokenizer took for another word is tagged (兴国/ns, 辉耀/a, 占领/v, 巍巍/z): not a word of time,
+# a conjunction, an adverb (杨 对此 说) or a name's own tag (the joins above see those)
+_GIVEN_WORD_TAGS = frozenset(["ns", "a", "v", "vn", "z", "an", "ad", "l", "i"])
+_SAYS_ALSO = frozenset([*SAYS, *ACTS, "提醒", "提示", "建议"])  # what an expert introduced by a role does next
+
+
+def _introduced_given(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether the family name at tokens[i] and the two-character word after it are a full name because a role stands
+    before them and a verb of saying after (主任 王 辉耀 认为, 院长 李 立国 表示, 教授 陈 平原 表示: over the corpus 24
+    such names, 23 people; 杨 对此 说 is none)."""
+    given, tag = tokens[i + 1]
+    if tag not in _GIVEN_WORD_TAGS or len(given) != 2 or not CJK.match(given) or given in known.kinds:
+        return False
+    if tokens[i + 2][0] not in _SAYS_ALSO or not _given(given):
+        return False
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    before = tokens[j][0] if j >= 0 else ""
+    return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
+
+
+def _last_syllable(word: str, after_tag: str, known: Lexicon) -> bool:
+    """Whether a transliteration's syllable after it, tagged after_tag, is its last one cut off: tagged as no word of its own
+    (顿/q, 里/f), or as a name after a transliteration that is no one's name the dictionary has (舒斯特 + 尔/nr; not 马克 +
+    金/nr, a first name and a word)."""
+    return after_tag in _LAST_SYLLABLE or (after_tag == "nr" and known.kinds.get(word) is None)
 
 
 def _rare_name(word: str) -> bool:
@@ -313,6 +360,47 @@ def _country(token: Token) -> bool:
     return token[1] == "ns" and country(token[0])
 
 
+# what the name of a foreign university, hospital or firm the tokenizer has with its country ends with (美国明尼苏达大学)
+_FOREIGN_ENDS = ("大学", "学院", "分校", "医院", "公司", "集团")
+
+
+def _own_name(word: str, known: dict[str, str]) -> bool:
+    """Whether an organisation's name after a country is a name of its own, not the country's institution: one the
+    dictionary has (庆应义塾大学, 哈佛大学) or one a place other than China begins (多伦多大学, 明尼苏达大学)."""
+    if len(word) < 4 or not CJK.match(word):
+        return False
+    return known.get(word) == "orgs" or _place_first(word, known)
+
+
+def _place_first(word: str, known: dict[str, str]) -> bool:
+    """Whether an organisation's name begins with a place the dictionary has, China aside (苏州大学, 多伦多大学)."""
+    return any(known.get(word[:n]) == "places" and word[:n] != "中国" for n in range(2, min(5, len(word) - 1)))
+
+
+def _named_by_place(word: str, known: dict[str, str]) -> bool:
+    """Whether a university's or college's name begins with a place the dictionary has that is no country (苏州大学,
+    华东师范大学; not 哥伦比亚大学, named for a country, or one named by the place before it: 不列颠 + 哥伦比亚大学)."""
+    if not word.endswith(("大学", "学院")):
+        return False
+    return any(known.get(word[:n]) == "places" and not country(word[:n]) for n in range(2, min(5, len(word) - 1)))
+
+
+def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
+    """(country, name) when a word the tokenizer tags an organisation is a country other than China and a university,
+    hospital or firm of its own name (美国明尼苏达大学, 加拿大多伦多大学, 美国苹果公司; not 英国广播公司, 新加坡国立大学)."""
+    for n in range(2, 5):
+        stem, rest = word[:n], word[n:]
+        if country(stem) and stem != "中国" and known.get(stem) == "places":
+            if rest in _BARE_HEADS:  # 日本公司, a company of Japan; not 哥伦比亚大学, named for a country
+                return None if known.get(word) == "orgs" else (stem, rest)
+            return (stem, rest) if rest.endswith(_FOREIGN_ENDS) and _own_name(rest, known) else None
+    return None
+
+
+# an organisation's head word that names none alone: after a country, the kind of body it has (日本公司, 巴西 学校)
+_BARE_HEADS = frozenset(["公司", "学校", "大学", "中学", "小学", "医院", "银行", "集团", "学院"])
+
+
 def _place(token: Token, known: dict[str, str]) -> bool:
     """Whether a word is a place: tagged so, or one the dictionary has (密尔沃基, 休斯顿 are tagged nrt)."""
     return token[1] == "ns" or known.get(token[0]) == "places"
@@ -338,7 +426,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
     for token in tokens:
         word, tag = token
         if last_part:
-            last_part = len(word) <= 2 and tag not in _NOT_PIECE_TAGS and CJK.match(word) is not None
+            # a part of two characters at most, or any after a part of one (德米特里·古/a + 德科夫/nr)
+            short = len(word) <= 2 or len(held[-1][0]) == 1
+            last_part = short and tag not in _NOT_PIECE_TAGS and CJK.match(word) is not None
             if last_part and transliterated(word):  # 彼得·卡帕 + 尔蒂, 詹姆斯·麦卡沃 + 伊: the tokenizer cut it
                 held[-1] = (held[-1][0] + word, DOTTED)
                 continue
@@ -381,14 +471,21 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
-        elif held and word == "公司" and all(t == "ns" for _, t in held):  # 中国 + 公司: a company of somewhere
+        elif held and (
+            (word == "公司" and all(t == "ns" for _, t in held)) or (word in _BARE_HEADS and all(map(_country, held)))
+        ):  # 中国 + 公司, 巴西 + 学校: a company, the schools of somewhere
             out.extend(held)
             held = []
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
             # not 上市公司; but 江门 + 海关 (海关 alone is no name)
-            while len(held) > 1 and _country(held[0]):
-                # 美国 + 爱因斯坦医学院: the country stays a place; 济南 + 天山外国语学校: the city is part of it
+            if len(held) > 1 and held[0][0] in not_names and not transliterated(held[0][0]) and _place(held[1], known):
+                out.append(held.pop(0))  # 本赛季/nr + 山东 男篮: a word listed as no name before the place begins none
+            while held and _country(held[0]) and (len(held) > 1 or _own_name(word, known)):
+                # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
+                # part of it (美国 + 大学 is one name)
                 out.append(held.pop(0))
+            if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
+                out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
@@ -425,7 +522,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
 # 市场 监督 管理局, 西城区 + 人力 社保局, 荥阳市 + 第三 小学, 广州 + 楚颜 化妆品 有限公司 (局 of three characters or
 # more: not 骗局, 开局; the 厅 of offices, not 餐厅 or 营业厅)
 _OFFICE_ENDS = (
-    "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所",
+    "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所", "考试院",
     "委员会", "协会", "学会", "卫计委", "纪委", "监委", "教委", "教育厅", "环保厅", "办公厅", "公安厅", "财政厅", "卫生厅", "文化厅",
     "司法厅", "商务厅", "民政厅",
 )  # fmt: skip
@@ -438,11 +535,12 @@ _OFFICE_MIDDLE = frozenset(["n", "vn", "v", "j", "m", "nz", "nr", "ns"])
 _NOT_MIDDLE = frozenset([
     "进入", "考入", "成为", "登上", "赶到", "已有", "包括", "开展", "现任", "报道", "就读", "锁定", "来到", "前往", "回到",
     "离开", "加入", "毕业", "考上", "考取", "录取", "入读", "就职", "任职", "担任", "位于", "来自", "进驻", "走进", "参观",
-    "访问", "成立", "设立", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
+    "访问", "成立", "设立", "设在", "创办", "建立", "收购", "起诉", "部分", "最牛", "目标", "热门", "区属", "市属", "所有", "多所", "主城区",
     "一些", "其他", "本地", "当地", "知名", "著名", "重点", "顶尖", "名校", "各地", "全国", "五大", "十大", "定点",
 ])  # fmt: skip
 _MIDDLE_WORDS = 4  # at most this many words between the place and the end
 # a part of an office after its name: 乌鲁木齐海关 + 缉私局
+_GOVERNING = ("委员会", "政府", "局", "厅", "委")  # a body whose 办公室 is an office of its own
 _PARTS = ("缉私局", "缉私分局", "分局", "派出所", "支队", "大队")
 _END_TAGS = frozenset(["n", "nt", "nz", "j", "l"])  # the tags of that end (not a verb)
 _NUMERALS = frozenset("一二三四五六七八九十两几")  # 鏖战 + 五局: a number of games, no office
@@ -457,22 +555,41 @@ def _offices(tokens: list[Token]) -> list[Token]:
     known = lexicon().kinds
     out: list[Token] = []
     done = 0  # the tokens before this index are in out
-    for i in [i for i, (_, tag) in enumerate(tokens) if tag in _OFFICE_STARTS]:  # most tokens begin no office
+    # most tokens begin no office
+    for i in [i for i, (word, tag) in enumerate(tokens) if tag in _OFFICE_STARTS or word in _STARTS_ALSO]:
         if i < done:
             continue
         word, tag = tokens[i]
         end = 0
-        if tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
+        if word == "(":
+            if company := _bracketed_company(tokens, i, done):
+                out.extend(tokens[done : company[0]])
+                out.append(("".join(w for w, _ in tokens[company[0] : company[1]]), "nt"))
+                done = company[1]
+            continue
+        if tag == "ns" and i + 1 < len(tokens) and tokens[i + 1][0] in _SITES and not _country(tokens[i]):
+            if _office_place(word, known):  # 海淀 + 公园, 首尔 + 竞技场: a named site, one place
+                out.extend(tokens[done:i])
+                out.append((word + tokens[i + 1][0], SITE))
+                done = i + 2
+            continue
+        if word in _BARE_DIVISIONS:
+            end = _bare_office_end(tokens, i)
+        elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
             end = embassy
         elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
             end = _office_end(tokens, i + 1)
+        elif _country(tokens[i]) and word not in _NOT_NATIONS and (ministry := _ministry_end(tokens, i + 1, word)):
+            end = ministry
         elif _country(tokens[i]):
             end = _office_end(tokens, i + 1)
             end = end if end and tokens[end - 1][0].endswith(_NATIONAL_ENDS) else 0
         elif tag == "nt" and CJK.match(word):
-            end = i + 1  # an office the tokenizer or joined named: its parts follow, if any
+            end = _branch_end(tokens, i)  # an office the tokenizer or joined named: its branch or parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
             end += 1
+        if end and end < len(tokens) and tokens[end][0] == "办公室" and tokens[end - 1][0].endswith(_GOVERNING):
+            end += 1  # 内蒙古自治区招生考试委员会 + 办公室: a body's office (not a company's room)
         if end > i + 1:
             out.extend(tokens[done:i])
             out.append(("".join(w for w, _ in tokens[i:end]), "nt"))
@@ -481,6 +598,134 @@ def _offices(tokens: list[Token]) -> list[Token]:
     return out
 
 
+# a division named by itself in its own news (省 教育 考试院, 区 教育局, 自治区 教育厅): the office is named by it
+_BARE_DIVISIONS = frozenset(["省", "市", "区", "县", "自治区"])
+
+
+# what a division standing alone comes after: a verb, a preposition, a conjunction (关注 省 教育 考试院, 由 省 ...), not a
+# word it may end (航站/n 区, 达川/nrt 区) or one picking among divisions (一 省, 本 市)
+_BEFORE_BARE = frozenset(["v", "vn", "p", "c", "d", "u", "uj", "f", "t"])
+# what the name of an office named by a division alone ends with (省 大学, 市 ... 学院 are no names)
+_BARE_ENDS = ("局", "厅", "委", "办", "考试院", "医院", "法院", "检察院", "派出所", "委员会")
+
+
+def _bare_office_end(tokens: list[Token], i: int) -> int:
+    """The index after an office's last word when the division tokens[i] names stands alone before it (省 人民 医院,
+    区 教育局, 市 卫健委), after a verb, a preposition or a pause (_BEFORE_BARE), else 0."""
+    if tokens[i][1] != "n" or (i and tokens[i - 1][1] not in _BEFORE_BARE and CJK.match(tokens[i - 1][0])):
+        return 0
+    if (
+        i + 1 < len(tokens)
+        and tokens[i + 1][1] in _END_TAGS
+        and (_office_word(tokens[i + 1][0]) or tokens[i + 1][0] in OFFICE_HEADS)
+    ):
+        end = i + 2
+    else:
+        end = _office_end(tokens, i + 1)
+    return end if end and tokens[end - 1][0].endswith(_BARE_ENDS) else 0
+
+
+# China's ministries are named without it (教育部: one page each); a country that is none (外国旅游局: any)
+_NOT_NATIONS = frozenset(["中国", "中华人民共和国", "外国", "各国", "本国", "他国", "全国", "该国"])
+# what a foreign government's ministry or agency ends with (新西兰 移民局, 韩国 统计 厅, 日本 法务 省, 美国 环保署)
+_MINISTRY_ENDS = ("部", "局", "厅", "署")
+# words with those ends that name none: a direction or a part (西部, 总部, 内部, 俱乐部), a room (餐厅, 展厅), a game or
+# a state of things (开局, 格局, 当局: the authorities)
+_NOT_MINISTRIES = (
+    "总部", "全部", "内部", "外部", "局部", "干部", "俱乐部", "中学部", "小学部", "本部", "分部", "头部", "腹部", "面部",
+    "当局", "格局", "开局", "胜局", "败局", "搅局", "布局", "结局", "大局", "骗局", "饭局", "赌局", "棋局", "残局", "僵局", "出局",
+    "餐厅", "展厅", "大厅", "客厅", "歌厅", "舞厅", "门厅", "前厅", "咖啡厅", "营业厅", "宴会厅",
+)  # fmt: skip
+_DIRECTIONS = frozenset("东南西北中")
+
+
+def _ministry_end(tokens: list[Token], start: int, nation: str) -> int:
+    """The index after a foreign ministry's or agency's last word when the words from start, after a country, name one:
+    up to two middle words, then a word ending with 部, 局, 厅 or 署 (新西兰 移民局, 泰国 国家 移民局, 韩国 统计 厅,
+    马来西亚 高等教育部), or Japan's 省 (日本 法务 省, 日本 厚生劳动省); 0 when not (日本 餐厅, 美国 中西部, 美国 当局)."""
+    known, end = lexicon().kinds, 0
+    for k in range(start, min(start + 3, len(tokens))):
+        word, tag = tokens[k]
+        if (
+            not CJK.match(word)
+            or tag not in _MINISTRY_TAGS
+            or _place_first(word, known)
+            or (tag == "nt" and len(word) > 5)
+        ):
+            break  # 美国 + 田纳西河谷管理局 (joined): a body its own place names
+        last = word.endswith(_MINISTRY_ENDS) or (nation == "日本" and word.endswith("省"))
+        if last and (len(word) > 1 or k > start):
+            if word[0] in _DIRECTIONS or word.endswith(_NOT_MINISTRIES):
+                break
+            end = k + 1  # and on: 日本 文部 科学 省
+        elif word.endswith(ORG_ENDINGS) or word in _NOT_MIDDLE or word in ROLES or (tag == "v" and len(word) < 2):
+            break  # 日本 选手 阿部, 日本 想 搅局
+    return end
+
+
+_MINISTRY_TAGS = frozenset(["n", "vn", "v", "nz", "nt", "j"])
+# a branch named by its place after the body's name (中国银行保险监督管理委员会 + 江苏 + 监管局, 北京市工商局 + 海淀 + 分局,
+# 北京师范大学 + 珠海 + 分校)
+_BRANCHES = ("监管局", "分局", "分校", "分院", "分行", "分公司")
+
+
+def _branch_end(tokens: list[Token], i: int) -> int:
+    """The index after a body's branch when the words after the organisation tokens[i] name one: a place and a branch
+    (_BRANCHES), a university's numbered hospital (北京大学 + 第六 + 医院), an agency of the United Nations (联合国 +
+    世界旅游组织); else i + 1."""
+    if tokens[i][0] == "联合国" and i + 1 < len(tokens) and tokens[i + 1][1] == "nt" and CJK.match(tokens[i + 1][0]):
+        return i + 2  # 联合国 + 世界旅游组织: one of its agencies
+    if i + 2 < len(tokens):
+        (place, place_tag), (branch, branch_tag) = tokens[i + 1], tokens[i + 2]
+        if place_tag == "ns" and branch_tag == "n" and branch.endswith(_BRANCHES) and CJK.match(place):
+            return i + 3
+        if tokens[i][0].endswith("大学") and place_tag == "m" and place.startswith("第") and branch == "医院":
+            return i + 3
+    return i + 1
+
+
+# the tags of the words of a company's name around the place in brackets (腾讯 科技 (深圳) 有限公司)
+_COMPANY_TAGS = frozenset(["n", "nz", "nr", "nrt", "nt", "j", "l", "vn", "ns", "x"])
+
+
+def _bracketed_company(tokens: list[Token], j: int, done: int) -> tuple[int, int] | None:
+    """(start, end) of a company's name with its place in the brackets opened at tokens[j] (腾讯 科技 (深圳) 有限公司,
+    惠人贷 商务 顾问 (北京) 有限公司, 武田 (中国) 投资 有限公司): a name of one to three words, the place, up to two
+    words and 有限公司; the place is no mention of its own. None when the words around are not such a name."""
+    if j + 3 >= len(tokens) or tokens[j + 2][0] != ")" or tokens[j + 1][1] != "ns" or not CJK.match(tokens[j + 1][0]):
+        return None
+    end = 0
+    for k in range(j + 3, min(j + 6, len(tokens))):
+        word, tag = tokens[k]
+        if not CJK.match(word) or tag not in _COMPANY_TAGS:
+            return None
+        if word.endswith("有限公司"):
+            end = k + 1
+            break
+    start = j
+    while start > max(done, j - 3):
+        word, tag = tokens[start - 1]
+        if not CJK.match(word) or tag not in _COMPANY_TAGS or word.endswith(("公司", *_NOT_COMPANY)) or word in ROLES:
+            break
+        start -= 1
+    if not end or start == j or all(w in _TRADES for w, _ in tokens[start:j]):
+        return None  # 科技 (成都) 有限公司: the company's own name is cut off before (not known)
+    return start, end
+
+
+# words of a trade, no company's own name (科技, 网络科技 (上海) 有限公司: the name before them is missing)
+_TRADES = frozenset([
+    "科技", "投资", "网络", "网络科技", "信息", "信息技术", "技术", "文化", "传播", "文化传播", "传媒", "数字", "数字技术", "集团",
+    "汽车", "智能", "智能汽车", "贸易", "商业", "管理", "咨询", "软件", "电子", "实业", "发展", "计算机", "通信", "医疗", "生物",
+    "健康", "教育", "国际", "体育", "产业", "娱乐", "影视", "金融", "服务", "能源", "新能源", "物流", "电子商务", "控股",
+])  # fmt: skip
+# words before a company's name that are none of it (运营主体, 培训机构, 旗下, 商户)
+_NOT_COMPANY = ("主体", "机构", "企业", "商户", "品牌", "平台", "旗下", "运营", "法人", "股东", "合作方", "牌")
+
+
+# what a place's name before it makes a named site of (海淀 + 公园, 京仁 + 运河, 南京师范大学仙林 + 校区)
+_SITES = frozenset(["公园", "乐园", "球馆", "体育馆", "体育场", "竞技场", "博物馆", "美术馆", "运河", "校区", "群岛"])
+_STARTS_ALSO = frozenset([*_BARE_DIVISIONS, "("])  # the words besides places and offices _offices looks at
 _MISSIONS = ("大使馆", "使馆", "总领事馆", "领事馆", "总领馆")  # a country's mission abroad
 
 

@@ -22,14 +22,14 @@ SURNAMES = frozenset(
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "公孙", "长孙", "夏侯")
 # a name the tokenizer ran into the next word (李咏是, 李咏说): the last character is a verb or particle
-NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及")
+NOT_NAME_ENDINGS = frozenset("是因于说对有出在和与的了将也都就称为被把向从等们继及以")
 # a name the tokenizer ran into the word before (对惠若琪, 人葛爱平): the first character is a preposition
 NOT_NAME_STARTS = frozenset("对和与向在被把给让将人有")
 # a local office named by its city or county: 江门海关, 惠阳区气象局, 重庆市教育考试院 (the places before it are
 # part of its name)
 OFFICE_HEADS = (
     "海关", "气象局", "公安局", "教育局", "教育厅", "考试院", "调查队", "调查总队", "法院", "检察院", "管理局", "统计局",
-    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局",
+    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局", "高院",
 )  # fmt: skip
 # a broadcaster or a team named by its province or city: 浙江卫视, 福建女排, 广东男篮 are organisations, not places
 TEAM_HEADS = ("卫视", "女排", "男排", "女篮", "男篮", "男足", "女足")
@@ -37,8 +37,8 @@ TEAM_HEADS = ("卫视", "女排", "男排", "女篮", "男篮", "男足", "女�
 ORG_ENDINGS = (
     "大学", "学院", "中学", "小学", "学校", "公司", "集团", "银行", "医院", "协会", "学会", "委员会", "研究院", "研究所",
     "科学院", "部", "局", "署", "厅", "办", "社", "报", "台", "队", "俱乐部", "联盟", "联合会", "组织", "政府",
-    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", "网", "使馆", "领事馆", "总领馆", *TEAM_HEADS,
-    *OFFICE_HEADS,
+    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", "网", "使馆", "领事馆", "总领馆", "办公室", *TEAM_HEADS,
+    *OFFICE_HEADS, "务省", "科学省", "文科省", "劳动省", "水产省", "产业省", "交通省", "环境省", "防卫省",  # Japan's ministries
 )  # fmt: skip
 PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江海峡岭郡")
 # an organisation's head word: the names just before it are part of the organisation's name
@@ -52,7 +52,8 @@ DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is
 JOINED = "nr+"  # the tag of a person's name joined from the pieces the tokenizer cut it into (王 + 大陆)
 TEAM = "nt队"  # the tag of a team's or club's name without its 队 / 俱乐部 (开拓者队 → 开拓者)
 LATIN_PERSON, LATIN_ORG = "nr@", "nt@"  # the tags of a Latin-script name the text capitalises (Michael Yerger)
-NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM, LATIN_PERSON, LATIN_ORG])
+SITE = "ns+"  # the tag of a named site joined from a place and what it is (海淀 + 公园)
+NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM, LATIN_PERSON, LATIN_ORG, SITE])
 PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", DOTTED, JOINED, LATIN_PERSON])
 # characters of transliterated names: the pieces of one cut apart (艾哈迈 + 多夫, 汤姆 + 菲尔 + 顿) are joined
 TRANSLITERATION = frozenset(
@@ -110,6 +111,8 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         return kind
     if tag == DOTTED:
         return "people" if 2 <= len(word) <= 6 and word[-1] not in NOT_NAME_ENDINGS else None
+    if tag == SITE:
+        return "places"
     if tag in (TEAM, LATIN_ORG):
         return "orgs"
     if tag == LATIN_PERSON:
@@ -147,6 +150,8 @@ def _vague_place(word: str) -> bool:
     places stay: 西城, 东湖, 南海 are districts, a lake, a sea)."""
     if word.endswith(("城市", "地区")):
         return word[:-2] in VAGUE_STEMS
+    if len(word) == 2 and word[0] == "驻":
+        return True  # 驻港, 驻市: stationed in a place (驻马店 is a city)
     stem = word[:-1]
     if word.endswith("国"):
         return stem in VAGUE_STEMS or (len(stem) >= 2 and stem.endswith("人"))
