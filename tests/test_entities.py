@@ -437,6 +437,26 @@ def test_words_of_a_works_title_are_no_names():
 HELD_OUT_FLOORS = {"overall": (0.92, 0.79), "places": (0.97, 0.82), "orgs": (0.94, 0.86), "people": (0.84, 0.68)}
 
 
+def test_names_given_only_as_credits_are_listed_apart():
+    """An outlet's dateline, a byline's reporter and a cited outlet are names of the article (the lists keep them,
+    as readers label them) listed again under "credited" when the text gives them nowhere else."""
+    found = _entities("李咏去世", "新浪娱乐讯 10月29日，央视主持人李咏妻子哈文发微博称李咏在美国因病去世。")
+    assert "新浪" in found["orgs"] and found["credited"] == ["新浪"]
+    found = _entities(
+        "马云谈进口", "新京报讯（记者 罗亦丹）11月5日，阿里巴巴董事局主席马云在上海表示。（责任编辑：王芳）"
+    )
+    assert {"新京报", "罗亦丹"} <= set(found["credited"]) and not {"阿里巴巴", "马云"} & set(found["credited"])
+    found = _entities("欧冠", "据新京报报道，尤文在主场1-2负于曼联。")
+    assert found["credited"] == ["新京报"]
+    # named beside the credit too: the news is about it
+    found = _entities("新浪财报", "新浪科技讯 北京时间11月5日，新浪公司今日公布了第三季度财报，新浪营收同比增长。")
+    assert "新浪" in found["orgs"] and "credited" not in found
+    # a paragraph opening with a name is no dateline (腾讯 ends in 讯), and a place is never a credit
+    found = _entities("报告发布", "由中国信息通信研究院、腾讯金融科技联合发布的报告显示，来源：北京的数据。")
+    assert "中国信息通信研究院" in found["orgs"] and "中国信息通信研究院" not in found.get("credited", [])
+    assert "北京" in found["places"] and "北京" not in found.get("credited", [])
+
+
 def test_entity_quality_does_not_regress_on_the_held_out_labels():
     quality = evaluate_entities([LABELED], segmenter(), "test")
     assert quality.articles == 30 and quality.mentions >= 200
@@ -720,6 +740,41 @@ def test_reindex_recomputes_mentions(engine, settings):
     assert _mentions(engine) - {("people", "严正", "x")} == before
 
 
+def test_an_outlet_credited_only_is_no_mention_of_the_article(engine, settings, tmp_path):
+    """新浪 credited by a dateline alone is no mention (its page and the trending list leave the article out); an
+    article about 新浪 is one. Export keeps the credit."""
+    from datetime import timedelta
+
+    from zixun.rank.trending import trending
+
+    now = datetime_now()
+    records = [
+        ("credit", "李咏去世", "新浪娱乐讯 10月29日，央视主持人李咏妻子哈文发微博称李咏在美国因病去世。"),
+        ("about", "新浪财报", "新浪科技讯 北京时间11月5日，新浪公司今日公布了第三季度财报，新浪营收同比增长。"),
+    ]
+    path = tmp_path / "credits.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {"id": g, "title": t, "body": b, "published_at": (now - timedelta(hours=1)).isoformat()},
+                ensure_ascii=False,
+            )
+            + "\n"
+            for g, t, b in records
+        ),
+        encoding="utf-8",
+    )
+    assert pipeline.ingest_paths(engine, [path], settings).new == 2
+    found = _mentions(engine)
+    assert ("orgs", "新浪", _id("about")) in found and ("orgs", "新浪", _id("credit")) not in found
+    assert ("people", "李咏", _id("credit")) in found
+    with engine.connect() as connection:
+        orgs = {t.name: t.articles for t in trending(connection, now, "7d")["orgs"]}
+        assert orgs["新浪"] == 1
+        assert articles.get(connection, "credit").entities["credited"] == ["新浪"]
+    assert pipeline.reindex(engine, settings) == 2 and _mentions(engine) == found
+
+
 def test_migration_fills_mentions_from_the_stored_entities(settings):
     engine = create_engine(settings.database_url)
     try:
@@ -824,6 +879,19 @@ def test_article_pages_link_their_names_to_entity_pages(web):
     assert web.get(links["董军"]).status_code == 200
     api = web.get(f"/api/articles/{key}").json()["article"]["entities"]
     assert [(e["name"], e["url"]) for e in api] == list(links.items())
+
+
+def test_an_article_page_does_not_link_the_names_it_gives_only_as_credits(web):
+    credited = next(
+        item["id"]
+        for item in web.get("/api/search", params={"q": "新浪娱乐讯", "page_size": 20}).json()["hits"]
+        for item in [item["article"]]
+    )
+    article = web.get(f"/api/articles/{credited}").json()["article"]
+    assert article["body"][0].startswith("新浪娱乐讯") and "新浪" not in article["body"][0][5:]
+    assert "新浪" not in [e["name"] for e in article["entities"]]
+    listed = web.get(f"/api/entities/orgs/{quote('新浪')}", params={"page_size": 100}).json()["items"]
+    assert credited not in [item["id"] for item in listed]
 
 
 @pytest.mark.browser

@@ -187,11 +187,20 @@ class ArticleDetail(ArticleItem):
             **_item_fields(article),
             body=article.body,
             keywords=article.keywords,
-            entities=[EntityLink.of(k, n) for k in ENTITY_KINDS for n in (article.entities or {}).get(k, [])],
+            entities=_named(article.entities or {}),
             original_url=article.url,
             story=StoryLink.of(story) if story else None,
             **(copies or {}),
         )
+
+
+def _named(entities: dict) -> list[EntityLink]:
+    """The links of the names an article gives, but for those it gives only as credits (its outlet, its bylines:
+    their pages do not list it, store/mentions.py)."""
+    credited = set(entities.get("credited") or [])
+    return [
+        EntityLink.of(k, n) for k in ENTITY_KINDS for n in entities.get(k, []) if not (k != "places" and n in credited)
+    ]
 
 
 def _item_fields(article: Article) -> dict:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from zixun.text import fingerprint
 from zixun.text.entities import named_entities
+from zixun.text.entities.credits import credited_only
 from zixun.text.keywords import keyword_candidates
 from zixun.text.segment import Segmented, Segmenter, Token, segmenter
 from zixun.text.snippets import summarize
@@ -47,10 +48,18 @@ def analyze(segmenter: Segmenter, title: str, paragraphs: list[str], summary_cha
         body_terms=" ".join(body_cut.terms),
         sub_terms=" ".join(title_cut.subterms + body_cut.subterms),
         candidates=dict(keyword_candidates(chain(*tokens))),
-        entities=article_names(segmenter, title_cut, body_cut),
+        entities=_with_credits(article_names(segmenter, title_cut, body_cut), title_cut, body_cut),
         summary=summarize(paragraphs, summary_chars),
         band_keys=fingerprint.packed_keys(paragraphs),
     )
+
+
+def _with_credits(entities: dict[str, list[str]], title_cut: Segmented, body_cut: Segmented) -> dict:
+    """entities and, under "credited" when there are any, its people and organisations the article gives only as
+    credits (its outlet's dateline, its bylines: text/entities/credits.py), over the folded text the cuts hold."""
+    folded = "".join(word for word, _ in title_cut.tokens) + "\n" + "".join(word for word, _ in body_cut.tokens)
+    credited = credited_only(folded, entities)
+    return {**entities, "credited": credited} if credited else entities
 
 
 def article_tokens(title_cut: Segmented, body_cut: Segmented) -> tuple[list[Token], ...]:

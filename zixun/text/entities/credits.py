@@ -1,0 +1,91 @@
+"""Names an article gives only as credits: the outlet of its dateline (新浪娱乐讯, 中新网10月30日电), of a 来源 line,
+of a 据…报道 or of its reporter (新京报记者), and the people of its bylines (（记者 刘玮）, 文/张三, 责任编辑：王芳) or
+of the signature closing a paragraph (（泽宇）). The extractor lists them (readers label them so), but they say
+who wrote or published the article, not whom the news is about: an outlet credits itself in each of its
+articles, and 新浪 would head every list of organisations in the news. Their mention rows are not written
+(store/mentions.py), so entity pages and the trending lists (rank/trending.py) leave such articles out, and an
+article's page does not link them as names it gives.
+
+Matched on the folded text (NFKC: full-width brackets and colons are ASCII here). A name counts as credited only
+when every place the text gives it is inside a credit; places never are (来自北京 says where someone is from)."""
+
+from __future__ import annotations
+
+import re
+
+from zixun.text.normalize import fold
+
+# how an outlet's name ends where the text cites it or its reporter (新京报, 中新网, 新华社, 新浪体育, 《生命时报》)
+_OUTLET_END = r"(?:报|网|社|台|新闻|体育|娱乐|科技|财经|时尚|客户端|周刊|杂志|》)"
+_OUTLET_CREDITS = re.compile(
+    # a dateline opening a paragraph or after a space (a quoted post before it: ...cn/ew4quiu \u200b新浪娱乐讯 据...):
+    # 新浪娱乐讯 据..., 新京报讯 (记者..., 中新网10月30日电, 新华社长春电(记者... (not 由中国信息通信研究院、腾讯...: no
+    # pause or space inside, a space, a bracket, a digit or 据 after it)
+    r"(?:^|[\s\u200b])\(?(?P<dateline>[^\n,。:()、\s\u200b]{2,16}?)(?:讯|电)(?=[\s(\d]|据|$)"
+    # a source line: 来源:新浪娱乐, 本文来源:瑞丽网, 转自 人民网, 文转自《国际学校》的新浪博客
+    r"|(?:(?:来源|稿源|出处)\s*[:|/ ]|转自|转载自)\s*(?P<source>[^\n,。()]{1,20})"
+    # an outlet cited: 据新京报报道, 据美国中文网报道 (not 据NBA官方消息: the league's own word is news of it)
+    rf"|据(?P<cited>[^\n,。]{{1,12}}?{_OUTLET_END})(?:报道|消息)",
+    re.MULTILINE,
+)
+# an outlet's reporter: 新京报记者, 告诉《生命时报》记者 (not 湖人随队记者), read back from each 记者 (one pattern tried
+# at every place of the text costs 4 times the others together)
+_REPORTER = re.compile(rf"(?P<reporter>[^\n,。()\s]{{1,10}}?{_OUTLET_END})$")
+# an outlet's disclaimer, the sentence read on from each 声明: 新浪声明:此消息系转载自合作单位,新浪网登载此文出于...
+_DISCLAIMER = re.compile(r"(?P<outlet>[^\n,。:]{2,8})$")
+_DISCLAIMER_REST = re.compile(r"\s*:[^\n。]*")
+_PEOPLE_CREDITS = re.compile(
+    # a byline's people: (记者 刘玮), 记者 王伟 李明 报道, 责任编辑:王芳, 文/张三, 作者:李四
+    r"(?:(?:^|[\s(/])(?:记者|通讯员|编辑|责任编辑|实习编辑|责编|实习生|审稿|校对|编译|撰文|翻译|摄影|摄像)\s*[:/| ]?"
+    r"|(?:^|[\s(])(?:文|图|作者|来源)\s*[:/|])"
+    r"\s*(?P<byline>[\u4e00-\u9fff]{2,4}(?:[\s、]+[\u4e00-\u9fff]{2,4}){0,3})"
+    # the signature closing a paragraph: 。(泽宇), (编辑 张三)
+    r"|\((?P<signed>[^()\n]{1,12})\)\s*(?:\n|$)"
+)
+_CREDITED_KINDS = {"orgs": _OUTLET_CREDITS, "people": _PEOPLE_CREDITS}
+
+
+def credited_only(text: str, entities: dict[str, list[str]]) -> list[str]:
+    """The people and organisations of entities ({kind: names}) the article gives only inside credits, sorted;
+    text: its title and body, folded (the text stage has it from the cut: text/analysis.py)."""
+    found: list[str] = []
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for kind, pattern in _CREDITED_KINDS.items():
+        names = [n for n in entities.get(kind, []) if isinstance(n, str) and n]
+        if not names:
+            continue
+        if kind not in spans:
+            spans[kind] = _spans(pattern, text) + (_spans(_PEOPLE_CREDITS, text) if kind == "orgs" else [])
+        found.extend(name for name in names if _only_inside(fold(name), text, spans[kind]))
+    return sorted(set(found))
+
+
+def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """(start, end) of the credited text of each credit the pattern finds (and of each outlet's reporter)."""
+    spans = [found.span(group) for found in pattern.finditer(text) for group in (found.lastgroup,) if group]
+    if pattern is _OUTLET_CREDITS:
+        at = text.find("记者")
+        while at >= 0:
+            if found := _REPORTER.search(text, max(at - 11, 0), at):
+                spans.append(found.span("reporter"))
+            at = text.find("记者", at + 2)
+        at = text.find("声明")
+        while at >= 0:
+            if (outlet := _DISCLAIMER.search(text, max(at - 8, 0), at)) and (
+                rest := _DISCLAIMER_REST.match(text, at + 2)
+            ):
+                spans.append((outlet.start(), rest.end()))
+            at = text.find("声明", at + 2)
+    return spans
+
+
+def _only_inside(name: str, text: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether the text gives name at least once and only inside the spans."""
+    start = text.find(name)
+    if start < 0 or not spans:
+        return False
+    while start >= 0:
+        if not any(s <= start and start + len(name) <= e for s, e in spans):
+            return False
+        start = text.find(name, start + 1)
+    return True
