@@ -894,6 +894,21 @@ def test_an_article_page_does_not_link_the_names_it_gives_only_as_credits(web):
     assert credited not in [item["id"] for item in listed]
 
 
+def test_related_reasons_do_not_give_an_outlet_both_articles_only_credit(web):
+    """Two articles whose datelines both credit 新浪 share no 共同提及：新浪 (their own names are what a reason gives)."""
+    hits = web.get("/api/search", params={"q": "新浪娱乐讯", "page_size": 50}).json()["hits"]
+    credited = [h["article"]["id"] for h in hits]
+    reasons = [
+        reason
+        for key in credited
+        if "新浪" not in [e["name"] for e in web.get(f"/api/articles/{key}").json()["article"]["entities"]]
+        for entry in web.get(f"/api/articles/{key}/related").json()["related"]
+        for reason in entry["reasons"]
+    ]
+    assert any(r.startswith("共同提及") for r in reasons)
+    assert not [r for r in reasons if "新浪" in r]
+
+
 @pytest.mark.browser
 def test_browser_screenshot_of_an_entity_page(web):
     from test_browser import ARGS, CHROMIUM, SHOTS, _require_chromium

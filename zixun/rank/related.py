@@ -77,7 +77,10 @@ def related_articles(connection: sa.Connection, article: Article | str, limit: i
 
 
 def _names(entities: dict) -> set[str]:
-    return {n for kind in ("people", "places", "orgs") for n in entities.get(kind, [])}
+    """The names a reason may give: an article's people, places and organisations but those it gives only as
+    credits (two articles of one outlet both crediting 新浪 do not 共同提及 it)."""
+    credited = set(entities.get("credited") or [])
+    return {n for kind in ("people", "places", "orgs") for n in entities.get(kind, []) if n not in credited}
 
 
 def reasons(article: Article, other: Article, entities: dict[str, set[str]], same_story: bool) -> list[str]:
