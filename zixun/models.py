@@ -15,6 +15,25 @@ class IngestError(Exception):
         self.reason = reason
 
 
+# the kinds of names an article's entities give ({"people": [...], "places": [...], "orgs": [...]}, and "credited":
+# those of its people and organisations it gives only as credits, text/entities/credits.py)
+KINDS = ("people", "places", "orgs")
+
+
+def named(entities: object) -> dict[str, list[str]]:
+    """An article's names by kind, less the people and organisations it gives only as credits (its outlet, its
+    bylines: no mention of the news, so no mention row, no link on its page, no shared name of a related list's
+    reason). A malformed value (an old store's) names no one; names that are no text are left out."""
+    lists = entities if isinstance(entities, dict) else {}
+    credits = lists.get("credited")
+    credited = {c for c in credits if isinstance(c, str)} if isinstance(credits, list) else set()
+    return {
+        kind: [n for n in names if isinstance(n, str) and n and not (kind != "places" and n in credited)]
+        for kind in KINDS
+        if isinstance(names := lists.get(kind), list)
+    }
+
+
 @dataclass(frozen=True)
 class Discarded:
     """A block of page chrome kept out of the body (相关内容, 热门资讯, share lines...)."""

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, Field
 
-from zixun.models import Article, Story
+from zixun.models import Article, Story, named
 from zixun.rank.hot import HotFigures, HotItem
 
 if TYPE_CHECKING:  # only named in signatures: the schemas load neither numpy nor the search code
@@ -195,12 +195,10 @@ class ArticleDetail(ArticleItem):
 
 
 def _named(entities: dict) -> list[EntityLink]:
-    """The links of the names an article gives, but for those it gives only as credits (its outlet, its bylines:
-    their pages do not list it, store/mentions.py)."""
-    credited = set(entities.get("credited") or [])
-    return [
-        EntityLink.of(k, n) for k in ENTITY_KINDS for n in entities.get(k, []) if not (k != "places" and n in credited)
-    ]
+    """The links of the names an article gives, but for those it gives only as credits (their pages do not list
+    it: models.named)."""
+    found = named(entities)
+    return [EntityLink.of(k, n) for k in ENTITY_KINDS for n in found.get(k, [])]
 
 
 def _item_fields(article: Article) -> dict:

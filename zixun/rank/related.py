@@ -20,7 +20,7 @@ from itertools import chain
 import numpy as np
 import sqlalchemy as sa
 
-from zixun.models import Article
+from zixun.models import Article, named
 from zixun.rank import similarity as sim
 from zixun.rank.corpus import Corpus
 from zixun.search.query import more_like_this
@@ -78,9 +78,8 @@ def related_articles(connection: sa.Connection, article: Article | str, limit: i
 
 def _names(entities: dict) -> set[str]:
     """The names a reason may give: an article's people, places and organisations but those it gives only as
-    credits (two articles of one outlet both crediting 新浪 do not 共同提及 it)."""
-    credited = set(entities.get("credited") or [])
-    return {n for kind in ("people", "places", "orgs") for n in entities.get(kind, []) if n not in credited}
+    credits (models.named: two articles of one outlet both crediting 新浪 do not 共同提及 it)."""
+    return {n for names in named(entities).values() for n in names}
 
 
 def reasons(article: Article, other: Article, entities: dict[str, set[str]], same_story: bool) -> list[str]:

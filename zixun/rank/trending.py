@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from zixun.models import KINDS
 from zixun.store import mentions
 
 WINDOWS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
@@ -49,7 +50,7 @@ def trending(
     span = WINDOWS[window]
     since = now - span
     found: dict[str, list[Trend]] = {}
-    for kind in mentions.KINDS:
+    for kind in KINDS:
         top = mentions.counts(connection, kind, since, now, limit if order == "most" else CANDIDATES)
         before = dict(mentions.counts(connection, kind, since - span, since, names=[n for n, _ in top])) if top else {}
         trends = [Trend(kind, name, count, before.get(name, 0)) for name, count in top]

@@ -7,27 +7,17 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from zixun.models import Article
+from zixun.models import Article, named
 from zixun.store import schema
 from zixun.store.articles import not_a_repost, select_articles, to_article
 from zixun.store.dialect import among, chunks, unindexed
-
-KINDS = ("people", "places", "orgs")
 
 
 def rows_of(article_id: str, entities: dict) -> list[dict]:
     """The entity_mentions rows of an article's entities ({"people": [...], "places": [...], "orgs": [...]}), but
     for the names it gives only as credits ("credited": its outlet's dateline, its bylines): an entity's page and
     the trending lists are of the articles about it, not of those it wrote or published."""
-    lists = entities if isinstance(entities, dict) else {}  # a malformed value (an old store's) names no one
-    credited = set(lists.get("credited") or []) if isinstance(lists.get("credited"), list) else set()
-    named = {kind: names for kind in KINDS if isinstance(names := lists.get(kind), list)}
-    found = {
-        (kind, name)
-        for kind, names in named.items()
-        for name in names
-        if isinstance(name, str) and name and not (kind != "places" and name in credited)
-    }
+    found = {(kind, name) for kind, names in named(entities).items() for name in names}
     return [{"kind": kind, "name": name, "article_id": article_id} for kind, name in sorted(found)]
 
 
