@@ -42,40 +42,40 @@ _PEOPLE_CREDITS = re.compile(
     # the signature closing a paragraph: 。(泽宇), (编辑 张三)
     r"|\((?P<signed>[^()\n]{1,12})\)\s*(?:\n|$)"
 )
-_CREDITED_KINDS = {"orgs": _OUTLET_CREDITS, "people": _PEOPLE_CREDITS}
 
 
 def credited_only(text: str, entities: dict[str, list[str]]) -> list[str]:
     """The people and organisations of entities ({kind: names}) the article gives only inside credits, sorted;
     text: its title and body, folded (the text stage has it from the cut: text/analysis.py)."""
-    found: list[str] = []
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for kind, pattern in _CREDITED_KINDS.items():
-        names = [n for n in entities.get(kind, []) if isinstance(n, str) and n]
-        if not names:
-            continue
-        if kind not in spans:
-            spans[kind] = _spans(pattern, text) + (_spans(_PEOPLE_CREDITS, text) if kind == "orgs" else [])
-        found.extend(name for name in names if _only_inside(fold(name), text, spans[kind]))
-    return sorted(set(found))
+    people, orgs = ([n for n in entities.get(kind, []) if isinstance(n, str) and n] for kind in ("people", "orgs"))
+    if not people and not orgs:
+        return []
+    signed = _spans(_PEOPLE_CREDITS, text)  # an outlet may sign too: (新华社)
+    outlets = _spans(_OUTLET_CREDITS, text) + _read_back(text) + signed if orgs else []
+    found = {
+        n for names, spans in ((people, signed), (orgs, outlets)) for n in names if _only_inside(fold(n), text, spans)
+    }
+    return sorted(found)
 
 
 def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
-    """(start, end) of the credited text of each credit the pattern finds (and of each outlet's reporter)."""
-    spans = [found.span(group) for found in pattern.finditer(text) for group in (found.lastgroup,) if group]
-    if pattern is _OUTLET_CREDITS:
-        at = text.find("记者")
-        while at >= 0:
-            if found := _REPORTER.search(text, max(at - 11, 0), at):
-                spans.append(found.span("reporter"))
-            at = text.find("记者", at + 2)
-        at = text.find("声明")
-        while at >= 0:
-            if (outlet := _DISCLAIMER.search(text, max(at - 8, 0), at)) and (
-                rest := _DISCLAIMER_REST.match(text, at + 2)
-            ):
-                spans.append((outlet.start(), rest.end()))
-            at = text.find("声明", at + 2)
+    """(start, end) of the credited text of each credit the pattern finds."""
+    return [found.span(group) for found in pattern.finditer(text) for group in (found.lastgroup,) if group]
+
+
+def _read_back(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outlet's reporter (read back from 记者) and disclaimer (from 声明 to the sentence's end)."""
+    spans = []
+    at = text.find("记者")
+    while at >= 0:
+        if found := _REPORTER.search(text, max(at - 11, 0), at):
+            spans.append(found.span("reporter"))
+        at = text.find("记者", at + 2)
+    at = text.find("声明")
+    while at >= 0:
+        if (outlet := _DISCLAIMER.search(text, max(at - 8, 0), at)) and (rest := _DISCLAIMER_REST.match(text, at + 2)):
+            spans.append((outlet.start(), rest.end()))
+        at = text.find("声明", at + 2)
     return spans
 
 
