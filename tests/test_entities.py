@@ -775,6 +775,19 @@ def test_an_outlet_credited_only_is_no_mention_of_the_article(engine, settings, 
     assert pipeline.reindex(engine, settings) == 2 and _mentions(engine) == found
 
 
+def test_mention_rows_of_a_malformed_or_old_stored_value_name_no_one_and_keep_what_is_well_formed():
+    from zixun.store.mentions import rows_of
+
+    assert rows_of("x", "not a dict") == [] and rows_of("x", {"people": "李咏"}) == []
+    kept = [{"kind": "people", "name": "李咏", "article_id": "x"}]
+    # an old store's entities have no "credited"; a malformed one credits no one
+    for credited in ({}, {"credited": None}, {"credited": "李咏"}, {"credited": [["李咏"], 5]}):
+        assert rows_of("x", {"people": ["李咏", 7, ""], **credited}) == kept
+    assert rows_of("x", {"people": ["李咏"], "places": ["李咏"], "credited": ["李咏"]}) == [
+        {"kind": "places", "name": "李咏", "article_id": "x"}  # a place is never a credit
+    ]
+
+
 def test_migration_fills_mentions_from_the_stored_entities(settings):
     engine = create_engine(settings.database_url)
     try:
