@@ -15,7 +15,7 @@ from zixun import pipeline
 from zixun.contexts import RELATED_LIMIT
 from zixun.rank.related import related_articles
 from zixun.settings import Settings
-from zixun.store import articles, open_store, stories
+from zixun.store import articles, facets, open_store, stories
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 BOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
@@ -344,13 +344,16 @@ def test_empty_search_page_is_just_the_form(web):
         "/no/such/page",
     ],
 )
-def test_unknown_things_are_404(web, path):
+def test_unknown_things_are_404(web, store, path):
     response = web.get(path)
     assert response.status_code == 404
     if path.startswith("/api/"):
         assert response.json()["detail"]
     else:
         assert "找不到页面" in response.text
+        # the store answered: the page that is missing still shows where to go, the category menu
+        menu = lxml.html.fromstring(response.text).xpath('//nav[contains(@class, "menu")]//a/@href')
+        assert {f"/categories/{quote(name)}" for name, _ in facets.categories(store)} <= set(menu)
 
 
 @pytest.mark.parametrize(

@@ -39,11 +39,28 @@ def validation_message(error: RequestValidationError) -> str:
     return "; ".join(lines) or "invalid request"
 
 
-def answer(request: Request, status: int, message: str) -> Response:
-    """The error as JSON under /api/ and as a Chinese page elsewhere."""
+def answer(request: Request, status: int, message: str, nav: list[tuple[str, int]] | None = None) -> Response:
+    """The error as JSON under /api/ and as a Chinese page elsewhere (with nav, the category menu)."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status)
-    return render_error(request, status, _TITLES.get(status, "出错了"), message)
+    return render_error(request, status, _TITLES.get(status, "出错了"), message, nav)
+
+
+def _categories(portal, connection) -> list[tuple[str, int]]:
+    return portal.categories(connection)
+
+
+async def _menu(request: Request) -> list[tuple[str, int]] | None:
+    """The category menu of a page that is missing: the store answered, so the reader is shown where to go
+    (read through the portal's cache, as every page reads it); none under /api/ or when the read fails."""
+    portal = getattr(request.app.state, "portal", None)
+    if portal is None or request.url.path.startswith("/api/"):
+        return None
+    try:
+        return await portal.read_quick(_categories)
+    except Exception:  # logged: the 404 is still answered, without the menu
+        log.exception("reading the category menu for a 404 page failed")
+        return None
 
 
 def install(app: FastAPI) -> None:
@@ -59,14 +76,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, error: NotFound) -> Response:
-        return answer(request, 404, str(error))
+        return answer(request, 404, str(error), await _menu(request))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
         message = error.detail if isinstance(error.detail, str) else _TITLES.get(error.status_code, "error")
         if error.status_code == 404 and message == "Not Found":
             message = f"没有这个页面：{request.url.path}"
-        response = answer(request, error.status_code, message)
+        nav = await _menu(request) if error.status_code == 404 else None
+        response = answer(request, error.status_code, message, nav)
         response.headers.update(error.headers or {})
         return response
 

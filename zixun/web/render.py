@@ -70,7 +70,9 @@ class Renderer:
         return self.html(template, page=page, nav=nav, **extra)
 
 
-def render_error(request: Request, status: int, title: str, message: str) -> HTMLResponse:
-    """The error page, in the layout without the category menu (it may be the database that failed)."""
+def render_error(
+    request: Request, status: int, title: str, message: str, nav: list[tuple[str, int]] | None = None
+) -> HTMLResponse:
+    """The error page, in the layout; with the category menu only when given (it may be the database that failed)."""
     renderer: Renderer = request.app.state.renderer
-    return renderer.html("error.html", status=status, status_code=status, title=title, message=message, nav=[])
+    return renderer.html("error.html", status=status, status_code=status, title=title, message=message, nav=nav or [])
