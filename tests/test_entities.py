@@ -551,6 +551,12 @@ NINTH_FLOORS = {"overall": (0.89, 0.73), "places": (0.84, 0.68), "orgs": (0.89, 
 TENTH_FLOORS = {"overall": (0.82, 0.73), "places": (0.77, 0.94), "orgs": (0.83, 0.64), "people": (0.84, 0.71)}
 
 
+# the eleventh held-out split (36 articles drawn and labelled on 2026-12-07 at stop 30 after the sixteenth round, by two
+# new readers who saw no output of the extractor): scored when drawn P 0.864, R 0.738 (people 0.923 / 0.640, places
+# 0.863 / 0.875, orgs 0.824 / 0.707; raw POS tags 0.475 / 0.576). Floors a point under
+ELEVENTH_FLOORS = {"overall": (0.85, 0.72), "places": (0.85, 0.86), "orgs": (0.81, 0.69), "people": (0.91, 0.63)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
@@ -560,6 +566,7 @@ LATER_SPLITS = {
     "test8": (36, 207, EIGHTH_FLOORS, 0.3),
     "test9": (36, 247, NINTH_FLOORS, 0.3),
     "test10": (36, 228, TENTH_FLOORS, 0.3),
+    "test11": (36, 229, ELEVENTH_FLOORS, 0.3),
 }
 
 
