@@ -448,6 +448,12 @@ def test_names_given_only_as_credits_are_listed_apart():
     assert {"新京报", "罗亦丹"} <= set(found["credited"]) and not {"阿里巴巴", "马云"} & set(found["credited"])
     found = _entities("欧冠", "据新京报报道，尤文在主场1-2负于曼联。")
     assert found["credited"] == ["新京报"]
+    # an outlet's promotion of its channels closing the article: no news of it
+    found = _entities("高考报名", "北京教育考试院发布通知。高中生家长可扫描下方二维码，加入新浪高考官方微信家长群。")
+    assert "新浪" in found["orgs"] and found["credited"] == ["新浪"]
+    # (NBA named only as the name of the outlet's column)
+    found = _entities("湖人胜森林狼", "湖人击败森林狼。更多精彩内容欢迎关注新浪NBA公众号：")
+    assert found["credited"] == ["NBA", "新浪"] and "湖人" not in found["credited"]
     # named beside the credit too: the news is about it
     found = _entities("新浪财报", "新浪科技讯 北京时间11月5日，新浪公司今日公布了第三季度财报，新浪营收同比增长。")
     assert "新浪" in found["orgs"] and "credited" not in found

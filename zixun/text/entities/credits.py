@@ -1,5 +1,5 @@
 """Names an article gives only as credits: the outlet of its dateline (新浪娱乐讯, 中新网10月30日电), of a 来源 line,
-of a 据…报道 or of its reporter (新京报记者), and the people of its bylines (（记者 刘玮）, 文/张三, 责任编辑：王芳) or
+of a 据…报道, of its reporter (新京报记者) or of its promotions (欢迎关注新浪NBA公众号), and the people of its bylines (（记者 刘玮）, 文/张三, 责任编辑：王芳) or
 of the signature closing a paragraph (（泽宇）). The extractor lists them (readers label them so), but they say
 who wrote or published the article, not whom the news is about: an outlet credits itself in each of its
 articles, and 新浪 would head every list of organisations in the news. Their mention rows are not written
@@ -28,6 +28,12 @@ _OUTLET_CREDITS = re.compile(
     rf"|据(?P<cited>[^\n,。]{{1,12}}?{_OUTLET_END})(?:报道|消息)",
     re.MULTILINE,
 )
+# an outlet's promotion of its own channels: 欢迎关注新浪nba公众号, 扫描下方二维码,加入新浪高考官方微信家长群 (the text is
+# folded: lower case); what lies between the call and the channel is credited (the outlet, its column)
+_CALLS = ("关注", "扫码", "二维码", "下载", "加入", "订阅")
+_PROMOTION = re.compile(
+    rf"(?:{'|'.join(_CALLS)})(?P<promoted>[^\n。!?]{{1,24}}?)(?:公众号|微信号|官方微信|官方微博|微信|微博|客户端|app|家长群)"
+)
 # an outlet's reporter: 新京报记者, 告诉《生命时报》记者 (not 湖人随队记者), read back from each 记者 (one pattern tried
 # at every place of the text costs 4 times the others together)
 _REPORTER = re.compile(rf"(?P<reporter>[^\n,。()\s]{{1,10}}?{_OUTLET_END})$")
@@ -51,7 +57,7 @@ def credited_only(text: str, entities: dict[str, list[str]]) -> list[str]:
     if not people and not orgs:
         return []
     signed = _spans(_PEOPLE_CREDITS, text)  # an outlet may sign too: (新华社)
-    outlets = _spans(_OUTLET_CREDITS, text) + _read_back(text) + signed if orgs else []
+    outlets = _spans(_OUTLET_CREDITS, text) + _promotions(text) + _read_back(text) + signed if orgs else []
     found = {
         n for names, spans in ((people, signed), (orgs, outlets)) for n in names if _only_inside(fold(n), text, spans)
     }
@@ -61,6 +67,12 @@ def credited_only(text: str, entities: dict[str, list[str]]) -> list[str]:
 def _spans(pattern: re.Pattern, text: str) -> list[tuple[int, int]]:
     """(start, end) of the credited text of each credit the pattern finds."""
     return [found.span(group) for found in pattern.finditer(text) for group in (found.lastgroup,) if group]
+
+
+def _promotions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of what each promotion of a channel calls on readers to follow (most texts have no call: the
+    pattern is tried only where one is)."""
+    return _spans(_PROMOTION, text) if any(call in text for call in _CALLS) else []
 
 
 def _read_back(text: str) -> list[tuple[int, int]]:
