@@ -79,7 +79,8 @@ class Facts:
         )
 
         def named(kind: str) -> frozenset[str]:
-            return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n in text)
+            # the headline is folded (lower case: c罗, ff), the names as the text writes them (C罗, FF)
+            return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n.lower() in text)
 
         people = named("people")
         subject = entities.get("people", [])[:1]
