@@ -162,6 +162,16 @@ def test_a_name_written_in_latin_capitals_is_found_in_the_folded_headline():
     assert "C罗" in facts.names
 
 
+def test_headlines_about_two_people_conflict_unless_each_text_names_the_others():
+    at = datetime(2018, 11, 8, tzinfo=UTC)
+    coach = Facts.of("穆里尼奥换人致胜", {"people": ["穆里尼奥", "C罗"]}, at)
+    star = Facts.of(fold("C罗：尤文统治了整场比赛"), {"people": ["C罗", "穆里尼奥"]}, at)
+    assert conflict(coach, star) is None  # one game's two people, each text naming the other
+    assert conflict(coach, Facts.of(fold("C罗：尤文统治了整场比赛"), {"people": ["C罗"]}, at)) == "people"
+    jin, li = Facts.of("金庸逝世", {"people": ["金庸"]}, at), Facts.of("李咏逝世", {"people": ["李咏", "哈文"]}, at)
+    assert conflict(jin, li) == "people"
+
+
 def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():
     at = datetime(2018, 11, 5, tzinfo=UTC)
 
