@@ -22,6 +22,7 @@ from zixun.settings import Settings
 from zixun.store import articles, migrate, open_store, related_lists, stories, writing
 from zixun.stories import clusters
 from zixun.stories.conflicts import Facts, conflict
+from zixun.text.normalize import fold
 
 SAMPLE = {r["id"]: r for r in map(json.loads, (ROOT / "zixun" / "data" / "sample.jsonl").open(encoding="utf-8"))}
 BY_TITLE = {r["title"]: r for r in SAMPLE.values()}
@@ -150,6 +151,25 @@ def test_two_provinces_conflict_and_a_country_named_as_a_side_or_beside_its_city
     mother = facts("伊藤母亲：每晚都在她耳边说战胜中国的只有你", ["中国"])
     assert conflict(mother, facts("国乒三大主力被日本一人连击 准东京阵容崩塌？", ["日本", "东京"])) is None
     assert conflict(facts("东京奥运会场馆建设提速", ["东京"]), facts("北京冬奥会场馆建设提速", ["北京"])) == "place"
+
+
+def test_a_name_written_in_latin_capitals_is_found_in_the_folded_headline():
+    at = datetime(2018, 11, 8, tzinfo=UTC)
+    facts = Facts.of(
+        fold("C罗：尤文统治了整场比赛 曼联啥也没做"), {"people": ["C罗"], "orgs": ["尤文", "曼联", "FF"]}, at
+    )
+    assert facts.people == {"C罗"} and facts.orgs == {"尤文", "曼联"}
+    assert "C罗" in facts.names
+
+
+def test_headlines_about_two_people_conflict_unless_each_text_names_the_others():
+    at = datetime(2018, 11, 8, tzinfo=UTC)
+    coach = Facts.of("穆里尼奥换人致胜", {"people": ["穆里尼奥", "C罗"]}, at)
+    star = Facts.of(fold("C罗：尤文统治了整场比赛"), {"people": ["C罗", "穆里尼奥"]}, at)
+    assert conflict(coach, star) is None  # one game's two people, each text naming the other
+    assert conflict(coach, Facts.of(fold("C罗：尤文统治了整场比赛"), {"people": ["C罗"]}, at)) == "people"
+    jin, li = Facts.of("金庸逝世", {"people": ["金庸"]}, at), Facts.of("李咏逝世", {"people": ["李咏", "哈文"]}, at)
+    assert conflict(jin, li) == "people"
 
 
 def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():

@@ -58,6 +58,10 @@ class Facts:
     # or beside one of its cities (上海 and 中国版纳斯达克 of one announcement), a province or city as where it happens
     regions: frozenset[str] = frozenset()
     headline: str = ""  # the headline without spaces (one series' template: _template)
+    # the people its text names (reports of one game or row quote different people in their headlines, and each
+    # names the other's too: 穆里尼奥 and C罗 of one game, 伊藤美诚 and 朱雨玲 of one final; 金庸's tributes do not
+    # name 李咏)
+    mentioned: frozenset[str] = frozenset()
 
     @property
     def names(self) -> frozenset[str]:
@@ -79,7 +83,8 @@ class Facts:
         )
 
         def named(kind: str) -> frozenset[str]:
-            return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n in text)
+            # the headline is folded (lower case: c罗, ff), the names as the text writes them (C罗, FF)
+            return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n.lower() in text)
 
         people = named("people")
         subject = entities.get("people", [])[:1]
@@ -97,6 +102,7 @@ class Facts:
             subject=_set(f"@{n}" for n in subject if n in people),
             regions=_set(p for p in places if not country(p)),
             headline=text,
+            mentioned=_set(entities.get("people", [])),
         )
 
 
@@ -160,11 +166,17 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return None  # one game's score in both texts: its players and coaches differ from headline to headline
     if a.regions and b.regions and not a.regions & b.regions:
         return "place"  # the same notice of two provinces
-    if a.people and b.people and not a.places & b.places:
+    if a.people and b.people and not a.places & b.places and not _name_each_other(a, b):
         return "people"  # each headline about someone else
     if _template(a, b):
         return "template"  # one series, another thing each
     return None
+
+
+def _name_each_other(a: Facts, b: Facts) -> bool:
+    """Whether each article's text names someone the other's headline names (one event's people, each headline
+    quoting another of them)."""
+    return bool(a.people & b.mentioned) and bool(b.people & a.mentioned)
 
 
 def _template(a: Facts, b: Facts) -> bool:
