@@ -406,6 +406,24 @@ def _place(token: Token, known: dict[str, str]) -> bool:
     return token[1] == "ns" or known.get(token[0]) == "places"
 
 
+# China's provinces and regions (a university's name begins with one or its city: 湖南 + 长沙 + 师范大学)
+_PROVINCES = frozenset([
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
+    "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
+    "香港", "澳门",
+])  # fmt: skip
+
+
+def _chinese_places(held: list[Token], known: dict[str, str]) -> bool:
+    """Whether the words before a university's head word are a Chinese province and a city in it (湖南 + 长沙, 南通市 +
+    扬州): the first a province (省 or not) or a city (市), each a place, no district (北京市 + 海淀区 + 学院: no name);
+    not a foreign state's (加州 + 圣地亚哥 + 大学, 东 + 英吉利 + 大学: one name)."""
+    first = held[0][0]
+    if first.removesuffix("省") not in _PROVINCES and not (len(first) >= 3 and first.endswith("市")):
+        return False
+    return all(_place(h, known) and not country(h[0]) and not h[0].endswith(("区", "县")) for h in held)
+
+
 def _first_name(word: str) -> bool:
     """Whether word, before a dot, may be a transliterated first name the tags call no person (本, 奥利维亚/ns)."""
     return len(word) <= 5 and CJK.match(word) is not None and transliterated(word)
@@ -484,6 +502,9 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
                 # part of it (美国 + 大学 is one name)
                 out.append(held.pop(0))
+            if len(held) > 1 and word in _UNIVERSITY_HEADS and _chinese_places(held, known):
+                out.extend(held[:-1])  # 南通市 + 扬州 + 大学: a university is named by the one place just before it
+                held = held[-1:]
             if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
                 out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
             out.append(("".join(w for w, _ in held) + word, "nt"))
@@ -578,7 +599,7 @@ def _offices(tokens: list[Token]) -> list[Token]:
         elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
             end = embassy
         elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
-            end = _office_end(tokens, i + 1)
+            end = _office_end(tokens, i + 1) or _university_end(tokens, i + 1)
         elif _country(tokens[i]) and word not in _NOT_NATIONS and (ministry := _ministry_end(tokens, i + 1, word)):
             end = ministry
         elif _country(tokens[i]):
@@ -754,6 +775,21 @@ def _office_place(word: str, known: dict[str, str]) -> bool:
     return CJK.match(word) is not None and (
         known.get(word) == "places" or (len(word) >= 3 and word.endswith(_LOCAL) and word != "城市")
     )
+
+
+# a university's head word right after its place (扬州 + 大学, 江苏 + 师范大学); the words of one named by its city
+# after a province (湖南 + 长沙 + 师范大学, joined)
+_UNIVERSITY_ENDS = ("大学", "学院")
+_UNIVERSITY_HEADS = frozenset(["大学", "学院", "师范大学", "工学院", "理工大学", "理工学院", "师范学院", "医学院", "科技大学"])  # fmt: skip
+
+
+def _university_end(tokens: list[Token], start: int) -> int:
+    """The index after a university's head word when it stands just after the place that names it (扬州 + 大学, 江苏 +
+    师范大学, 盐城 + 工学院), else 0."""
+    if start >= len(tokens) or tokens[start][1] not in ("n", "nt") or not tokens[start][0].endswith(_UNIVERSITY_ENDS):
+        return 0
+    known = lexicon().kinds  # not one named already (镇江市 + 苏州大学: a place of its own, and the university)
+    return 0 if known.get(tokens[start][0]) == "orgs" or _place_first(tokens[start][0], known) else start + 1
 
 
 def _office_word(word: str) -> bool:
