@@ -95,9 +95,12 @@ def named_entities(
     titled = 0  # the words before this index are inside title marks
     people: list[tuple[int, str]] = []  # (index, name) of each person named
     maybe: list[tuple[int, str]] = []  # (index, word) of two-character transliterations, people only when listed
+    latin_to = 0  # the words before this index are in a Latin organisation's name counted
     for i, (word, tag) in enumerate(found):
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
+        if i < latin_to:
+            continue
         if i in credited:  # counted: at its last word, it may begin a list (记者/夏治斌、刘媛媛)
             if credited.get(i + 1) != credited[i]:
                 people.append((i, credited[i]))
@@ -113,6 +116,10 @@ def named_entities(
             if not ambiguous:
                 counts["orgs"][word] += 1
                 continue
+        if tag == "eng" and cased and (run := _latin_org_run(found, i, cased)):
+            counts["orgs"][" ".join(w for w, _ in found[i:run] if not w.isspace())] += 1  # 网络安全公司 Digital Shadows
+            latin_to = run
+            continue
         if tag == "eng" and cased and word in cased and word not in kinds and _org_noun_before(found, i):
             if not _inside_latin_word(found, i):
                 counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
@@ -360,6 +367,34 @@ def _latin_alone(tokens: list[Token], i: int) -> bool:
     if len(word) < 3 or not word.isalnum() or word in ROLES or word in _NOT_ORG_WORDS:  # not 乐队 MV, 公司 CEO
         return False
     return not (i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng")
+
+
+_NOT_LATIN_ORG = frozenset([*ROLES, *_NOT_ORG_WORDS, "usb", "how", "style", "os"])  # words of no organisation's name
+
+
+def _latin_org_run(tokens: list[Token], i: int, cased: dict[str, str]) -> int:
+    """The index after the Latin words from tokens[i] when two or three of them, one space apart and each capitalised,
+    follow a word saying what kind of organisation they name (网络安全公司 Digital Shadows, 模特公司 Next Models, 韩国媒体
+    The Bell), else 0."""
+    if not _around(tokens, i)[0].endswith(_ORG_NOUNS):
+        return 0
+    end = i
+    while end < len(tokens) and end - i < 6:
+        word, tag = tokens[end]
+        if tag != "eng":
+            break
+        if word not in cased or not word.isalpha() or len(word) < 2 or (word in _NOT_LATIN_ORG and word != "the"):
+            return 0  # not CEO Onur H, USB PD, TO B; The Bell, The Information
+        end += 1
+        if end + 1 < len(tokens) and tokens[end][0] == " " and tokens[end + 1][1] == "eng":
+            end += 1
+        else:
+            break
+    if end < len(tokens) and (tokens[end][1] == "eng" or tokens[end][0] == "."):
+        return 0  # a lower-case word after: not the name whole (TLC Foundation for BFRBs, Sanford C. Bernstein)
+    while end > i and tokens[end - 1][0].isspace():
+        end -= 1
+    return end if sum(1 for w, _ in tokens[i:end] if not w.isspace()) >= 2 else 0
 
 
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
