@@ -357,6 +357,7 @@ def _title_end(tokens: list[Token], start: int) -> int:
 _NOT_ORG_WORDS = frozenset(["cfo", "cto", "coo", "usb", "the", "app", "logo"])
 _ORG_NOUNS = (
     "公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构", "外媒", "男团", "女团",
+    "供应商", "厂商", "制造商", "运营商", "组织", "基金会", "通讯社", "杂志社", "工作室", "战队", "事务所", "初创企业",
 )  # fmt: skip
 
 
@@ -399,7 +400,13 @@ def _latin_org_run(tokens: list[Token], i: int, cased: dict[str, str]) -> int:
 
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
     """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
-    return tokens[i][0].isalpha() and _latin_alone(tokens, i) and _around(tokens, i)[0].endswith(_ORG_NOUNS)
+    before, after, _ = _around(tokens, i)
+    if after[:1] in _NAME_GOES_ON or after == "分部":
+        return False  # 事务所 Vandeventer + Carlander, 组合 King & Prince: a longer name; 战队LOL分部, a division
+    return tokens[i][0].isalpha() and _latin_alone(tokens, i) and before.endswith(_ORG_NOUNS)
+
+
+_NAME_GOES_ON = frozenset("+&-–")
 
 
 # what ends an event's name: the place just before it (or one word before) is inside the name, no mention of its own
