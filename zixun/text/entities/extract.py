@@ -154,6 +154,9 @@ def named_entities(
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
             continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
+        if kind == "places" and _listed_with_club(found, i, known) and not country(word):
+            sport = sport or _sport(found, teams)
+            kind = "orgs" if sport[1] or sport[0] else kind  # 巴塞罗那 和 尤文图斯, 在 巴塞罗那 或者 拜仁慕尼黑: clubs
         if kind:
             name = known.canonical(word)
             counts[kind][name] += 1
@@ -176,6 +179,20 @@ def named_entities(
     }
 
 
+def _listed_with_club(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether the place tokens[i] stands beside a club, one list mark or match word apart (巴塞罗那 和 尤文图斯,
+    巴塞罗那 或者 拜仁慕尼黑): a club's city named for the club. The club: one of teams.txt whose name is nothing else,
+    or a team named with 队."""
+    if i + 1 < len(tokens) and (tokens[i + 1][1].startswith("n") or tokens[i + 1][1] == TEAM):
+        return False  # 大连 阿尔滨, 贝尔格莱德 红星, 洛杉矶 球市: the place begins a longer name or is a market
+    for mark, other in ((i + 1, i + 2), (i - 1, i - 2)):
+        if 0 <= other < len(tokens) and tokens[mark][0].strip() in _PAIR_MARKS:
+            club = known.teams.get(tokens[other][0])
+            if (club and not club[1]) or tokens[other][1] == TEAM:  # not 骑士, 巴塞罗那: also a word or a place
+                return True
+    return False
+
+
 def _home_teams(counts: dict[str, Counter]) -> None:
     """Count as an organisation a province or city the article names a team of (江苏女排, 辽宁队, 青岛男篮, 山东西王男篮):
     named alone there it is the team (江苏 鏖战五局 惜败给 上海, 逆转 吉林), as the labels give it; not a country (中国队:
@@ -187,6 +204,8 @@ def _home_teams(counts: dict[str, Counter]) -> None:
 
 _TEAM_ENDS = ("队", *TEAM_HEADS[2:])  # 女排, 男篮 ...: not 卫视
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
+# what stands between two clubs named side by side or in a match (巴塞罗那 或者 拜仁慕尼黑, 汉堡 vs 科隆)
+_PAIR_MARKS = frozenset([*_LIST_MARKS, "或者", "或", "vs", "对阵", "战胜", "击败", "逼平"])
 # words that credit who wrote, edited or was asked for a report: the name after one is a person's, whatever the
 # tokenizer made of it ((记者：周慧晓婉), 审稿：李小飞, 编译/露天, (通讯员 王/nr 文中/s), 受访专家：王奕鸣/i)
 _CREDITS = frozenset(
