@@ -177,7 +177,7 @@ def _mend_at(
         and word[0] in SURNAMES
         and len(after) == 1
         and tag != "nrt"
-        and _given_end(word, after, after_tag, tokens, i + 2, known)
+        and (_given_end(word, after, after_tag, tokens, i + 2, known) or _introduced_end(tokens, i, known))
     ):
         out.append((word + after, JOINED))
         return i + 2
@@ -242,6 +242,26 @@ def _introduced_given(tokens: list[Token], i: int, known: Lexicon) -> bool:
     while j >= 0 and tokens[j][0].isspace():
         j -= 1
     before = tokens[j][0] if j >= 0 else ""
+    return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
+
+
+# what a given name's last character cut off it was taken for (吴铁 + 男/n), and words of a sentence that are none
+# (杨杰 则 表示)
+_END_TAGS_ALSO = frozenset(["n", "ng", "a", "v", "zg"])
+_NOT_GIVEN_END = frozenset("则却曾只均好也都还又就再便亦仍")
+
+
+def _introduced_end(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether the one character after the two-character name tokens[i] (a family name first) ends its given name
+    because a role stands before and a verb of saying after (局长 吴铁 + 男/n 表示, 负责人 李德 + 哲/n 表示)."""
+    word, (after, after_tag) = tokens[i][0], tokens[i + 1]
+    if after_tag not in _END_TAGS_ALSO or not CJK.match(after) or after in NOT_NAME_ENDINGS or after in _NOT_GIVEN_END:
+        return False
+    if known.kinds.get(word) == "people":
+        return False
+    if i + 2 >= len(tokens) or tokens[i + 2][0] not in _SAYS_ALSO or transliterated(word):
+        return False
+    before = tokens[i - 1][0] if i else ""
     return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
 
 
