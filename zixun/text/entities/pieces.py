@@ -799,14 +799,17 @@ def _office_place(word: str, known: dict[str, str]) -> bool:
 
 # a university's head word right after its place (扬州 + 大学, 江苏 + 师范大学); the words of one named by its city
 # after a province (湖南 + 长沙 + 师范大学, joined)
-_UNIVERSITY_ENDS = ("大学", "学院")
+_UNIVERSITY_ENDS = ("大学", "学院", "医大", "师大", "农大", "工大")
+_UNIVERSITY_TAGS = frozenset(["n", "nt", "j"])  # 医大/j
 _UNIVERSITY_HEADS = frozenset(["大学", "学院", "师范大学", "工学院", "理工大学", "理工学院", "师范学院", "医学院", "科技大学"])  # fmt: skip
 
 
 def _university_end(tokens: list[Token], start: int) -> int:
     """The index after a university's head word when it stands just after the place that names it (扬州 + 大学, 江苏 +
-    师范大学, 盐城 + 工学院), else 0."""
-    if start >= len(tokens) or tokens[start][1] not in ("n", "nt") or not tokens[start][0].endswith(_UNIVERSITY_ENDS):
+    师范大学, 盐城 + 工学院, 东京 + 医大/j), else 0."""
+    if start >= len(tokens) or tokens[start][1] not in _UNIVERSITY_TAGS:
+        return 0
+    if not tokens[start][0].endswith(_UNIVERSITY_ENDS):
         return 0
     known = lexicon().kinds  # not one named already (镇江市 + 苏州大学: a place of its own, and the university)
     return 0 if known.get(tokens[start][0]) == "orgs" or _place_first(tokens[start][0], known) else start + 1
