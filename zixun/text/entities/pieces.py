@@ -369,10 +369,27 @@ def _newspaper(tokens: list[Token], start: int) -> tuple[str, int] | None:
     for stop in range(start + 1, min(start + 6, len(tokens))):
         if tokens[stop][0] == "》":
             name = "".join(w for w, _ in tokens[start:stop])
-            if 3 <= len(name) <= 8 and name.endswith("报") and not name.endswith(("学报", "画报")) and CJK.match(name):
+            if not name.endswith("报") or name.endswith(("学报", "画报")) or not CJK.match(name) or len(name) > 8:
+                return None
+            if len(name) >= 3 or _reported(tokens, start, stop):
                 return name, stop
             return None
     return None
+
+
+# what follows a newspaper cited as a source (《卫报》报道, 《快报》14日报道, 《明报》称)
+_REPORTS = frozenset(["报道", "报导", "称", "援引", "消息", "文章", "指出", "刊登", "刊文", "社论", "评论"])
+
+
+def _reported(tokens: list[Token], start: int, stop: int) -> bool:
+    """Whether a two-character title ending with 报 (《卫报》, 《快报》; not 《海报》, 《年报》) is a newspaper: a country or
+    city before it (英国《快报》) or a source's verb after it, a date between (《卫报》11月7日文章)."""
+    if start >= 2 and tokens[start - 2][1] == "ns" and country(tokens[start - 2][0]):
+        return True
+    k = stop + 1
+    while k < len(tokens) and (tokens[k][1] in ("m", "t") or tokens[k][0] in ("日", "月")):
+        k += 1
+    return k < len(tokens) and tokens[k][0] in _REPORTS
 
 
 def _country(token: Token) -> bool:
