@@ -442,14 +442,32 @@ _EVENTS = (
     "时装周",
     "亚运会",
     "奥运会",
+    "大师赛",
+    "巡回赛",
 )
+_NUMERALS = frozenset("一二三四五六七八九十两几半每")  # 一杯: a cup of something
+_NOT_IN_EVENT = frozenset(["p", "c", "uj", "ul", "r"])
+# verbs of taking part between a place and an event (代表 中国 征战 亚洲杯, 开赴 阿联酋 参加 亚洲杯)
+_GOING_TO = frozenset(["参加", "征战", "出战", "夺得", "举办", "举行", "进行", "前往", "备战", "参赛", "出征", "赢得", "获得"])  # fmt: skip
 
 
 def _event_named(tokens: list[Token], i: int) -> bool:
     """Whether the place tokens[i] begins an event's name: an event's head word just after it, or one word after it
     (瑞典 公开赛, 虹桥 国际经贸 论坛, 北京 奥运会)."""
-    after = [w for w, _ in tokens[i + 1 : i + 4] if not w.isspace()][:2]
-    return bool(after) and (after[0].endswith(_EVENTS) or (len(after) > 1 and after[1].endswith(_EVENTS)))
+    after = [(w, t) for w, t in tokens[i + 1 : i + 4] if not w.isspace()][:2]
+    if not after or _event_head(after[0][0]):
+        return bool(after)
+    # one word between, no verb or particle (中国 征战 亚洲杯, 开赴 阿联酋 参加 亚洲杯: the place is no part of the name)
+    middle, tag = after[0]
+    return len(after) > 1 and _event_head(after[1][0]) and tag not in _NOT_IN_EVENT and middle not in _GOING_TO
+
+
+def _event_head(word: str) -> bool:
+    """Whether a word ends an event's name: one of _EVENTS, a cup (世界杯, 足协杯, 解放者 + 杯; not 一杯) or a
+    tournament cut short (瑞典 + 赛)."""
+    if word.endswith(_EVENTS) or word in ("杯", "赛"):
+        return True
+    return len(word) >= 3 and word.endswith("杯") and CJK.match(word) is not None and word[0] not in _NUMERALS
 
 
 def _posted_on(tokens: list[Token], i: int) -> bool:
