@@ -53,6 +53,8 @@ _FIRST_PIECE = frozenset(["q", "ns", "n", "ng"])
 _GIVEN_ALSO = frozenset(["a", "ns"])
 _PAPERS = ("日报", "晚报", "晨报", "时报", "都市报", "商报", "青年报")  # a newspaper's name ends with one
 _PAPER_TAGS = frozenset(["n", "nz", "nt"])  # what the tokenizer tags a newspaper it has as a word
+# a newspaper's name the tokenizer cut off the city's before it (北京 + 商报, 南国 + 早报)
+_PAPER_WORDS = frozenset([*_PAPERS, "早报", "快报", "商报", "法制报", "科技报"])
 _HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
@@ -545,6 +547,11 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
                 out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
             out.append(("".join(w for w, _ in held) + word, "nt"))
+            held = []
+            continue
+        elif held and word in _PAPER_WORDS and _place(held[-1], known) and CJK.match(held[-1][0]):
+            out.extend(held[:-1])  # 北京 + 商报, 沈阳 + 晚报: a newspaper cut after its city
+            out.append((held[-1][0] + word, "nt"))
             held = []
             continue
         elif tag in _PAPER_TAGS and len(word) >= 4 and word.endswith(_PAPERS) and CJK.match(word):
