@@ -649,6 +649,11 @@ def _offices(tokens: list[Token]) -> list[Token]:
         elif _country(tokens[i]):
             end = _office_end(tokens, i + 1)
             end = end if end and tokens[end - 1][0].endswith(_NATIONAL_ENDS) else 0
+        elif tag == "nt" and CJK.match(word) and _campus(tokens, i):
+            out.extend(tokens[done : i + 1])  # 南京师范大学 + 仙林 + 校区: a university's campus, a named site (and
+            out.append(("".join(w for w, _ in tokens[i : i + 3]), SITE))  # the university, named in it)
+            done = i + 3
+            continue
         elif tag == "nt" and CJK.match(word):
             end = _branch_end(tokens, i)  # an office the tokenizer or joined named: its branch or parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
@@ -732,6 +737,13 @@ _MINISTRY_TAGS = frozenset(["n", "vn", "v", "nz", "nt", "j"])
 # a branch named by its place after the body's name (中国银行保险监督管理委员会 + 江苏 + 监管局, 北京市工商局 + 海淀 + 分局,
 # 北京师范大学 + 珠海 + 分校)
 _BRANCHES = ("监管局", "分局", "分校", "分院", "分行", "分公司")
+
+
+def _campus(tokens: list[Token], i: int) -> bool:
+    """Whether a university tokens[i] is followed by a place and 校区 (南京师范大学 + 仙林 + 校区, 山东大学 + 青岛 + 校区)."""
+    if i + 2 >= len(tokens) or not tokens[i][0].endswith(("大学", "学院")) or tokens[i + 2][0] != "校区":
+        return False
+    return tokens[i + 1][1] == "ns" and CJK.match(tokens[i + 1][0]) is not None
 
 
 def _branch_end(tokens: list[Token], i: int) -> int:
