@@ -863,14 +863,17 @@ def _office_end(tokens: list[Token], start: int) -> int:
     that end; 0 when not: no middle word, a number other than an ordinal, a middle word that is an organisation's
     name of its own (调查总队, 中心医院), or another place next (辽宁省 + 大连市: only the place just before the middle
     words may name the office)."""
+    # a one-character verb among the middle words: only a company's name holds one (怡乐 食 食品科技 有限公司)
+    short_verb = False
     for k in range(start, min(start + _MIDDLE_WORDS + 1, len(tokens))):
         word, tag = tokens[k]
         if not CJK.match(word) or (k == start and tag == "ns"):
             return 0
         if k > start and _office_word(word) and tag in _END_TAGS:
-            return k + 1
+            return 0 if short_verb and not word.endswith("有限公司") else k + 1
         if tag not in _OFFICE_MIDDLE or (tag == "m" and not word.startswith("第")) or word.endswith(ORG_ENDINGS):
             return 0
-        if word in _NOT_MIDDLE or (tag == "v" and len(word) < 2):
+        if word in _NOT_MIDDLE:
             return 0
+        short_verb = short_verb or (tag == "v" and len(word) < 2)
     return 0
