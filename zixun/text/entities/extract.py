@@ -127,6 +127,11 @@ def named_entities(
         if word.endswith(_PLACE_HEADS) and (place := _place_before_head(word, known)):  # endswith first: every word
             counts["places"][place] += 1  # 香港媒体/nt, 香港电影/n: the tokenizer's word for the place's press or films
             continue
+        if _played(found, i, known):
+            counts["people"][known.canonical(word)] += 1  # 饰演 顺嫔, 扮演 虚竹: a character of a series or film
+            confirmed.add(known.canonical(word))
+            people.append((i, known.canonical(word)))
+            continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         # what ends like a role (or a space) just before a word no tag calls a name: _introduced looks closer
         role = plain and i and 2 <= len(word) <= 3 and found[i - 1][0][-1:] in _ROLE_ENDS
@@ -191,6 +196,26 @@ def _listed_with_club(tokens: list[Token], i: int, known: Lexicon) -> bool:
             if (club and not club[1]) or tokens[other][1] == TEAM:  # not 骑士, 巴塞罗那: also a word or a place
                 return True
     return False
+
+
+_PLAYS = frozenset(["饰演", "扮演"])
+_CHARACTER_TAGS = frozenset(["nr", "nrt", "nz", "nrfg"])  # not n: 扮演 情侣, 饰演 国王
+_AFTER_CHARACTER = frozenset(["，", "。", "、", "）", ")", ",", "；", ";"])
+
+
+def _played(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether tokens[i] is a character an actor plays: a word of two to four characters tagged as a name just after
+    饰演 or 扮演 and just before a pause (扮演 霍青桐 ，, 饰演 苗若兰 、), no place, organisation, role or word listed as
+    no name (not 扮演 情侣 ，, 饰演 国王 。: ordinary words, tagged n)."""
+    word, tag = tokens[i]
+    if tag not in _CHARACTER_TAGS or not 2 <= len(word) <= 4 or not CJK.match(word):
+        return False
+    before, after, _ = _around(tokens, i)
+    if before not in _PLAYS or after not in _AFTER_CHARACTER:
+        return False
+    if word in ROLES or word in known.not_names:
+        return False
+    return known.kinds.get(known.canonical(word)) in (None, "people")
 
 
 def _home_teams(counts: dict[str, Counter]) -> None:
