@@ -45,7 +45,7 @@ PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江�
 # (中国 + 传媒大学, 爱因斯坦 + 医学院), not places or people of their own
 ORG_HEADS = (
     "大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会", "学校", "中学", "小学",
-    "日报", "晚报", "电视台", *TEAM_HEADS, *OFFICE_HEADS,
+    "日报", "晚报", "电视台", "出版社", "交易所", *TEAM_HEADS, *OFFICE_HEADS,
 )  # fmt: skip
 SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
 DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
