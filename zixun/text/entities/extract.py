@@ -95,9 +95,12 @@ def named_entities(
     titled = 0  # the words before this index are inside title marks
     people: list[tuple[int, str]] = []  # (index, name) of each person named
     maybe: list[tuple[int, str]] = []  # (index, word) of two-character transliterations, people only when listed
+    latin_to = 0  # the words before this index are in a Latin organisation's name counted
     for i, (word, tag) in enumerate(found):
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
+        if i < latin_to:
+            continue
         if i in credited:  # counted: at its last word, it may begin a list (记者/夏治斌、刘媛媛)
             if credited.get(i + 1) != credited[i]:
                 people.append((i, credited[i]))
@@ -113,12 +116,21 @@ def named_entities(
             if not ambiguous:
                 counts["orgs"][word] += 1
                 continue
+        if tag == "eng" and cased and (run := _latin_org_run(found, i, cased)):
+            counts["orgs"][" ".join(w for w, _ in found[i:run] if not w.isspace())] += 1  # 网络安全公司 Digital Shadows
+            latin_to = run
+            continue
         if tag == "eng" and cased and word in cased and word not in kinds and _org_noun_before(found, i):
             if not _inside_latin_word(found, i):
                 counts["orgs"][word] += 1  # 控股公司 VMware, 摇滚组合 ALEXANDROS, 新闻网站 Digiday
             continue
         if word.endswith(_PLACE_HEADS) and (place := _place_before_head(word, known)):  # endswith first: every word
             counts["places"][place] += 1  # 香港媒体/nt, 香港电影/n: the tokenizer's word for the place's press or films
+            continue
+        if _played(found, i, known):
+            counts["people"][known.canonical(word)] += 1  # 饰演 顺嫔, 扮演 虚竹: a character of a series or film
+            confirmed.add(known.canonical(word))
+            people.append((i, known.canonical(word)))
             continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         # what ends like a role (or a space) just before a word no tag calls a name: _introduced looks closer
@@ -147,6 +159,9 @@ def named_entities(
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
             continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
+        if kind == "places" and _listed_with_club(found, i, known) and not country(word):
+            sport = sport or _sport(found, teams)
+            kind = "orgs" if sport[1] or sport[0] else kind  # 巴塞罗那 和 尤文图斯, 在 巴塞罗那 或者 拜仁慕尼黑: clubs
         if kind:
             name = known.canonical(word)
             counts[kind][name] += 1
@@ -169,6 +184,40 @@ def named_entities(
     }
 
 
+def _listed_with_club(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether the place tokens[i] stands beside a club, one list mark or match word apart (巴塞罗那 和 尤文图斯,
+    巴塞罗那 或者 拜仁慕尼黑): a club's city named for the club. The club: one of teams.txt whose name is nothing else,
+    or a team named with 队."""
+    if i + 1 < len(tokens) and (tokens[i + 1][1].startswith("n") or tokens[i + 1][1] == TEAM):
+        return False  # 大连 阿尔滨, 贝尔格莱德 红星, 洛杉矶 球市: the place begins a longer name or is a market
+    for mark, other in ((i + 1, i + 2), (i - 1, i - 2)):
+        if 0 <= other < len(tokens) and tokens[mark][0].strip() in _PAIR_MARKS:
+            club = known.teams.get(tokens[other][0])
+            if (club and not club[1]) or tokens[other][1] == TEAM:  # not 骑士, 巴塞罗那: also a word or a place
+                return True
+    return False
+
+
+_PLAYS = frozenset(["饰演", "扮演"])
+_CHARACTER_TAGS = frozenset(["nr", "nrt", "nz", "nrfg"])  # not n: 扮演 情侣, 饰演 国王
+_AFTER_CHARACTER = frozenset(["，", "。", "、", "）", ")", ",", "；", ";"])
+
+
+def _played(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether tokens[i] is a character an actor plays: a word of two to four characters tagged as a name just after
+    饰演 or 扮演 and just before a pause (扮演 霍青桐 ，, 饰演 苗若兰 、), no place, organisation, role or word listed as
+    no name (not 扮演 情侣 ，, 饰演 国王 。: ordinary words, tagged n)."""
+    word, tag = tokens[i]
+    if tag not in _CHARACTER_TAGS or not 2 <= len(word) <= 4 or not CJK.match(word):
+        return False
+    before, after, _ = _around(tokens, i)
+    if before not in _PLAYS or after not in _AFTER_CHARACTER:
+        return False
+    if word in ROLES or word in known.not_names:
+        return False
+    return known.kinds.get(known.canonical(word)) in (None, "people")
+
+
 def _home_teams(counts: dict[str, Counter]) -> None:
     """Count as an organisation a province or city the article names a team of (江苏女排, 辽宁队, 青岛男篮, 山东西王男篮):
     named alone there it is the team (江苏 鏖战五局 惜败给 上海, 逆转 吉林), as the labels give it; not a country (中国队:
@@ -180,6 +229,8 @@ def _home_teams(counts: dict[str, Counter]) -> None:
 
 _TEAM_ENDS = ("队", *TEAM_HEADS[2:])  # 女排, 男篮 ...: not 卫视
 _LIST_MARKS = frozenset(["、", "和", "与", "及"])
+# what stands between two clubs named side by side or in a match (巴塞罗那 或者 拜仁慕尼黑, 汉堡 vs 科隆)
+_PAIR_MARKS = frozenset([*_LIST_MARKS, "或者", "或", "vs", "对阵", "战胜", "击败", "逼平"])
 # words that credit who wrote, edited or was asked for a report: the name after one is a person's, whatever the
 # tokenizer made of it ((记者：周慧晓婉), 审稿：李小飞, 编译/露天, (通讯员 王/nr 文中/s), 受访专家：王奕鸣/i)
 _CREDITS = frozenset(
@@ -350,6 +401,7 @@ def _title_end(tokens: list[Token], start: int) -> int:
 _NOT_ORG_WORDS = frozenset(["cfo", "cto", "coo", "usb", "the", "app", "logo"])
 _ORG_NOUNS = (
     "公司", "组合", "乐队", "媒体", "网站", "机构", "电视台", "集团", "银行", "基金", "平台", "研究机构", "外媒", "男团", "女团",
+    "供应商", "厂商", "制造商", "运营商", "组织", "基金会", "通讯社", "杂志社", "工作室", "战队", "事务所", "初创企业",
 )  # fmt: skip
 
 
@@ -362,9 +414,43 @@ def _latin_alone(tokens: list[Token], i: int) -> bool:
     return not (i + 2 < len(tokens) and tokens[i + 1][0] == " " and tokens[i + 2][1] == "eng")
 
 
+_NOT_LATIN_ORG = frozenset([*ROLES, *_NOT_ORG_WORDS, "usb", "how", "style", "os"])  # words of no organisation's name
+
+
+def _latin_org_run(tokens: list[Token], i: int, cased: dict[str, str]) -> int:
+    """The index after the Latin words from tokens[i] when two or three of them, one space apart and each capitalised,
+    follow a word saying what kind of organisation they name (网络安全公司 Digital Shadows, 模特公司 Next Models, 韩国媒体
+    The Bell), else 0."""
+    if not _around(tokens, i)[0].endswith(_ORG_NOUNS):
+        return 0
+    end = i
+    while end < len(tokens) and end - i < 6:
+        word, tag = tokens[end]
+        if tag != "eng":
+            break
+        if word not in cased or not word.isalpha() or len(word) < 2 or (word in _NOT_LATIN_ORG and word != "the"):
+            return 0  # not CEO Onur H, USB PD, TO B; The Bell, The Information
+        end += 1
+        if end + 1 < len(tokens) and tokens[end][0] == " " and tokens[end + 1][1] == "eng":
+            end += 1
+        else:
+            break
+    if end < len(tokens) and (tokens[end][1] == "eng" or tokens[end][0] == "."):
+        return 0  # a lower-case word after: not the name whole (TLC Foundation for BFRBs, Sanford C. Bernstein)
+    while end > i and tokens[end - 1][0].isspace():
+        end -= 1
+    return end if sum(1 for w, _ in tokens[i:end] if not w.isspace()) >= 2 else 0
+
+
 def _org_noun_before(tokens: list[Token], i: int) -> bool:
     """Whether the word before tokens[i] says what kind of organisation it names (控股公司, 摇滚组合)."""
-    return tokens[i][0].isalpha() and _latin_alone(tokens, i) and _around(tokens, i)[0].endswith(_ORG_NOUNS)
+    before, after, _ = _around(tokens, i)
+    if after[:1] in _NAME_GOES_ON or after == "分部":
+        return False  # 事务所 Vandeventer + Carlander, 组合 King & Prince: a longer name; 战队LOL分部, a division
+    return tokens[i][0].isalpha() and _latin_alone(tokens, i) and before.endswith(_ORG_NOUNS)
+
+
+_NAME_GOES_ON = frozenset("+&-–")
 
 
 # what ends an event's name: the place just before it (or one word before) is inside the name, no mention of its own
@@ -381,14 +467,32 @@ _EVENTS = (
     "时装周",
     "亚运会",
     "奥运会",
+    "大师赛",
+    "巡回赛",
 )
+_NUMERALS = frozenset("一二三四五六七八九十两几半每")  # 一杯: a cup of something
+_NOT_IN_EVENT = frozenset(["p", "c", "uj", "ul", "r"])
+# verbs of taking part between a place and an event (代表 中国 征战 亚洲杯, 开赴 阿联酋 参加 亚洲杯)
+_GOING_TO = frozenset(["参加", "征战", "出战", "夺得", "举办", "举行", "进行", "前往", "备战", "参赛", "出征", "赢得", "获得"])  # fmt: skip
 
 
 def _event_named(tokens: list[Token], i: int) -> bool:
     """Whether the place tokens[i] begins an event's name: an event's head word just after it, or one word after it
     (瑞典 公开赛, 虹桥 国际经贸 论坛, 北京 奥运会)."""
-    after = [w for w, _ in tokens[i + 1 : i + 4] if not w.isspace()][:2]
-    return bool(after) and (after[0].endswith(_EVENTS) or (len(after) > 1 and after[1].endswith(_EVENTS)))
+    after = [(w, t) for w, t in tokens[i + 1 : i + 4] if not w.isspace()][:2]
+    if not after or _event_head(after[0][0]):
+        return bool(after)
+    # one word between, no verb or particle (中国 征战 亚洲杯, 开赴 阿联酋 参加 亚洲杯: the place is no part of the name)
+    middle, tag = after[0]
+    return len(after) > 1 and _event_head(after[1][0]) and tag not in _NOT_IN_EVENT and middle not in _GOING_TO
+
+
+def _event_head(word: str) -> bool:
+    """Whether a word ends an event's name: one of _EVENTS, a cup (世界杯, 足协杯, 解放者 + 杯; not 一杯) or a
+    tournament cut short (瑞典 + 赛)."""
+    if word.endswith(_EVENTS) or word in ("杯", "赛"):
+        return True
+    return len(word) >= 3 and word.endswith("杯") and CJK.match(word) is not None and word[0] not in _NUMERALS
 
 
 def _posted_on(tokens: list[Token], i: int) -> bool:

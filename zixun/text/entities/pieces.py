@@ -53,6 +53,8 @@ _FIRST_PIECE = frozenset(["q", "ns", "n", "ng"])
 _GIVEN_ALSO = frozenset(["a", "ns"])
 _PAPERS = ("日报", "晚报", "晨报", "时报", "都市报", "商报", "青年报")  # a newspaper's name ends with one
 _PAPER_TAGS = frozenset(["n", "nz", "nt"])  # what the tokenizer tags a newspaper it has as a word
+# a newspaper's name the tokenizer cut off the city's before it (北京 + 商报, 南国 + 早报)
+_PAPER_WORDS = frozenset([*_PAPERS, "早报", "快报", "商报", "法制报", "科技报"])
 _HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
@@ -177,7 +179,7 @@ def _mend_at(
         and word[0] in SURNAMES
         and len(after) == 1
         and tag != "nrt"
-        and _given_end(word, after, after_tag, tokens, i + 2, known)
+        and (_given_end(word, after, after_tag, tokens, i + 2, known) or _introduced_end(tokens, i, known))
     ):
         out.append((word + after, JOINED))
         return i + 2
@@ -242,6 +244,26 @@ def _introduced_given(tokens: list[Token], i: int, known: Lexicon) -> bool:
     while j >= 0 and tokens[j][0].isspace():
         j -= 1
     before = tokens[j][0] if j >= 0 else ""
+    return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
+
+
+# what a given name's last character cut off it was taken for (吴铁 + 男/n), and words of a sentence that are none
+# (杨杰 则 表示)
+_END_TAGS_ALSO = frozenset(["n", "ng", "a", "v", "zg"])
+_NOT_GIVEN_END = frozenset("则却曾只均好也都还又就再便亦仍")
+
+
+def _introduced_end(tokens: list[Token], i: int, known: Lexicon) -> bool:
+    """Whether the one character after the two-character name tokens[i] (a family name first) ends its given name
+    because a role stands before and a verb of saying after (局长 吴铁 + 男/n 表示, 负责人 李德 + 哲/n 表示)."""
+    word, (after, after_tag) = tokens[i][0], tokens[i + 1]
+    if after_tag not in _END_TAGS_ALSO or not CJK.match(after) or after in NOT_NAME_ENDINGS or after in _NOT_GIVEN_END:
+        return False
+    if known.kinds.get(word) == "people":
+        return False
+    if i + 2 >= len(tokens) or tokens[i + 2][0] not in _SAYS_ALSO or transliterated(word):
+        return False
+    before = tokens[i - 1][0] if i else ""
     return before in ROLES or (len(before) > 2 and (before[-2:] in ROLES or before[-3:] in ROLES))
 
 
@@ -349,10 +371,27 @@ def _newspaper(tokens: list[Token], start: int) -> tuple[str, int] | None:
     for stop in range(start + 1, min(start + 6, len(tokens))):
         if tokens[stop][0] == "》":
             name = "".join(w for w, _ in tokens[start:stop])
-            if 3 <= len(name) <= 8 and name.endswith("报") and not name.endswith(("学报", "画报")) and CJK.match(name):
+            if not name.endswith("报") or name.endswith(("学报", "画报")) or not CJK.match(name) or len(name) > 8:
+                return None
+            if len(name) >= 3 or _reported(tokens, start, stop):
                 return name, stop
             return None
     return None
+
+
+# what follows a newspaper cited as a source (《卫报》报道, 《快报》14日报道, 《明报》称)
+_REPORTS = frozenset(["报道", "报导", "称", "援引", "消息", "文章", "指出", "刊登", "刊文", "社论", "评论"])
+
+
+def _reported(tokens: list[Token], start: int, stop: int) -> bool:
+    """Whether a two-character title ending with 报 (《卫报》, 《快报》; not 《海报》, 《年报》) is a newspaper: a country or
+    city before it (英国《快报》) or a source's verb after it, a date between (《卫报》11月7日文章)."""
+    if start >= 2 and tokens[start - 2][1] == "ns" and country(tokens[start - 2][0]):
+        return True
+    k = stop + 1
+    while k < len(tokens) and (tokens[k][1] in ("m", "t") or tokens[k][0] in ("日", "月")):
+        k += 1
+    return k < len(tokens) and tokens[k][0] in _REPORTS
 
 
 def _country(token: Token) -> bool:
@@ -404,6 +443,24 @@ _BARE_HEADS = frozenset(["公司", "学校", "大学", "中学", "小学", "医�
 def _place(token: Token, known: dict[str, str]) -> bool:
     """Whether a word is a place: tagged so, or one the dictionary has (密尔沃基, 休斯顿 are tagged nrt)."""
     return token[1] == "ns" or known.get(token[0]) == "places"
+
+
+# China's provinces and regions (a university's name begins with one or its city: 湖南 + 长沙 + 师范大学)
+_PROVINCES = frozenset([
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
+    "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
+    "香港", "澳门",
+])  # fmt: skip
+
+
+def _chinese_places(held: list[Token], known: dict[str, str]) -> bool:
+    """Whether the words before a university's head word are a Chinese province and a city in it (湖南 + 长沙, 南通市 +
+    扬州): the first a province (省 or not) or a city (市), each a place, no district (北京市 + 海淀区 + 学院: no name);
+    not a foreign state's (加州 + 圣地亚哥 + 大学, 东 + 英吉利 + 大学: one name)."""
+    first = held[0][0]
+    if first.removesuffix("省") not in _PROVINCES and not (len(first) >= 3 and first.endswith("市")):
+        return False
+    return all(_place(h, known) and not country(h[0]) and not h[0].endswith(("区", "县")) for h in held)
 
 
 def _first_name(word: str) -> bool:
@@ -484,9 +541,17 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
                 # part of it (美国 + 大学 is one name)
                 out.append(held.pop(0))
+            if len(held) > 1 and word in _UNIVERSITY_HEADS and _chinese_places(held, known):
+                out.extend(held[:-1])  # 南通市 + 扬州 + 大学: a university is named by the one place just before it
+                held = held[-1:]
             if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
                 out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
             out.append(("".join(w for w, _ in held) + word, "nt"))
+            held = []
+            continue
+        elif held and word in _PAPER_WORDS and _place(held[-1], known) and CJK.match(held[-1][0]):
+            out.extend(held[:-1])  # 北京 + 商报, 沈阳 + 晚报: a newspaper cut after its city
+            out.append((held[-1][0] + word, "nt"))
             held = []
             continue
         elif tag in _PAPER_TAGS and len(word) >= 4 and word.endswith(_PAPERS) and CJK.match(word):
@@ -524,7 +589,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
 _OFFICE_ENDS = (
     "局", "医院", "小学", "中学", "学校", "法院", "检察院", "有限公司", "研究所", "研究院", "学院", "大学", "派出所", "考试院",
     "委员会", "协会", "学会", "卫计委", "纪委", "监委", "教委", "教育厅", "环保厅", "办公厅", "公安厅", "财政厅", "卫生厅", "文化厅",
-    "司法厅", "商务厅", "民政厅",
+    "司法厅", "商务厅", "民政厅", "出版社", "交易所",
 )  # fmt: skip
 # what the name of a country's institution ends with: 美国 + 国家 衰老 研究所, 美国 + 心脏 协会 (not 美国 + 名牌 大学)
 _NATIONAL_ENDS = ("研究所", "研究院", "协会", "学会", "委员会", "科学院")
@@ -578,12 +643,17 @@ def _offices(tokens: list[Token]) -> list[Token]:
         elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
             end = embassy
         elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
-            end = _office_end(tokens, i + 1)
+            end = _office_end(tokens, i + 1) or _university_end(tokens, i + 1)
         elif _country(tokens[i]) and word not in _NOT_NATIONS and (ministry := _ministry_end(tokens, i + 1, word)):
             end = ministry
         elif _country(tokens[i]):
             end = _office_end(tokens, i + 1)
             end = end if end and tokens[end - 1][0].endswith(_NATIONAL_ENDS) else 0
+        elif tag == "nt" and CJK.match(word) and _campus(tokens, i):
+            out.extend(tokens[done : i + 1])  # 南京师范大学 + 仙林 + 校区: a university's campus, a named site (and
+            out.append(("".join(w for w, _ in tokens[i : i + 3]), SITE))  # the university, named in it)
+            done = i + 3
+            continue
         elif tag == "nt" and CJK.match(word):
             end = _branch_end(tokens, i)  # an office the tokenizer or joined named: its branch or parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
@@ -667,6 +737,13 @@ _MINISTRY_TAGS = frozenset(["n", "vn", "v", "nz", "nt", "j"])
 # a branch named by its place after the body's name (中国银行保险监督管理委员会 + 江苏 + 监管局, 北京市工商局 + 海淀 + 分局,
 # 北京师范大学 + 珠海 + 分校)
 _BRANCHES = ("监管局", "分局", "分校", "分院", "分行", "分公司")
+
+
+def _campus(tokens: list[Token], i: int) -> bool:
+    """Whether a university tokens[i] is followed by a place and 校区 (南京师范大学 + 仙林 + 校区, 山东大学 + 青岛 + 校区)."""
+    if i + 2 >= len(tokens) or not tokens[i][0].endswith(("大学", "学院")) or tokens[i + 2][0] != "校区":
+        return False
+    return tokens[i + 1][1] == "ns" and CJK.match(tokens[i + 1][0]) is not None
 
 
 def _branch_end(tokens: list[Token], i: int) -> int:
@@ -756,6 +833,24 @@ def _office_place(word: str, known: dict[str, str]) -> bool:
     )
 
 
+# a university's head word right after its place (扬州 + 大学, 江苏 + 师范大学); the words of one named by its city
+# after a province (湖南 + 长沙 + 师范大学, joined)
+_UNIVERSITY_ENDS = ("大学", "学院", "医大", "师大", "农大", "工大")
+_UNIVERSITY_TAGS = frozenset(["n", "nt", "j"])  # 医大/j
+_UNIVERSITY_HEADS = frozenset(["大学", "学院", "师范大学", "工学院", "理工大学", "理工学院", "师范学院", "医学院", "科技大学"])  # fmt: skip
+
+
+def _university_end(tokens: list[Token], start: int) -> int:
+    """The index after a university's head word when it stands just after the place that names it (扬州 + 大学, 江苏 +
+    师范大学, 盐城 + 工学院, 东京 + 医大/j), else 0."""
+    if start >= len(tokens) or tokens[start][1] not in _UNIVERSITY_TAGS:
+        return 0
+    if not tokens[start][0].endswith(_UNIVERSITY_ENDS):
+        return 0
+    known = lexicon().kinds  # not one named already (镇江市 + 苏州大学: a place of its own, and the university)
+    return 0 if known.get(tokens[start][0]) == "orgs" or _place_first(tokens[start][0], known) else start + 1
+
+
 def _office_word(word: str) -> bool:
     """Whether a word ends an office's or institution's name (管理局, 第三 + 小学; not 骗局, 五局)."""
     if not word.endswith(_OFFICE_ENDS) or word[0] in _NUMERALS:
@@ -768,14 +863,17 @@ def _office_end(tokens: list[Token], start: int) -> int:
     that end; 0 when not: no middle word, a number other than an ordinal, a middle word that is an organisation's
     name of its own (调查总队, 中心医院), or another place next (辽宁省 + 大连市: only the place just before the middle
     words may name the office)."""
+    # a one-character verb among the middle words: only a company's name holds one (怡乐 食 食品科技 有限公司)
+    short_verb = False
     for k in range(start, min(start + _MIDDLE_WORDS + 1, len(tokens))):
         word, tag = tokens[k]
         if not CJK.match(word) or (k == start and tag == "ns"):
             return 0
         if k > start and _office_word(word) and tag in _END_TAGS:
-            return k + 1
+            return 0 if short_verb and not word.endswith("有限公司") else k + 1
         if tag not in _OFFICE_MIDDLE or (tag == "m" and not word.startswith("第")) or word.endswith(ORG_ENDINGS):
             return 0
-        if word in _NOT_MIDDLE or (tag == "v" and len(word) < 2):
+        if word in _NOT_MIDDLE:
             return 0
+        short_verb = short_verb or (tag == "v" and len(word) < 2)
     return 0
