@@ -437,6 +437,15 @@ def test_words_of_a_works_title_are_no_names():
 HELD_OUT_FLOORS = {"overall": (0.92, 0.79), "places": (0.97, 0.82), "orgs": (0.94, 0.86), "people": (0.84, 0.68)}
 
 
+def test_a_club_named_by_a_short_form_is_given_by_its_name():
+    """One club, one name: an entity page, the trending lists and a story's headlines count 上港 as 上海上港."""
+    found = _entities("上港2-1人和夺得中超冠军", "上港在主场2-1击败人和，提前一轮夺得中超冠军。武磊打进一球。")
+    assert "上海上港" in found["orgs"] and "上港" not in found["orgs"]
+    found = _entities("尤文1-2曼联", "尤文在主场1-2负于曼联，C罗进球。")
+    assert "尤文图斯" in found["orgs"] and "尤文" not in found["orgs"]
+    assert _entities("上海上港夺冠", "上海上港队夺得冠军，上港球迷庆祝。")["orgs"] == ["上海上港"]
+
+
 def test_names_given_only_as_credits_are_listed_apart():
     """An outlet's dateline, a byline's reporter and a cited outlet are names of the article (the lists keep them,
     as readers label them) listed again under "credited" when the text gives them nowhere else."""

@@ -162,6 +162,14 @@ def test_a_name_written_in_latin_capitals_is_found_in_the_folded_headline():
     assert "C罗" in facts.names
 
 
+def test_a_name_is_found_in_the_headline_by_any_of_its_forms():
+    # the extractor gives a club by its canonical name (上港 → 上海上港), the headline as the article writes it
+    at = datetime(2018, 11, 7, tzinfo=UTC)
+    facts = Facts.of(fold("上港2-1人和夺得中超冠军"), {"people": ["武磊"], "orgs": ["上海上港", "中超"]}, at)
+    assert facts.orgs == {"上海上港", "中超"}
+    assert Facts.of(fold("人和主场告负"), {"orgs": ["上海上港"]}, at).orgs == frozenset()
+
+
 def test_headlines_about_two_people_conflict_unless_each_text_names_the_others():
     at = datetime(2018, 11, 8, tzinfo=UTC)
     coach = Facts.of("穆里尼奥换人致胜", {"people": ["穆里尼奥", "C罗"]}, at)

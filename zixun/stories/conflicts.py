@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from zixun.text.entities.lexicon import lexicon
 from zixun.text.entities.shapes import country
 
 WINDOW_DAYS = 4.0  # two articles published further apart than this tell of different events
@@ -76,6 +77,7 @@ class Facts:
         """The facts of a headline, given the names found in its article (entities: people, places, orgs, each
         the most mentioned first) and its text."""
         text = _SPACE.sub("", title)
+        known = lexicon()
         scores = _set(
             pair
             for found in _SCORE.finditer(text)
@@ -83,8 +85,11 @@ class Facts:
         )
 
         def named(kind: str) -> frozenset[str]:
-            # the headline is folded (lower case: c罗, ff), the names as the text writes them (C罗, FF)
-            return _set(n for n in entities.get(kind, []) if len(n) >= 2 and n.lower() in text)
+            # the headline is folded (lower case: c罗, ff), the names as the text writes them (C罗, FF), each by its
+            # canonical name (上海上港 of a headline that says 上港)
+            return _set(
+                n for n in entities.get(kind, []) if len(n) >= 2 and any(f in text for f in known.forms(n.lower()))
+            )
 
         people = named("people")
         subject = entities.get("people", [])[:1]

@@ -114,7 +114,7 @@ def named_entities(
                 sport = sport or _sport(found, teams)
                 ambiguous = league not in sport[0] and not (sport[1] and kinds.get(word) in (None, "orgs"))
             if not ambiguous:
-                counts["orgs"][word] += 1
+                counts["orgs"][known.canonical(word)] += 1  # 上港 → 上海上港, 尤文 → 尤文图斯: one club, one name
                 continue
         if tag == "eng" and cased and (run := _latin_org_run(found, i, cased)):
             counts["orgs"][" ".join(w for w, _ in found[i:run] if not w.isspace())] += 1  # 网络安全公司 Digital Shadows

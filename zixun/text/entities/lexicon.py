@@ -6,7 +6,7 @@ entity, the words the tokenizer must cut as one)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from zixun.text.normalize import fold
@@ -52,7 +52,16 @@ class Lexicon:
     def forms(self, name: str) -> list[str]:
         """Every name of the entity name (folded) is or is an alias of: its canonical name first."""
         canonical = self.canonical(name)
-        return [canonical, *sorted(v for v, c in self.aliases.items() if c == canonical and v != canonical)]
+        return [canonical, *self._variants.get(canonical, ())]
+
+    @cached_property
+    def _variants(self) -> dict[str, tuple[str, ...]]:
+        """canonical name → its aliases, sorted (found once: a story's headlines ask for every name's forms)."""
+        variants: dict[str, list[str]] = {}
+        for variant, name in self.aliases.items():
+            if variant != name:
+                variants.setdefault(name, []).append(variant)
+        return {name: tuple(sorted(found)) for name, found in variants.items()}
 
     def display(self, word: str) -> str:
         """How a name is shown: as the dictionary spells it (NBA, not the folded nba)."""
