@@ -18,9 +18,12 @@ from zixun.store import open_store, related_lists
 SAMPLE = Path(__file__).resolve().parents[1] / "zixun" / "data" / "sample.jsonl"
 RECORDS = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
 HELD_OUT_SIZE, SEED = 2500, 20181115
-# measured on this held-out sample: precision@5 0.937, coverage 0.961 (tuning used the dev split only);
-# the floors sit a little below, so a real regression fails and run-to-run noise does not
-PRECISION_FLOOR, COVERAGE_FLOOR = 0.92, 0.94
+# measured on this held-out sample: precision@5 0.937, coverage 0.961 (tuning used the dev split only); since issue 9
+# a list puts its story's other coverage first, some of it filed under another category: 0.921 / 0.971 at b38273b
+# (stop 30), 0.920 / 0.971 once a headline's names were found by any of their forms (4ae3fec: 詹皇 names 詹姆斯, 上港
+# 上海上港; 87 of 2,500 lists changed, 33 more items, 10 more of another category, the changes read: one player's or
+# club's other pieces). The floors sit a little below, so a real regression fails and run-to-run noise does not
+PRECISION_FLOOR, COVERAGE_FLOOR = 0.91, 0.94
 
 
 def _held_out_sample() -> list[str]:
