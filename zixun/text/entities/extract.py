@@ -128,9 +128,10 @@ def named_entities(
             counts["places"][place] += 1  # 香港媒体/nt, 香港电影/n: the tokenizer's word for the place's press or films
             continue
         if _played(found, i, known):
-            counts["people"][known.canonical(word)] += 1  # 饰演 顺嫔, 扮演 虚竹: a character of a series or film
-            confirmed.add(known.canonical(word))
-            people.append((i, known.canonical(word)))
+            character = known.canonical(word)  # 饰演 顺嫔, 扮演 虚竹: a character of a series or film
+            counts["people"][character] += 1
+            confirmed.add(character)
+            people.append((i, character))
             continue
         plain = tag not in NAME_TAGS and word not in kinds and word not in aliases
         # what ends like a role (or a space) just before a word no tag calls a name: _introduced looks closer

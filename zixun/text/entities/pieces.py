@@ -31,6 +31,7 @@ from zixun.text.entities.shapes import (
     ORG_HEADS,
     ORG_WORDS,
     PEOPLE_TAGS,
+    PROVINCES,
     ROLES,
     SAYS,
     SITE,
@@ -445,20 +446,12 @@ def _place(token: Token, known: dict[str, str]) -> bool:
     return token[1] == "ns" or known.get(token[0]) == "places"
 
 
-# China's provinces and regions (a university's name begins with one or its city: 湖南 + 长沙 + 师范大学)
-_PROVINCES = frozenset([
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
-    "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆",
-    "香港", "澳门",
-])  # fmt: skip
-
-
 def _chinese_places(held: list[Token], known: dict[str, str]) -> bool:
     """Whether the words before a university's head word are a Chinese province and a city in it (湖南 + 长沙, 南通市 +
     扬州): the first a province (省 or not) or a city (市), each a place, no district (北京市 + 海淀区 + 学院: no name);
     not a foreign state's (加州 + 圣地亚哥 + 大学, 东 + 英吉利 + 大学: one name)."""
     first = held[0][0]
-    if first.removesuffix("省") not in _PROVINCES and not (len(first) >= 3 and first.endswith("市")):
+    if first.removesuffix("省") not in PROVINCES and not (len(first) >= 3 and first.endswith("市")):
         return False
     return all(_place(h, known) and not country(h[0]) and not h[0].endswith(("区", "县")) for h in held)
 

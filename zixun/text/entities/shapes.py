@@ -86,6 +86,7 @@ ACTS = frozenset(["饰演", "扮演", "出演", "主演", "笑称", "直言", "�
 # countries whose names do not end with 国: a country before an organisation's name stays a place (美国 +
 # 爱因斯坦医学院, 加拿大 + 哥伦比亚大学), a city or a province is part of it (济南 + 天山外国语学校)
 COUNTRIES = WORDS["countries"]
+PROVINCES = WORDS["provinces"]  # China's provinces and regions
 # given names: capitalised Latin words after one of them are a person's name (Michael Yerger, Neil Mawston)
 FIRST_NAMES = WORDS["first_names"]
 # the last word of an organisation's name in Latin script (Strategy Analytics, First Solar, Live Nation)
