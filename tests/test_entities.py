@@ -577,6 +577,12 @@ TENTH_FLOORS = {"overall": (0.84, 0.75), "places": (0.82, 0.94), "orgs": (0.84, 
 ELEVENTH_FLOORS = {"overall": (0.85, 0.72), "places": (0.85, 0.86), "orgs": (0.81, 0.69), "people": (0.91, 0.63)}
 
 
+# the twelfth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 31 before any change of the entity code
+# that session, by two new readers who saw no output of the extractor): scored when drawn P 0.902, R 0.712 (people
+# 0.945 / 0.682, places 0.800 / 0.825, orgs 0.925 / 0.688; raw POS tags 0.497 / 0.525). Floors a point under
+TWELFTH_FLOORS = {"overall": (0.89, 0.70), "places": (0.79, 0.81), "orgs": (0.91, 0.67), "people": (0.93, 0.67)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
@@ -587,6 +593,7 @@ LATER_SPLITS = {
     "test9": (36, 247, NINTH_FLOORS, 0.3),
     "test10": (36, 228, TENTH_FLOORS, 0.3),
     "test11": (36, 229, ELEVENTH_FLOORS, 0.3),
+    "test12": (36, 295, TWELFTH_FLOORS, 0.3),
 }
 
 
