@@ -215,6 +215,21 @@ def test_a_texts_final_score_and_its_subject_are_signs_two_reports_of_one_event_
     assert conflict(other_game, facts) == "people"
 
 
+def test_a_headline_about_a_chief_shares_the_company_its_text_keeps_naming():
+    at = datetime(2018, 11, 1, tzinfo=UTC)
+    body = "百度世界大会上，李彦宏说，百度将与一汽合作量产无人车。新浪科技讯 百度还发布了百度小度音箱。"
+    entities = {"people": ["李彦宏"], "orgs": ["新浪", "百度", "一汽"], "credited": ["新浪"]}
+    chief = Facts.of("李彦宏：互联网思维过时了", entities, at, body)
+    company = Facts.of("百度发布l4级乘用无人车", {"people": ["李彦宏"], "orgs": ["百度"]}, at, body)
+    # his headline and the company's share a sign: the organisation his text names most (no outlet it credits)
+    assert chief.signs == {"@李彦宏", "百度"} and chief.signs & company.names == {"百度"}
+    # none when the text names it under four times, when the headline names an organisation itself, or is about no one
+    few = "李彦宏在百度世界大会上说，百度将与一汽合作，百度还发布了小度音箱。"
+    assert Facts.of("李彦宏：互联网思维过时了", entities, at, few).signs == {"@李彦宏"}
+    assert Facts.of("李彦宏：一汽是好伙伴", entities, at, body).signs == {"@李彦宏"}
+    assert Facts.of("互联网思维过时了", entities, at, body).signs == frozenset()
+
+
 def test_reports_of_one_game_about_different_people_share_its_final_score_and_are_one_story(engine, settings):
     ingest(
         engine,
