@@ -14,6 +14,7 @@ from zixun.text.entities.shapes import (
     CJK,
     DOTS,
     DOTTED,
+    FIRM,
     FIRST_NAMES,
     GIVEN_TAGS,
     HELD_TAGS,
@@ -90,6 +91,7 @@ def mended(
         or (len(w) == 1 and t in _FIRST_PIECE)
         or (t == "x" and len(w) > 1 and _rare_name(w))
         or (t == "nt" and len(w) >= 4)
+        or w in _FIRM_WORDS
     ]
     if not starts:
         return tokens
@@ -118,6 +120,12 @@ def _mend_at(
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    if word in _FIRM_WORDS:
+        if out and _firm_name(tokens, i, out, known, known_word):
+            out[-1] = (out[-1][0] + word, FIRM)  # 连尚/a + 网络, 柔宇/n + 科技: a firm named by a word of its own
+        else:
+            out.append(token)
+        return i + 1
     # 周鸿祎, 王燊超: a name with a character the tokenizer's dictionary lacks is tagged x (no word): a name
     if tag == "x" and _rare_name(word):
         token = word, tag = word, "nr"
@@ -207,6 +215,36 @@ def _mend_at(
         return i + 1
     out.append(token)
     return i + 1
+
+
+# what a firm's name ends with after a word of its own (柔宇科技, 连尚网络)
+# (not 网络 or 娱乐: 家校网络, 直报网络, 电竞娱乐 name none)
+_FIRM_WORDS = frozenset(["科技", "资本", "集团", "传媒", "控股", "影业"])
+_NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几最"])
+_NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
+# what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
+_FIRM_GOES_ON = frozenset(["技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
+
+
+def _firm_name(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> bool:
+    """Whether the word just before the firm's word tokens[i] (科技, 网络, 资本 ...) is the firm's own name: two
+    characters the tokenizer's dictionary lacks, no name the lexicon has or lists as none (柔宇 + 科技, 连尚 + 网络),
+    after a Chinese word that is no country (法国 赛峰 集团: a foreign firm with its country; Boost 缓震 科技, N 项黑
+    科技: no firm) and not in a registered name that goes on (上海 聚力 传媒 技术 有限公司)."""
+    word, tag = out[-1]
+    if known_word is None or len(word) != 2 or tag in _NOT_FIRM_TAGS or not CJK.match(word):
+        return False
+    if known_word(word) or word in known.kinds or word in known.not_names or word[0] in _NOT_FIRM_STARTS:
+        return False  # 即陆 + 逊梯卡集团, 这波 + 资本: a word run into the name, a pointing word
+    j = len(out) - 2
+    while j >= 0 and out[j][0].isspace():
+        j -= 1
+    if j >= 0 and (out[j][1] in ("eng", "m") or _country(out[j])):
+        return False
+    after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+    return not (after.endswith("公司") or after in _FIRM_GOES_ON)
 
 
 def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: int, known: Lexicon) -> bool:

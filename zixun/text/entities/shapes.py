@@ -53,7 +53,8 @@ JOINED = "nr+"  # the tag of a person's name joined from the pieces the tokenize
 TEAM = "nt队"  # the tag of a team's or club's name without its 队 / 俱乐部 (开拓者队 → 开拓者)
 LATIN_PERSON, LATIN_ORG = "nr@", "nt@"  # the tags of a Latin-script name the text capitalises (Michael Yerger)
 SITE = "ns+"  # the tag of a named site joined from a place and what it is (海淀 + 公园)
-NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM, LATIN_PERSON, LATIN_ORG, SITE])
+FIRM = "nt+"  # the tag of a firm joined from a word of its own and a firm's word (柔宇 + 科技, 连尚 + 网络)
+NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM, LATIN_PERSON, LATIN_ORG, SITE, FIRM])
 PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", DOTTED, JOINED, LATIN_PERSON])
 # characters of transliterated names: the pieces of one cut apart (艾哈迈 + 多夫, 汤姆 + 菲尔 + 顿) are joined
 TRANSLITERATION = frozenset(
@@ -114,7 +115,7 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         return "people" if 2 <= len(word) <= 6 and word[-1] not in NOT_NAME_ENDINGS else None
     if tag == SITE:
         return "places"
-    if tag in (TEAM, LATIN_ORG):
+    if tag in (TEAM, LATIN_ORG, FIRM):
         return "orgs"
     if tag == LATIN_PERSON:
         return "people"
