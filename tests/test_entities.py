@@ -980,3 +980,14 @@ def test_a_firm_named_by_a_word_of_its_own():
     assert "均瑶集团" in _entities("民营企业", "均瑶集团董事长王均金在访谈中谈到中国经济。")["orgs"]
     # a foreign firm keeps its country, a registered name goes on, a pointing word begins none
     assert "这波资本" not in _entities("市场", "这波资本市场的窗口太好了。")["orgs"]
+
+
+def test_national_teams_short_names_and_handles_used_alone():
+    """Round 18: China's national teams' short names (国乒, 女乒, 国青) are organisations, a country's own with it
+    (日本 + 女乒), no other name joined to them; 德帅 is 德安东尼 (not out of 时德帅), 沃神 a person."""
+    found = _entities("国乒", "国乒迎来坏消息，朱雨玲中国女乒三大主力之一输给日本女乒小将。")
+    assert {"国乒", "中国女乒", "日本女乒"} <= set(found["orgs"]) and "朱雨玲中国女乒" not in found["orgs"]
+    assert set(_entities("亚青赛", "沙特国青迎战韩国国青。")["orgs"]) == {"沙特国青", "韩国国青"}
+    assert "德安东尼" in _entities("火箭", "德帅不给年轻人机会，火箭输球。")["people"]
+    assert "时德帅" in _entities("天津男篮", "天津队时德帅拿到了23分，球队取胜。")["people"]
+    assert "沃神" in _entities("骑士", "据沃神报道，骑士队已经签下他。")["people"]

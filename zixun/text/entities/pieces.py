@@ -24,6 +24,7 @@ from zixun.text.entities.shapes import (
     LATIN_PERSON,
     MEND_TAGS,
     MORPHEMES,
+    NATIONAL_TEAMS,
     NOT_GIVEN,
     NOT_NAME_ENDINGS,
     NOT_NAME_STARTS,
@@ -564,6 +565,12 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
         ):  # 中国 + 公司, 巴西 + 学校: a company, the schools of somewhere
             out.extend(held)
             held = []
+        elif held and word in NATIONAL_TEAMS:  # 日本 + 女乒, 沙特 + 国青: a country's team; no other name joins it
+            nation = held[-1] if country(held[-1][0]) else None
+            out.extend(held[:-1] if nation else held)
+            out.append((nation[0] + word, "nt") if nation else token)
+            held = []
+            continue
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
             # not 上市公司; but 江门 + 海关 (海关 alone is no name)
             if len(held) > 1 and held[0][0] in not_names and not transliterated(held[0][0]) and _place(held[1], known):
