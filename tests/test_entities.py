@@ -991,3 +991,9 @@ def test_national_teams_short_names_and_handles_used_alone():
     assert "德安东尼" in _entities("火箭", "德帅不给年轻人机会，火箭输球。")["people"]
     assert "时德帅" in _entities("天津男篮", "天津队时德帅拿到了23分，球队取胜。")["people"]
     assert "沃神" in _entities("骑士", "据沃神报道，骑士队已经签下他。")["people"]
+
+
+def test_apple_is_the_company_where_the_article_names_its_products():
+    """Round 18: 苹果 is Apple where the article names the iPhone, iOS or 库克; the fruit elsewhere is no name."""
+    assert "苹果" in _entities("新iPhone", "苹果2019年iPhone欲配备升级版基带。")["orgs"]
+    assert _entities("水果", "苹果和梨都是常见的水果。")["orgs"] == []
