@@ -221,6 +221,7 @@ def _mend_at(
 # what a firm's name ends with after a word of its own (柔宇科技, 连尚网络)
 # (not 网络 or 娱乐: 家校网络, 直报网络, 电竞娱乐 name none)
 _FIRM_WORDS = frozenset(["科技", "资本", "集团", "传媒", "控股", "影业"])
+_FIRM_NAME_TAGS = frozenset(["nr", "nrt", "nz"])
 _NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几最"])
 _NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
 # what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
@@ -237,7 +238,9 @@ def _firm_name(
     word, tag = out[-1]
     if known_word is None or len(word) != 2 or tag in _NOT_FIRM_TAGS or not CJK.match(word):
         return False
-    if known_word(word) or word in known.kinds or word in known.not_names or word[0] in _NOT_FIRM_STARTS:
+    if (known_word(word) and tag not in _FIRM_NAME_TAGS) or word in known.kinds or word in known.not_names:
+        return False  # a word of the tokenizer's, unless it took it for a name (凯兴/nrt + 资本, 金石/nr + 集团)
+    if word[0] in _NOT_FIRM_STARTS:
         return False  # 即陆 + 逊梯卡集团, 这波 + 资本: a word run into the name, a pointing word
     j = len(out) - 2
     while j >= 0 and out[j][0].isspace():
