@@ -999,3 +999,9 @@ def test_apple_is_the_company_where_the_article_names_its_products():
     """Round 18: 苹果 is Apple where the article names the iPhone, iOS or 库克; the fruit elsewhere is no name."""
     assert "苹果" in _entities("新iPhone", "苹果2019年iPhone欲配备升级版基带。")["orgs"]
     assert _entities("水果", "苹果和梨都是常见的水果。")["orgs"] == []
+
+
+def test_mainland_china_is_one_place_as_hong_kong_is():
+    """Round 18: 中国内地 and 中国大陆 are one place each, as 中国香港 is (the readers label them so), not 中国."""
+    assert _entities("上映", "影片将在中国内地上映。")["places"] == ["中国内地"]
+    assert _entities("用户", "中国大陆地区的用户可以下载。")["places"] == ["中国大陆"]
