@@ -978,6 +978,7 @@ def test_a_firm_named_by_a_word_of_its_own():
     """Round 18: two characters the tokenizer lacks before a firm's word (科技, 资本, 集团 ...) are the firm's name."""
     assert "柔宇科技" in _entities("折叠屏手机", "柔宇科技发布了首款折叠屏手机。")["orgs"]
     assert "均瑶集团" in _entities("民营企业", "均瑶集团董事长王均金在访谈中谈到中国经济。")["orgs"]
+    assert "亚夏汽车" in _entities("借壳", "中公教育借壳亚夏汽车上市。")["orgs"]
     # or a word the tokenizer took for a name (亚信/nz + 科技)
     assert "亚信科技" in _entities("合作", "百度与亚信科技达成合作。")["orgs"]
     # a foreign firm keeps its country, a registered name goes on, a pointing word begins none

@@ -219,13 +219,13 @@ def _mend_at(
 
 
 # what a firm's name ends with after a word of its own (柔宇科技, 连尚网络)
-# (not 网络 or 娱乐: 家校网络, 直报网络, 电竞娱乐 name none)
-_FIRM_WORDS = frozenset(["科技", "资本", "集团", "传媒", "控股", "影业"])
+# (not 网络, 娱乐, 唱片, 电子 or 物流: 家校网络, 电竞娱乐, 英语唱片, 诚信电子, 冷链物流 name none)
+_FIRM_WORDS = frozenset(["科技", "资本", "集团", "传媒", "控股", "影业", "影视", "汽车", "证券"])
 _FIRM_NAME_TAGS = frozenset(["nr", "nrt", "nz"])
-_NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几最"])
+_NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几最两"])
 _NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
 # what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
-_FIRM_GOES_ON = frozenset(["技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
+_FIRM_GOES_ON = frozenset(["电子", "技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
 
 
 def _firm_name(
@@ -240,8 +240,8 @@ def _firm_name(
         return False
     if (known_word(word) and tag not in _FIRM_NAME_TAGS) or word in known.kinds or word in known.not_names:
         return False  # a word of the tokenizer's, unless it took it for a name (凯兴/nrt + 资本, 金石/nr + 集团)
-    if word[0] in _NOT_FIRM_STARTS:
-        return False  # 即陆 + 逊梯卡集团, 这波 + 资本: a word run into the name, a pointing word
+    if word[0] in _NOT_FIRM_STARTS or word[-1] in "着了过":
+        return False  # 即陆 + 逊梯卡集团, 这波 + 资本, 摆着 + 汽车: a word run into the name, a pointing word, a verb
     j = len(out) - 2
     while j >= 0 and out[j][0].isspace():
         j -= 1
