@@ -1006,3 +1006,9 @@ def test_mainland_china_is_one_place_as_hong_kong_is():
     """Round 18: 中国内地 and 中国大陆 are one place each, as 中国香港 is (the readers label them so), not 中国."""
     assert _entities("上映", "影片将在中国内地上映。")["places"] == ["中国内地"]
     assert _entities("用户", "中国大陆地区的用户可以下载。")["places"] == ["中国大陆"]
+
+
+def test_an_editors_handle_credited_is_a_person():
+    """Round 18: one Latin word credited (an @ before it or not) closing the credit's brackets is the editor's handle."""
+    assert "philtre" in _entities("泫雅", "泫雅和金晓钟频频秀恩爱！（编辑：@philtre）前不久，泫雅宣布解约。")["people"]
+    assert "Flora" in _entities("唇色", "快来看看同款唇色吧。（编辑：Flora）")["people"]

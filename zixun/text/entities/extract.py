@@ -272,6 +272,9 @@ def _credited(tokens: list[Token], known: Lexicon) -> dict[int, str]:
             j = _past_spaces(tokens, j + 1)
         if not marked and _around(tokens, c)[0] not in ("(", "（"):
             continue  # 记者曾到现场, 专家解读: a role in a sentence or a heading (_introduced looks at it)
+        if marked and (handle := _handle(tokens, j)):
+            found[handle[0]] = handle[1]  # （编辑：@philtre）, （编辑：Flora）: an editor's handle
+            continue
         first = True
         while j < len(tokens):
             k = j
@@ -300,6 +303,16 @@ def _credited(tokens: list[Token], known: Lexicon) -> dict[int, str]:
         if name := _signature(tokens, j, known):
             found.update((n, name) for n in range(j + 1, j + 1 + _signed_words(tokens, j)))
     return found
+
+
+def _handle(tokens: list[Token], j: int) -> tuple[int, str] | None:
+    """(index, name) of a handle credited at tokens[j]: one Latin word, an @ before it or not, closing the brackets
+    of the credit (（编辑：@philtre）, （编辑：Flora）: over the corpus 64 such credits, all editors' handles)."""
+    if j < len(tokens) and tokens[j][0] == "@":
+        j += 1
+    if j + 1 >= len(tokens) or tokens[j][1] != "eng" or tokens[j + 1][0] not in (")", "）"):
+        return None
+    return (j, tokens[j][0]) if len(tokens[j][0]) >= 3 else None
 
 
 _SENTENCE_ENDS = frozenset(["。", "！", "？", "!", "?", "”", "…", "……"])
