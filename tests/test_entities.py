@@ -1003,10 +1003,11 @@ def test_apple_is_the_company_where_the_article_names_its_products():
     assert _entities("水果", "苹果和梨都是常见的水果。")["orgs"] == []
 
 
-def test_mainland_china_is_one_place_as_hong_kong_is():
-    """Round 18: 中国内地 and 中国大陆 are one place each, as 中国香港 is (the readers label them so), not 中国."""
-    assert _entities("上映", "影片将在中国内地上映。")["places"] == ["中国内地"]
-    assert _entities("用户", "中国大陆地区的用户可以下载。")["places"] == ["中国大陆"]
+def test_mainland_china_is_china():
+    """Round 18: 中国内地 and 中国大陆 are written as one place and are China (as 北京市 is 北京): a label of either
+    form matches, and no 内地 or 大陆 is left over."""
+    assert lexicon().canonical("中国内地") == "中国" and lexicon().canonical("中国大陆") == "中国"
+    assert _entities("上映", "影片将在中国内地上映，中国大陆地区的用户可以观看。")["places"] == ["中国"]
 
 
 def test_an_editors_handle_credited_is_a_person():
