@@ -1022,3 +1022,9 @@ def test_an_editors_handle_credited_is_a_person():
     """Round 18: one Latin word credited (an @ before it or not) closing the credit's brackets is the editor's handle."""
     assert "philtre" in _entities("泫雅", "泫雅和金晓钟频频秀恩爱！（编辑：@philtre）前不久，泫雅宣布解约。")["people"]
     assert "Flora" in _entities("唇色", "快来看看同款唇色吧。（编辑：Flora）")["people"]
+
+
+def test_a_stars_studio_is_an_organisation():
+    """Round 18: a person and 工作室 are the star's studio, which issues statements (not a place and 工作室)."""
+    assert "冯绍峰工作室" in _entities("声明", "冯绍峰工作室发表声明，否认传闻。")["orgs"]
+    assert _entities("设计", "伦敦工作室设计了这座酒吧。")["orgs"] == []

@@ -568,6 +568,12 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
         ):  # 中国 + 公司, 巴西 + 学校: a company, the schools of somewhere
             out.extend(held)
             held = []
+        elif held and word == "工作室":  # 冯绍峰 + 工作室: a star's studio, which speaks for them (not 伦敦 + 工作室)
+            star = held[-1] if held[-1][1] in PEOPLE_TAGS and CJK.match(held[-1][0]) else None
+            out.extend(held[:-1] if star else held)
+            out.append((star[0] + word, "nt") if star else token)
+            held = []
+            continue
         elif held and word in NATIONAL_TEAMS:  # 日本 + 女乒, 沙特 + 国青: a country's team; no other name joins it
             nation = held[-1] if country(held[-1][0]) else None
             out.extend(held[:-1] if nation else held)
