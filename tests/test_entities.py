@@ -1004,6 +1004,7 @@ def test_national_teams_short_names_and_handles_used_alone():
     assert "时德帅" in _entities("天津男篮", "天津队时德帅拿到了23分，球队取胜。")["people"]
     assert "沃神" in _entities("骑士", "据沃神报道，骑士队已经签下他。")["people"]
     assert "海豹君" in _entities("发型", "下面海豹君就来分享一下怎么打理羊毛卷。")["people"]  # a columnist's handle
+    assert _entities("绿军", "绿军将优势扩大到5分，周琦目前还在毒蛇队打球。")["orgs"] == ["凯尔特人", "毒蛇队"]
 
 
 def test_apple_is_the_company_where_the_article_names_its_products():
