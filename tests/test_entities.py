@@ -434,7 +434,8 @@ def test_words_of_a_works_title_are_no_names():
 # its club's name is part of the club, where the first labels may count it as a place)
 # round 9 (1,600 well-known names of 2018 written from general knowledge, no split seen): P 0.932, R 0.801 (people
 # 0.857 / 0.696); floors a point under
-HELD_OUT_FLOORS = {"overall": (0.92, 0.79), "places": (0.97, 0.82), "orgs": (0.94, 0.86), "people": (0.84, 0.68)}
+# round 18 (tuned on it): P 0.951, R 0.840 (orgs 0.960 / 0.909); floors a point under
+HELD_OUT_FLOORS = {"overall": (0.94, 0.82), "places": (0.97, 0.82), "orgs": (0.95, 0.89), "people": (0.84, 0.68)}
 
 
 def test_a_club_named_by_a_short_form_is_given_by_its_name():
@@ -495,7 +496,8 @@ def test_entity_quality_does_not_regress_on_the_held_out_labels():
 # round 9 (the dictionary of well-known names): P 0.878, R 0.790 (people 0.961 / 0.815); round 10 (organisations):
 # P 0.874, R 0.790 (orgs 0.849 / 0.681); floors a point under
 # round 17 (tuned on it): P 0.911, R 0.819 (places 0.864 / 0.927, orgs 0.883 / 0.747); floors a point under
-THIRD_FLOORS = {"overall": (0.90, 0.80), "places": (0.85, 0.91), "orgs": (0.87, 0.73), "people": (0.95, 0.80)}
+# round 18 (tuned on it): P 0.911, R 0.824 (people 0.974 / 0.837); floors a point under
+THIRD_FLOORS = {"overall": (0.90, 0.81), "places": (0.85, 0.91), "orgs": (0.87, 0.73), "people": (0.96, 0.82)}
 
 
 # the fourth held-out split (34 articles drawn and labelled on 2026-12-06, after the third had been used to tune):
@@ -509,7 +511,8 @@ THIRD_FLOORS = {"overall": (0.90, 0.80), "places": (0.85, 0.91), "orgs": (0.87, 
 # Floors a point under the last
 # Round 9 (the dictionary of well-known names): P 0.917, R 0.778 (people 0.956 / 0.775); round 10 (organisations):
 # P 0.919, R 0.799 (orgs 0.912 / 0.762)
-FOURTH_FLOORS = {"overall": (0.90, 0.78), "places": (0.85, 0.90), "orgs": (0.90, 0.75), "people": (0.94, 0.76)}
+# round 18 (tuned on it): P 0.953, R 0.845 (people 0.968 / 0.820, orgs 0.958 / 0.838); floors a point under
+FOURTH_FLOORS = {"overall": (0.94, 0.83), "places": (0.85, 0.90), "orgs": (0.94, 0.82), "people": (0.95, 0.80)}
 
 
 # the fifth held-out split (36 articles drawn and labelled on 2026-12-06 after the seventh round, by two readers who saw
@@ -521,7 +524,8 @@ FOURTH_FLOORS = {"overall": (0.90, 0.78), "places": (0.85, 0.90), "orgs": (0.90,
 # Round 16 lowered its places' recall floor 0.66 -> 0.64: its readers labelled places inside an event's name (雅加达
 # of 雅加达亚运会, 匈牙利 of a 公开赛), which the later readers do not (奥地利 of 奥地利公开赛, 瑞典 of 瑞典赛) and the extractor no
 # longer gives (places 0.903 / 0.700 -> 0.929 / 0.650, overall 0.930 / 0.768 -> 0.935 / 0.757)
-FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.64), "orgs": (0.92, 0.67), "people": (0.91, 0.79)}
+# round 18 (tuned on it): P 0.938, R 0.784 (people 0.926 / 0.859, orgs 0.953 / 0.786); floors a point under
+FIFTH_FLOORS = {"overall": (0.92, 0.77), "places": (0.83, 0.64), "orgs": (0.94, 0.77), "people": (0.91, 0.84)}
 
 
 # the sixth held-out split (36 articles drawn and labelled on 2026-12-06 after the eighth round, by two new readers who
@@ -533,7 +537,8 @@ FIFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.83, 0.64), "orgs": (0.92, 
 # once: P 0.853, R 0.683 (orgs 0.879 / 0.582)
 # round 16 (tuned on it): P 0.917, R 0.770 (people 0.938 / 0.800, places 0.808 / 0.857, orgs 0.961 / 0.704); floors a point
 # under; its last rule (places inside events' names) then P 0.930 (places 0.864)
-SIXTH_FLOORS = {"overall": (0.90, 0.76), "places": (0.79, 0.84), "orgs": (0.95, 0.69), "people": (0.92, 0.79)}
+# round 18 (tuned on it): P 0.931, R 0.783 (orgs 0.962 / 0.735); floors a point under
+SIXTH_FLOORS = {"overall": (0.92, 0.77), "places": (0.79, 0.84), "orgs": (0.95, 0.72), "people": (0.92, 0.79)}
 
 
 # the seventh held-out split (36 articles drawn and labelled on 2026-12-07 after the tenth round, by two new readers who
@@ -541,7 +546,8 @@ SIXTH_FLOORS = {"overall": (0.90, 0.76), "places": (0.79, 0.84), "orgs": (0.95, 
 # orgs 0.886 / 0.609; raw POS tags 0.394 / 0.598). Floors a point under
 # round 16 (tuned on it): P 0.921, R 0.774 (people 0.943 / 0.806, places 0.919 / 0.868, orgs 0.898 / 0.688); floors a point
 # under
-SEVENTH_FLOORS = {"overall": (0.91, 0.76), "places": (0.90, 0.85), "orgs": (0.88, 0.67), "people": (0.93, 0.79)}
+# round 18 (tuned on it): P 0.921, R 0.780 (orgs 0.900 / 0.703); floors a point under
+SEVENTH_FLOORS = {"overall": (0.91, 0.77), "places": (0.90, 0.85), "orgs": (0.89, 0.69), "people": (0.93, 0.79)}
 
 
 # the eighth held-out split (36 articles drawn and labelled on 2026-12-07 after the twelfth round, by two new readers who
@@ -550,7 +556,8 @@ SEVENTH_FLOORS = {"overall": (0.91, 0.76), "places": (0.90, 0.85), "orgs": (0.88
 # round 16 (tuned on it): P 0.875, R 0.734 (people 0.859 / 0.733, places 0.811 / 0.882, orgs 0.920 / 0.684); floors a point
 # under
 # round 17 (tuned on it): P 0.887, R 0.744 (places 0.857 / 0.882, orgs 0.923 / 0.704); floors a point under
-EIGHTH_FLOORS = {"overall": (0.87, 0.73), "places": (0.84, 0.87), "orgs": (0.91, 0.69), "people": (0.84, 0.72)}
+# round 18 (tuned on it): P 0.894, R 0.758 (people 0.879 / 0.773); floors a point under
+EIGHTH_FLOORS = {"overall": (0.88, 0.74), "places": (0.84, 0.87), "orgs": (0.91, 0.69), "people": (0.86, 0.76)}
 
 
 # the ninth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28, before any change of the entity code
@@ -568,13 +575,15 @@ NINTH_FLOORS = {"overall": (0.91, 0.77), "places": (0.86, 0.73), "orgs": (0.92, 
 # R 0.741 (places 0.780 / 0.958, orgs 0.847 / 0.654, people unchanged). Floors a point under
 # round 17 (tuned on it, test11 held out): P 0.856, R 0.768 (people 0.871 / 0.740, places 0.836 / 0.958, orgs
 # 0.857 / 0.701); floors a point under
-TENTH_FLOORS = {"overall": (0.84, 0.75), "places": (0.82, 0.94), "orgs": (0.84, 0.69), "people": (0.86, 0.72)}
+# round 18 (tuned on it): P 0.864, R 0.794 (places 0.852 / 0.958, orgs 0.866 / 0.757); floors a point under
+TENTH_FLOORS = {"overall": (0.85, 0.78), "places": (0.84, 0.94), "orgs": (0.85, 0.74), "people": (0.86, 0.72)}
 
 
 # the eleventh held-out split (36 articles drawn and labelled on 2026-12-07 at stop 30 after the sixteenth round, by two
 # new readers who saw no output of the extractor): scored when drawn P 0.864, R 0.738 (people 0.923 / 0.640, places
 # 0.863 / 0.875, orgs 0.824 / 0.707; raw POS tags 0.475 / 0.576). Floors a point under
-ELEVENTH_FLOORS = {"overall": (0.85, 0.72), "places": (0.85, 0.86), "orgs": (0.81, 0.69), "people": (0.91, 0.63)}
+# round 18 (tuned on it): P 0.878, R 0.769 (people 0.926 / 0.667, places 0.890 / 0.903, orgs 0.831 / 0.744); floors a point under
+ELEVENTH_FLOORS = {"overall": (0.86, 0.75), "places": (0.88, 0.89), "orgs": (0.82, 0.73), "people": (0.91, 0.65)}
 
 
 # the twelfth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 31 before any change of the entity code
@@ -972,3 +981,52 @@ def test_browser_screenshot_of_an_entity_page(web):
         page.screenshot(path=SHOTS / "desktop-entity.png", full_page=True)
         chromium.close()
     assert (SHOTS / "desktop-entity.png").stat().st_size > 0
+
+
+def test_a_firm_named_by_a_word_of_its_own():
+    """Round 18: two characters the tokenizer lacks before a firm's word (科技, 资本, 集团 ...) are the firm's name."""
+    assert "柔宇科技" in _entities("折叠屏手机", "柔宇科技发布了首款折叠屏手机。")["orgs"]
+    assert "均瑶集团" in _entities("民营企业", "均瑶集团董事长王均金在访谈中谈到中国经济。")["orgs"]
+    assert "亚夏汽车" in _entities("借壳", "中公教育借壳亚夏汽车上市。")["orgs"]
+    # or a word the tokenizer took for a name (亚信/nz + 科技)
+    assert "亚信科技" in _entities("合作", "百度与亚信科技达成合作。")["orgs"]
+    # a foreign firm keeps its country, a registered name goes on, a pointing word begins none
+    assert "这波资本" not in _entities("市场", "这波资本市场的窗口太好了。")["orgs"]
+
+
+def test_national_teams_short_names_and_handles_used_alone():
+    """Round 18: China's national teams' short names (国乒, 女乒, 国青) are organisations, a country's own with it
+    (日本 + 女乒), no other name joined to them; 德帅 is 德安东尼 (not out of 时德帅), 沃神 a person."""
+    found = _entities("国乒", "国乒迎来坏消息，朱雨玲中国女乒三大主力之一输给日本女乒小将。")
+    assert {"国乒", "中国女乒", "日本女乒"} <= set(found["orgs"]) and "朱雨玲中国女乒" not in found["orgs"]
+    assert set(_entities("亚青赛", "沙特国青迎战韩国国青。")["orgs"]) == {"沙特国青", "韩国国青"}
+    assert "德安东尼" in _entities("火箭", "德帅不给年轻人机会，火箭输球。")["people"]
+    assert "时德帅" in _entities("天津男篮", "天津队时德帅拿到了23分，球队取胜。")["people"]
+    assert "沃神" in _entities("骑士", "据沃神报道，骑士队已经签下他。")["people"]
+    assert "海豹君" in _entities("发型", "下面海豹君就来分享一下怎么打理羊毛卷。")["people"]  # a columnist's handle
+    assert _entities("绿军", "绿军将优势扩大到5分，周琦目前还在毒蛇队打球。")["orgs"] == ["凯尔特人", "毒蛇队"]
+
+
+def test_apple_is_the_company_where_the_article_names_its_products():
+    """Round 18: 苹果 is Apple where the article names the iPhone, iOS or 库克; the fruit elsewhere is no name."""
+    assert "苹果" in _entities("新iPhone", "苹果2019年iPhone欲配备升级版基带。")["orgs"]
+    assert _entities("水果", "苹果和梨都是常见的水果。")["orgs"] == []
+
+
+def test_mainland_china_is_china():
+    """Round 18: 中国内地 and 中国大陆 are written as one place and are China (as 北京市 is 北京): a label of either
+    form matches, and no 内地 or 大陆 is left over."""
+    assert lexicon().canonical("中国内地") == "中国" and lexicon().canonical("中国大陆") == "中国"
+    assert _entities("上映", "影片将在中国内地上映，中国大陆地区的用户可以观看。")["places"] == ["中国"]
+
+
+def test_an_editors_handle_credited_is_a_person():
+    """Round 18: one Latin word credited (an @ before it or not) closing the credit's brackets is the editor's handle."""
+    assert "philtre" in _entities("泫雅", "泫雅和金晓钟频频秀恩爱！（编辑：@philtre）前不久，泫雅宣布解约。")["people"]
+    assert "Flora" in _entities("唇色", "快来看看同款唇色吧。（编辑：Flora）")["people"]
+
+
+def test_a_stars_studio_is_an_organisation():
+    """Round 18: a person and 工作室 are the star's studio, which issues statements (not a place and 工作室)."""
+    assert "冯绍峰工作室" in _entities("声明", "冯绍峰工作室发表声明，否认传闻。")["orgs"]
+    assert _entities("设计", "伦敦工作室设计了这座酒吧。")["orgs"] == []

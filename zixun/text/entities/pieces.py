@@ -14,6 +14,7 @@ from zixun.text.entities.shapes import (
     CJK,
     DOTS,
     DOTTED,
+    FIRM,
     FIRST_NAMES,
     GIVEN_TAGS,
     HELD_TAGS,
@@ -23,6 +24,7 @@ from zixun.text.entities.shapes import (
     LATIN_PERSON,
     MEND_TAGS,
     MORPHEMES,
+    NATIONAL_TEAMS,
     NOT_GIVEN,
     NOT_NAME_ENDINGS,
     NOT_NAME_STARTS,
@@ -90,6 +92,7 @@ def mended(
         or (len(w) == 1 and t in _FIRST_PIECE)
         or (t == "x" and len(w) > 1 and _rare_name(w))
         or (t == "nt" and len(w) >= 4)
+        or w in _FIRM_WORDS
     ]
     if not starts:
         return tokens
@@ -118,6 +121,12 @@ def _mend_at(
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    if word in _FIRM_WORDS:
+        if out and _firm_name(tokens, i, out, known, known_word):
+            out[-1] = (out[-1][0] + word, FIRM)  # 连尚/a + 网络, 柔宇/n + 科技: a firm named by a word of its own
+        else:
+            out.append(token)
+        return i + 1
     # 周鸿祎, 王燊超: a name with a character the tokenizer's dictionary lacks is tagged x (no word): a name
     if tag == "x" and _rare_name(word):
         token = word, tag = word, "nr"
@@ -207,6 +216,39 @@ def _mend_at(
         return i + 1
     out.append(token)
     return i + 1
+
+
+# what a firm's name ends with after a word of its own (柔宇科技, 连尚网络)
+# (not 网络, 娱乐, 唱片, 电子 or 物流: 家校网络, 电竞娱乐, 英语唱片, 诚信电子, 冷链物流 name none)
+_FIRM_WORDS = frozenset(["科技", "资本", "集团", "传媒", "控股", "影业", "影视", "汽车", "证券"])
+_FIRM_NAME_TAGS = frozenset(["nr", "nrt", "nz"])
+_NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几最两"])
+_NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
+# what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
+_FIRM_GOES_ON = frozenset(["电子", "技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
+
+
+def _firm_name(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> bool:
+    """Whether the word just before the firm's word tokens[i] (科技, 网络, 资本 ...) is the firm's own name: two
+    characters the tokenizer's dictionary lacks, no name the lexicon has or lists as none (柔宇 + 科技, 连尚 + 网络),
+    after a Chinese word that is no country (法国 赛峰 集团: a foreign firm with its country; Boost 缓震 科技, N 项黑
+    科技: no firm) and not in a registered name that goes on (上海 聚力 传媒 技术 有限公司)."""
+    word, tag = out[-1]
+    if known_word is None or len(word) != 2 or tag in _NOT_FIRM_TAGS or not CJK.match(word):
+        return False
+    if (known_word(word) and tag not in _FIRM_NAME_TAGS) or word in known.kinds or word in known.not_names:
+        return False  # a word of the tokenizer's, unless it took it for a name (凯兴/nrt + 资本, 金石/nr + 集团)
+    if word[0] in _NOT_FIRM_STARTS or word[-1] in "着了过":
+        return False  # 即陆 + 逊梯卡集团, 这波 + 资本, 摆着 + 汽车: a word run into the name, a pointing word, a verb
+    j = len(out) - 2
+    while j >= 0 and out[j][0].isspace():
+        j -= 1
+    if j >= 0 and (out[j][1] in ("eng", "m") or _country(out[j])):
+        return False
+    after = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+    return not (after.endswith("公司") or after in _FIRM_GOES_ON)
 
 
 def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: int, known: Lexicon) -> bool:
@@ -526,6 +568,18 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
         ):  # 中国 + 公司, 巴西 + 学校: a company, the schools of somewhere
             out.extend(held)
             held = []
+        elif held and word == "工作室":  # 冯绍峰 + 工作室: a star's studio, which speaks for them (not 伦敦 + 工作室)
+            star = held[-1] if held[-1][1] in PEOPLE_TAGS and CJK.match(held[-1][0]) else None
+            out.extend(held[:-1] if star else held)
+            out.append((star[0] + word, "nt") if star else token)
+            held = []
+            continue
+        elif held and word in NATIONAL_TEAMS:  # 日本 + 女乒, 沙特 + 国青: a country's team; no other name joins it
+            nation = held[-1] if country(held[-1][0]) else None
+            out.extend(held[:-1] if nation else held)
+            out.append((nation[0] + word, "nt") if nation else token)
+            held = []
+            continue
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
             # not 上市公司; but 江门 + 海关 (海关 alone is no name)
             if len(held) > 1 and held[0][0] in not_names and not transliterated(held[0][0]) and _place(held[1], known):

@@ -33,11 +33,12 @@ OFFICE_HEADS = (
 )  # fmt: skip
 # a broadcaster or a team named by its province or city: 浙江卫视, 福建女排, 广东男篮 are organisations, not places
 TEAM_HEADS = ("卫视", "女排", "男排", "女篮", "男篮", "男足", "女足")
+NATIONAL_TEAMS = ("女乒", "男乒", "国青", "国奥")  # a country's national team (日本 + 女乒, 沙特 + 国青)
 # what an organisation's name ends with; an unknown word tagged nt without one is usually not a name (国际化)
 ORG_ENDINGS = (
     "大学", "学院", "医大", "师大", "农大", "工大", "中学", "小学", "学校", "公司", "集团", "银行", "医院", "协会", "学会",
     "委员会", "研究院", "研究所", "科学院", "部", "局", "署", "厅", "办", "社", "报", "台", "队", "俱乐部", "联盟", "联合会", "组织", "政府",
-    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", "网", "使馆", "领事馆", "总领馆", "办公室", *TEAM_HEADS,
+    "法院", "检察院", "基金会", "中心", "党", "军", "总局", "交易所", "工作室", "网", "使馆", "领事馆", "总领馆", "办公室", *TEAM_HEADS, *NATIONAL_TEAMS,
     *OFFICE_HEADS, "务省", "科学省", "文科省", "劳动省", "水产省", "产业省", "交通省", "环境省", "防卫省",  # Japan's ministries
 )  # fmt: skip
 PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江海峡岭郡")
@@ -45,7 +46,7 @@ PLACE_ENDINGS = frozenset("省市县区州镇乡村岛国城港湾山河湖江�
 # (中国 + 传媒大学, 爱因斯坦 + 医学院), not places or people of their own
 ORG_HEADS = (
     "大学", "学院", "医院", "公司", "集团", "银行", "研究院", "研究所", "教育部", "俱乐部", "委员会", "学校", "中学", "小学",
-    "日报", "晚报", "电视台", "出版社", "交易所", *TEAM_HEADS, *OFFICE_HEADS,
+    "日报", "晚报", "电视台", "出版社", "交易所", *TEAM_HEADS, *NATIONAL_TEAMS, *OFFICE_HEADS,
 )  # fmt: skip
 SOURCE_TAGS = frozenset(["n", "nz", "eng", "nr", "ns", "nt", "nrt", "vn", "j", "l"])  # words of an outlet's name
 DOTTED = "nr·"  # the tag of a dotted full name's last part: the dot says it is a person
@@ -53,7 +54,8 @@ JOINED = "nr+"  # the tag of a person's name joined from the pieces the tokenize
 TEAM = "nt队"  # the tag of a team's or club's name without its 队 / 俱乐部 (开拓者队 → 开拓者)
 LATIN_PERSON, LATIN_ORG = "nr@", "nt@"  # the tags of a Latin-script name the text capitalises (Michael Yerger)
 SITE = "ns+"  # the tag of a named site joined from a place and what it is (海淀 + 公园)
-NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM, LATIN_PERSON, LATIN_ORG, SITE])
+FIRM = "nt+"  # the tag of a firm joined from a word of its own and a firm's word (柔宇 + 科技, 连尚 + 网络)
+NAME_TAGS = frozenset([*TAG_KINDS, DOTTED, JOINED, TEAM, LATIN_PERSON, LATIN_ORG, SITE, FIRM])
 PEOPLE_TAGS = frozenset(["nr", "nrfg", "nrt", DOTTED, JOINED, LATIN_PERSON])
 # characters of transliterated names: the pieces of one cut apart (艾哈迈 + 多夫, 汤姆 + 菲尔 + 顿) are joined
 TRANSLITERATION = frozenset(
@@ -114,7 +116,7 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         return "people" if 2 <= len(word) <= 6 and word[-1] not in NOT_NAME_ENDINGS else None
     if tag == SITE:
         return "places"
-    if tag in (TEAM, LATIN_ORG):
+    if tag in (TEAM, LATIN_ORG, FIRM):
         return "orgs"
     if tag == LATIN_PERSON:
         return "people"
