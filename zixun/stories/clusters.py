@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from sys import intern
 from typing import NamedTuple
 
@@ -230,13 +231,16 @@ class _Known:
         vocabulary = self._pass.vocabulary
         known = len(vocabulary)
         lengths = [len(a.terms) for a in items]
-        columns = np.fromiter(  # int32: a pass keeps under PASS_TERMS columns (half the bytes of int64)
-            (vocabulary.setdefault(t, len(vocabulary)) for a in items for t in a.terms), np.int32, sum(lengths)
-        )
-        if len(vocabulary) > known:  # the idf of the words seen first now
-            dfs = np.fromiter((self._df[t] for t in list(vocabulary)[known:]), np.float64, len(vocabulary) - known)
+        words = list(chain.from_iterable(a.terms for a in items))
+        # the words seen first now get the next columns, in the order they come (lookups by C calls, not a loop)
+        new = [t for t in dict.fromkeys(words) if t not in vocabulary]
+        vocabulary.update(zip(new, range(known, known + len(new)), strict=True))
+        # int32: a pass keeps under PASS_TERMS columns (half the bytes of int64)
+        columns = np.fromiter(map(vocabulary.__getitem__, words), np.int32, len(words))
+        if new:  # the idf of the words seen first now
+            dfs = np.fromiter(map(self._df.__getitem__, new), np.float64, len(new))
             self._pass.idf = np.concatenate((self._pass.idf, np.log1p(self.n_docs / dfs)))
-        counts = np.fromiter((c for a in items for c in a.terms.values()), np.float64, len(columns))
+        counts = np.fromiter(chain.from_iterable(a.terms.values() for a in items), np.float64, len(columns))
         values = (1.0 + np.log(counts)) * self._pass.idf[columns]
         starts = np.concatenate(([0], np.cumsum(lengths)))
         squares = np.add.reduceat(np.append(values * values, 0.0), starts[:-1])  # the 0: a last row may be empty
