@@ -60,9 +60,10 @@ MAX_LINKS = 50  # links kept per article, best first (a story of thousands needs
 DENSE_MAX = 600  # a larger component is first cut by its stronger links (average linkage is quadratic)
 SPLIT_LEVELS = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)  # the link scores a large component is cut at, in turn
 MIN_DOCS = 1000  # the idf of a store with fewer articles is computed as if it held this many
-# articles clustered per transaction: each decides again the stories its articles touched, so fewer, larger batches
-# decide a story fewer times (over the dev corpus: 17 s at 500, 12 s at 2,000, 11 s at 4,000; 220 -> 250 MB at 2,000)
-BATCH = 2000
+# articles clustered per transaction; each decides again the stories its articles touched. 2,000 is cheaper (the
+# stage over the dev corpus 17 -> 12 s) but decides large stories whole and gathers other events (tried twice:
+# tests/data/stories/README.md)
+BATCH = 500
 # articles a pass keeps read between its batches (~5 KB each with their rows: 75 MB; the first read go first;
 # fewer costs more, not less: a batch reaches thousands, and articles read again are made again) and the
 # words of their rows, at most
