@@ -108,3 +108,24 @@ def test_derived_stages_take_turns_within_a_store_not_across_the_schemas_of_one_
         finally:
             for engine in engines:
                 engine.dispose()
+
+
+def test_a_long_in_list_finds_what_a_short_one_does(engine, settings):
+    # among() sends many values as one parameter (SQLite: a JSON array read by json_each; PostgreSQL: an array), a few
+    # as a plain IN: both find the same rows, of text ids, of numbers, and ids with characters JSON escapes
+    from zixun.store import dialect, schema
+
+    pipeline.ingest_paths(engine, [SAMPLE], settings)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(schema.articles.c.id, schema.articles.c.n)).all()
+        ids, numbers = [r.id for r in rows], [r.n for r in rows]
+        assert len(ids) > dialect.MANY
+        wanted = ids[::2] + ['no"such\\id', "中文"] * 60  # more than MANY values, some found nowhere
+
+        def found(column, values):
+            query = sa.select(schema.articles.c.id).where(dialect.among(connection, column, values))
+            return sorted(connection.execute(query).scalars())
+
+        assert found(schema.articles.c.id, wanted) == sorted(ids[::2])
+        assert found(schema.articles.c.id, ids[:3]) == sorted(ids[:3])
+        assert found(schema.articles.c.n, numbers[1::2]) == sorted(ids[1::2])
