@@ -503,6 +503,12 @@ def _first_name(word: str) -> bool:
     return len(word) <= 5 and CJK.match(word) is not None and transliterated(word)
 
 
+def _owned(held: list[Token], token: Token, owner: bool) -> list[Token]:
+    """The held names and token, the last name joined to it as one organisation when it is its owner (a star's
+    studio, a country's team); the names before it stay names of their own."""
+    return [*held[:-1], (held[-1][0] + token[0], "nt")] if owner else [*held, token]
+
+
 def joined(tokens: Iterable[Token]) -> list[Token]:
     """The tokens as names: a dotted full name (勒布朗·詹姆斯) as its last part, tagged DOTTED (news calls
     a transliterated person by that part after the first mention); the names before an organisation's head
@@ -569,15 +575,11 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             out.extend(held)
             held = []
         elif held and word == "工作室":  # 冯绍峰 + 工作室: a star's studio, which speaks for them (not 伦敦 + 工作室)
-            star = held[-1] if held[-1][1] in PEOPLE_TAGS and CJK.match(held[-1][0]) else None
-            out.extend(held[:-1] if star else held)
-            out.append((star[0] + word, "nt") if star else token)
+            out.extend(_owned(held, token, held[-1][1] in PEOPLE_TAGS and CJK.match(held[-1][0]) is not None))
             held = []
             continue
         elif held and word in NATIONAL_TEAMS:  # 日本 + 女乒, 沙特 + 国青: a country's team; no other name joins it
-            nation = held[-1] if country(held[-1][0]) else None
-            out.extend(held[:-1] if nation else held)
-            out.append((nation[0] + word, "nt") if nation else token)
+            out.extend(_owned(held, token, country(held[-1][0])))
             held = []
             continue
         elif held and word.endswith(ORG_HEADS) and CJK.match(word) and (word not in not_names or word in OFFICE_HEADS):
