@@ -593,6 +593,12 @@ ELEVENTH_FLOORS = {"overall": (0.86, 0.75), "places": (0.88, 0.89), "orgs": (0.8
 TWELFTH_FLOORS = {"overall": (0.89, 0.70), "places": (0.79, 0.81), "orgs": (0.91, 0.67), "people": (0.93, 0.67)}
 
 
+# the thirteenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 32 before any change of the entity
+# code that session, by two new readers who saw no output of the extractor): scored when drawn P 0.866, R 0.746 (people
+# 0.956 / 0.747, places 0.729 / 0.897, orgs 0.871 / 0.689; raw POS tags 0.504 / 0.582). Floors a point under
+THIRTEENTH_FLOORS = {"overall": (0.85, 0.73), "places": (0.71, 0.88), "orgs": (0.86, 0.67), "people": (0.94, 0.73)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
@@ -604,6 +610,7 @@ LATER_SPLITS = {
     "test10": (36, 228, TENTH_FLOORS, 0.3),
     "test11": (36, 229, ELEVENTH_FLOORS, 0.3),
     "test12": (36, 295, TWELFTH_FLOORS, 0.3),
+    "test13": (36, 232, THIRTEENTH_FLOORS, 0.3),
 }
 
 
