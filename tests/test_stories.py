@@ -180,6 +180,17 @@ def test_headlines_about_two_people_conflict_unless_each_text_names_the_others()
     assert conflict(jin, li) == "people"
 
 
+def test_headlines_about_two_people_whose_texts_share_a_cast_do_not_conflict_when_one_names_the_other():
+    at = datetime(2018, 11, 2, tzinfo=UTC)
+    guest = Facts.of("李彦宏：民营企业家信心大增", {"people": ["李彦宏", "习近平", "汤晓鸥", "雷军"]}, at)
+    other = Facts.of("汤晓鸥：总书记给了企业坚定的信心", {"people": ["汤晓鸥", "习近平"]}, at)
+    assert conflict(guest, other) is None  # one forum: the texts name its host and the guest, one text the other guest
+    alone = Facts.of("汤晓鸥：总书记给了企业坚定的信心", {"people": ["汤晓鸥"]}, at)
+    assert conflict(guest, alone) == "people"  # one person in common is no cast
+    stranger = Facts.of("王小兰：企业家的信心", {"people": ["王小兰", "习近平", "雷军"]}, at)
+    assert conflict(other, stranger) == "people"  # neither text names the other's person
+
+
 def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():
     at = datetime(2018, 11, 5, tzinfo=UTC)
 
