@@ -1031,3 +1031,11 @@ def test_a_stars_studio_is_an_organisation():
     """Round 18: a person and 工作室 are the star's studio, which issues statements (not a place and 工作室)."""
     assert "冯绍峰工作室" in _entities("声明", "冯绍峰工作室发表声明，否认传闻。")["orgs"]
     assert _entities("设计", "伦敦工作室设计了这座酒吧。")["orgs"] == []
+
+
+def test_a_news_apps_reporter_names_the_app():
+    """Round 19: the word the tokenizer cut off before 新闻记者 is a news app's name (封面 + 新闻记者: 封面新闻), and the
+    reporter after it stays a person; not a verb of playing a part (饰演 新闻记者)."""
+    found = _entities("专访", "封面新闻记者 杜恩湖 10月29日上午报道。他告诉界面新闻记者。")
+    assert {"封面新闻", "界面新闻"} <= set(found["orgs"]) and "杜恩湖" in found["people"]
+    assert _entities("新剧", "她在剧中饰演新闻记者。")["orgs"] == []

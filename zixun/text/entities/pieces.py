@@ -33,6 +33,7 @@ from zixun.text.entities.shapes import (
     ORG_HEADS,
     ORG_WORDS,
     PEOPLE_TAGS,
+    PLAYS,
     PROVINCES,
     ROLES,
     SAYS,
@@ -93,6 +94,7 @@ def mended(
         or (t == "x" and len(w) > 1 and _rare_name(w))
         or (t == "nt" and len(w) >= 4)
         or w in _FIRM_WORDS
+        or w == _OUTLET_REPORTER
     ]
     if not starts:
         return tokens
@@ -121,6 +123,13 @@ def _mend_at(
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    if word == _OUTLET_REPORTER:
+        if out and _news_outlet(out[-1], known):  # 封面/n + 新闻记者: 封面新闻's reporter
+            out[-1] = (out[-1][0] + "新闻", FIRM)
+            out.append(("记者", "n"))
+        else:
+            out.append(token)
+        return i + 1
     if word in _FIRM_WORDS:
         if out and _firm_name(tokens, i, out, known, known_word):
             out[-1] = (out[-1][0] + word, FIRM)  # 连尚/a + 网络, 柔宇/n + 科技: a firm named by a word of its own
@@ -226,6 +235,22 @@ _NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几
 _NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
 # what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
 _FIRM_GOES_ON = frozenset(["电子", "技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
+
+
+# the tokenizer's word for a news reporter: the word it cut off before it is a news app's name (封面 + 新闻记者, 紫牛,
+# 上游, 界面, 看法: 封面新闻, 紫牛新闻 ...), the news outlet the reporter writes for
+_OUTLET_REPORTER = "新闻记者"
+_OUTLET_NAME_TAGS = frozenset(["n", "nz", "f", "v", "j"])
+
+
+def _news_outlet(before: Token, known: Lexicon) -> bool:
+    """Whether the word just before 新闻记者 is a news outlet's own name: two Chinese characters tagged as a noun, a
+    place word or a verb (封面/n, 上游/f, 看法/v), no name the lexicon has (网易 stays 网易) or lists as none, no verb of
+    playing a part (饰演/n 新闻记者) and no role (over the corpus every such word but 饰演 is an outlet)."""
+    word, tag = before
+    if len(word) != 2 or tag not in _OUTLET_NAME_TAGS or not CJK.match(word):
+        return False
+    return not (word in known.kinds or word in known.not_names or word in PLAYS or word in ROLES or word in SAYS)
 
 
 def _firm_name(
