@@ -1039,3 +1039,11 @@ def test_a_news_apps_reporter_names_the_app():
     found = _entities("专访", "封面新闻记者 杜恩湖 10月29日上午报道。他告诉界面新闻记者。")
     assert {"封面新闻", "界面新闻"} <= set(found["orgs"]) and "杜恩湖" in found["people"]
     assert _entities("新剧", "她在剧中饰演新闻记者。")["orgs"] == []
+
+
+def test_a_name_the_tokenizer_cut_apart_in_a_list_of_people_is_one():
+    """Round 19: two words making three characters, a family name first, after 、 and a person's name and before the
+    list goes on, are one name the tokenizer cut apart (曹柔理、安宥/v 真/d、崔艺娜); not after a place."""
+    people = _entities("成员", "成员有张元英、曹柔理、安宥真、崔艺娜、金彩元、金珉周和李彩燕。")["people"]
+    assert {"安宥真", "金彩元"} <= set(people)
+    assert not {"安宥", "金彩"} & set(people)

@@ -43,6 +43,7 @@ from zixun.text.entities.shapes import (
     TEAM,
     TEAM_TAGS,
     country,
+    kind_of,
     transliterated,
 )
 from zixun.text.segment import Token
@@ -95,6 +96,7 @@ def mended(
         or (t == "nt" and len(w) >= 4)
         or w in _FIRM_WORDS
         or w == _OUTLET_REPORTER
+        or w == "、"
     ]
     if not starts:
         return tokens
@@ -123,6 +125,9 @@ def _mend_at(
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    if word == "、" and _listed_cut_name(tokens, i, out, known, known_word):
+        out.extend((token, (tokens[i + 1][0] + tokens[i + 2][0], JOINED)))  # 崔艺娜、安宥/v 真/d、权恩菲: one name
+        return i + 3
     if word == _OUTLET_REPORTER:
         if out and _news_outlet(out[-1], known):  # 封面/n + 新闻记者: 封面新闻's reporter
             out[-1] = (out[-1][0] + "新闻", FIRM)
@@ -235,6 +240,28 @@ _NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几
 _NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
 # what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
 _FIRM_GOES_ON = frozenset(["电子", "技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
+
+
+_LIST_ENDS = frozenset(["、", "和", "与", "及", "等"])  # what ends a name listed after 、
+_NOT_PIECES = frozenset(["x", "eng", "p", "c", "u", "uj", "ul", "y"])  # what no piece of a cut name is tagged
+
+
+def _listed_cut_name(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> bool:
+    """Whether the two words after the 、 at tokens[i] are one Chinese full name the tokenizer cut apart, listed
+    after a person's name: three characters, a family name first, no word of its dictionary, ending where the list
+    goes on (张元英、曹柔理、安宥/v 真/d、崔艺娜; 金彩/n 元/m 、金珉周): a list's items are of one kind."""
+    if known_word is None or i + 3 >= len(tokens) or not out or tokens[i + 3][0] not in _LIST_ENDS:
+        return False
+    before, before_tag = out[-1]
+    if before_tag not in PEOPLE_TAGS or kind_of(before, before_tag, known) != "people":
+        return False  # 智能家居/nr、车联 网: no person's name
+    (first, first_tag), (second, second_tag) = tokens[i + 1], tokens[i + 2]
+    name = first + second
+    if len(name) != 3 or first_tag in _NOT_PIECES or second_tag in _NOT_PIECES or not CJK.match(name):
+        return False
+    return name[0] in SURNAMES and not known_word(name) and name not in known.kinds and name not in known.not_names
 
 
 # the tokenizer's word for a news reporter: the word it cut off before it is a news app's name (封面 + 新闻记者, 紫牛,
