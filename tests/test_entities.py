@@ -1047,3 +1047,9 @@ def test_a_name_the_tokenizer_cut_apart_in_a_list_of_people_is_one():
     people = _entities("成员", "成员有张元英、曹柔理、安宥真、崔艺娜、金彩元、金珉周和李彩燕。")["people"]
     assert {"安宥真", "金彩元"} <= set(people)
     assert not {"安宥", "金彩"} & set(people)
+
+
+def test_a_first_name_before_a_dot_the_joins_missed_is_no_name_of_its_own():
+    """Round 19: a role or a verb of saying cues no first name that a dot or a hyphen goes on from (主教练 史蒂夫-科尔
+    where the tokenizer cut the last part into pieces): news gives a dotted name by its last part."""
+    assert "史蒂夫" not in _entities("勇士", "赛后，勇士主教练史蒂夫-科尔接受了采访。")["people"]
