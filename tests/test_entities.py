@@ -1053,3 +1053,10 @@ def test_a_first_name_before_a_dot_the_joins_missed_is_no_name_of_its_own():
     """Round 19: a role or a verb of saying cues no first name that a dot or a hyphen goes on from (主教练 史蒂夫-科尔
     where the tokenizer cut the last part into pieces): news gives a dotted name by its last part."""
     assert "史蒂夫" not in _entities("勇士", "赛后，勇士主教练史蒂夫-科尔接受了采访。")["people"]
+
+
+def test_a_state_university_cut_after_its_state_is_one_organisation():
+    """Round 19: a state the tokenizer cut off 立 + 大学 is the start of a state university's name (亚利桑那州 + 立 +
+    大学), no place of its own; a country before it stays a place."""
+    found = _entities("研究", "美国宾夕法尼亚州立大学教授说。他毕业于亚利桑那州立大学。")
+    assert {"宾夕法尼亚州立大学", "亚利桑那州立大学"} <= set(found["orgs"]) and found["places"] == ["美国"]

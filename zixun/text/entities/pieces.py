@@ -97,6 +97,7 @@ def mended(
         or w in _FIRM_WORDS
         or w == _OUTLET_REPORTER
         or w == "、"
+        or w == "立"
     ]
     if not starts:
         return tokens
@@ -128,6 +129,12 @@ def _mend_at(
     if word == "、" and _listed_cut_name(tokens, i, out, known, known_word):
         out.extend((token, (tokens[i + 1][0] + tokens[i + 2][0], JOINED)))  # 崔艺娜、安宥/v 真/d、权恩菲: one name
         return i + 3
+    if word == "立" and _state_university(tokens, i, out):  # 宾夕法尼亚州/ns 立/v 大学教授/n: a state university
+        rest = tokens[i + 1][0][len("大学") :]
+        out[-1] = (out[-1][0] + "立大学", "nt")
+        if rest:
+            out.append((rest, tokens[i + 1][1]))  # 教授 of 大学教授
+        return i + 2
     if word == _OUTLET_REPORTER:
         if out and _news_outlet(out[-1], known):  # 封面/n + 新闻记者: 封面新闻's reporter
             out[-1] = (out[-1][0] + "新闻", FIRM)
@@ -262,6 +269,15 @@ def _listed_cut_name(
     if len(name) != 3 or first_tag in _NOT_PIECES or second_tag in _NOT_PIECES or not CJK.match(name):
         return False
     return name[0] in SURNAMES and not known_word(name) and name not in known.kinds and name not in known.not_names
+
+
+def _state_university(tokens: list[Token], i: int, out: list[Token]) -> bool:
+    """Whether the 立 at tokens[i] is the middle of a state university's name the tokenizer cut after the state: a place
+    ending with 州 before it, a word beginning with 大学 after it (宾夕法尼亚州 + 立 + 大学, 亚利桑那州 + 立 + 大学)."""
+    if not out or i + 1 >= len(tokens) or not tokens[i + 1][0].startswith("大学"):
+        return False
+    before, tag = out[-1]
+    return tag == "ns" and len(before) >= 3 and before.endswith("州") and CJK.match(before) is not None
 
 
 # the tokenizer's word for a news reporter: the word it cut off before it is a news app's name (封面 + 新闻记者, 紫牛,
@@ -500,10 +516,11 @@ _FOREIGN_ENDS = ("大学", "学院", "分校", "医院", "公司", "集团")
 
 def _own_name(word: str, known: dict[str, str]) -> bool:
     """Whether an organisation's name after a country is a name of its own, not the country's institution: one the
-    dictionary has (庆应义塾大学, 哈佛大学) or one a place other than China begins (多伦多大学, 明尼苏达大学)."""
+    dictionary has (庆应义塾大学, 哈佛大学), one a place other than China begins (多伦多大学, 明尼苏达大学) or a state's
+    university (宾夕法尼亚州立大学)."""
     if len(word) < 4 or not CJK.match(word):
         return False
-    return known.get(word) == "orgs" or _place_first(word, known)
+    return known.get(word) == "orgs" or _place_first(word, known) or word.endswith("州立大学")
 
 
 def _place_first(word: str, known: dict[str, str]) -> bool:
