@@ -15,6 +15,7 @@ from zixun.text.entities.shapes import (
     CJK,
     DOTS,
     DOTTED,
+    HYPHENS,
     LATIN_ORG,
     LATIN_PERSON,
     NAME_TAGS,
@@ -616,7 +617,7 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔));
     strong: a role, a verb of saying or a byline only."""
     before, after, earlier = _around(tokens, i)
-    if after in DOTS or after in _HYPHENS:
+    if after in DOTS or after in HYPHENS:
         return False  # 律师 吉尔 · 波力斯波尔斯: a first name (news gives a dotted name by its last part)
     byline = before in "(（" and after in ")）" and tokens[i][1] in PEOPLE_TAGS
     role = _role(before)
@@ -625,9 +626,6 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     if before in '“"「' and earlier in PLAYS:  # a role in quotes: 扮演 “原湘琴”
         return True
     return role or before == "@" or after in SAYS or after in ACTS or byline or _stat_line(tokens, i)
-
-
-_HYPHENS = frozenset("-－")  # a dotted name's dot as sports news writes it (罗翰-威廉姆森)
 
 
 def _role(word: str) -> bool:

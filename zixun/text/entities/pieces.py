@@ -18,6 +18,7 @@ from zixun.text.entities.shapes import (
     FIRST_NAMES,
     GIVEN_TAGS,
     HELD_TAGS,
+    HYPHENS,
     JAPANESE_SURNAMES,
     JOINED,
     LATIN_ORG,
@@ -60,7 +61,6 @@ _PAPERS = ("日报", "晚报", "晨报", "时报", "都市报", "商报", "青�
 _PAPER_TAGS = frozenset(["n", "nz", "nt"])  # what the tokenizer tags a newspaper it has as a word
 # a newspaper's name the tokenizer cut off the city's before it (北京 + 商报, 南国 + 早报)
 _PAPER_WORDS = frozenset([*_PAPERS, "早报", "快报", "商报", "法制报", "科技报"])
-_HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
 # words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
@@ -82,7 +82,8 @@ def mended(
     run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
     organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
     musk), tagged eng, or a capitalised one shaped like a person's or an organisation's name (_latin_name); a team or club as its name (上港俱乐部 → 上港, tagged TEAM) when the dictionary has the
-    name or the tokenizer does not know the word (开拓者队)."""
+    name or the tokenizer does not know the word (开拓者队); a full name cut in two in a list of people (曹柔理、安宥 真、崔艺娜);
+    a state university cut after its state (亚利桑那州 + 立 + 大学); a news app cut off 新闻记者 (封面 + 新闻记者)."""
     tokens = tokens if isinstance(tokens, list) else list(tokens)
     # the few places to look at, found by one comprehension (most tokens need nothing)
     starts = [
@@ -609,7 +610,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 continue
         # 乔治-希尔, 克里斯-保罗: sports news writes a full name's dot as a hyphen (after a transliterated name or a
         # person the dictionary has; not 3-1, not 中-美)
-        hyphen = word in _HYPHENS and bool(held) and held[-1][1] in ("nr", "nrt")
+        hyphen = word in HYPHENS and bool(held) and held[-1][1] in ("nr", "nrt")
         hyphen = hyphen and (transliterated(held[-1][0]) or known.get(held[-1][0]) == "people")
         if hyphen:
             dotted = True
