@@ -13,7 +13,9 @@ from zixun.text.entities.pieces import joined, mended
 from zixun.text.entities.shapes import (
     ACTS,
     CJK,
+    DOTS,
     DOTTED,
+    HYPHENS,
     LATIN_ORG,
     LATIN_PERSON,
     NAME_TAGS,
@@ -615,6 +617,8 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     @陈意涵), a verb of saying or acting after it (陈戌源 表示, 王大陆 扮演), or a byline in brackets ((木尔));
     strong: a role, a verb of saying or a byline only."""
     before, after, earlier = _around(tokens, i)
+    if after in DOTS or after in HYPHENS:
+        return False  # 律师 吉尔 · 波力斯波尔斯: a first name (news gives a dotted name by its last part)
     byline = before in "(（" and after in ")）" and tokens[i][1] in PEOPLE_TAGS
     role = _role(before)
     if strong:

@@ -18,6 +18,7 @@ from zixun.text.entities.shapes import (
     FIRST_NAMES,
     GIVEN_TAGS,
     HELD_TAGS,
+    HYPHENS,
     JAPANESE_SURNAMES,
     JOINED,
     LATIN_ORG,
@@ -33,6 +34,7 @@ from zixun.text.entities.shapes import (
     ORG_HEADS,
     ORG_WORDS,
     PEOPLE_TAGS,
+    PLAYS,
     PROVINCES,
     ROLES,
     SAYS,
@@ -42,6 +44,7 @@ from zixun.text.entities.shapes import (
     TEAM,
     TEAM_TAGS,
     country,
+    kind_of,
     transliterated,
 )
 from zixun.text.segment import Token
@@ -58,7 +61,6 @@ _PAPERS = ("日报", "晚报", "晨报", "时报", "都市报", "商报", "青�
 _PAPER_TAGS = frozenset(["n", "nz", "nt"])  # what the tokenizer tags a newspaper it has as a word
 # a newspaper's name the tokenizer cut off the city's before it (北京 + 商报, 南国 + 早报)
 _PAPER_WORDS = frozenset([*_PAPERS, "早报", "快报", "商报", "法制报", "科技报"])
-_HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the words that make a website's name only after a name (澳洲 + 网, 中国 + 新闻网)
 _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户网"])
 # words ending with 网 that name no website: networks, nets and going online (互联网, 上网, 官网 of any company)
@@ -80,7 +82,8 @@ def mended(
     run into the next word cut off it (陈玉珊继 → 陈玉珊 + 继); a newspaper in title marks joined into one
     organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
     musk), tagged eng, or a capitalised one shaped like a person's or an organisation's name (_latin_name); a team or club as its name (上港俱乐部 → 上港, tagged TEAM) when the dictionary has the
-    name or the tokenizer does not know the word (开拓者队)."""
+    name or the tokenizer does not know the word (开拓者队); a full name cut in two in a list of people (曹柔理、安宥 真、崔艺娜);
+    a state university cut after its state (亚利桑那州 + 立 + 大学); a news app cut off 新闻记者 (封面 + 新闻记者)."""
     tokens = tokens if isinstance(tokens, list) else list(tokens)
     # the few places to look at, found by one comprehension (most tokens need nothing)
     starts = [
@@ -93,6 +96,9 @@ def mended(
         or (t == "x" and len(w) > 1 and _rare_name(w))
         or (t == "nt" and len(w) >= 4)
         or w in _FIRM_WORDS
+        or w == _OUTLET_REPORTER
+        or w == "、"
+        or w == "立"
     ]
     if not starts:
         return tokens
@@ -121,6 +127,22 @@ def _mend_at(
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    if word == "、" and _listed_cut_name(tokens, i, out, known, known_word):
+        out.extend((token, (tokens[i + 1][0] + tokens[i + 2][0], JOINED)))  # 崔艺娜、安宥/v 真/d、权恩菲: one name
+        return i + 3
+    if word == "立" and _state_university(tokens, i, out):  # 宾夕法尼亚州/ns 立/v 大学教授/n: a state university
+        rest = tokens[i + 1][0][len("大学") :]
+        out[-1] = (out[-1][0] + "立大学", "nt")
+        if rest:
+            out.append((rest, tokens[i + 1][1]))  # 教授 of 大学教授
+        return i + 2
+    if word == _OUTLET_REPORTER:
+        if out and _news_outlet(out[-1], known):  # 封面/n + 新闻记者: 封面新闻's reporter
+            out[-1] = (out[-1][0] + "新闻", FIRM)
+            out.append(("记者", "n"))
+        else:
+            out.append(token)
+        return i + 1
     if word in _FIRM_WORDS:
         if out and _firm_name(tokens, i, out, known, known_word):
             out[-1] = (out[-1][0] + word, FIRM)  # 连尚/a + 网络, 柔宇/n + 科技: a firm named by a word of its own
@@ -226,6 +248,53 @@ _NOT_FIRM_STARTS = frozenset([*NOT_NAME_STARTS, *"即这那每各该此某其几
 _NOT_FIRM_TAGS = frozenset(["m", "x", "eng", "v", "d", "p", "c", "u", "uj", "r", "f", "t", "q"])
 # what goes on after a firm's word in a company's registered name, which _offices reads whole (上海 聚力 传媒 技术 有限公司)
 _FIRM_GOES_ON = frozenset(["电子", "技术", "文化", "发展", "股份", "小额", "贷款", "有限", "集团", "控股", "科技", "网络", "管理"])  # fmt: skip
+
+
+_LIST_ENDS = frozenset(["、", "和", "与", "及", "等"])  # what ends a name listed after 、
+_NOT_PIECES = frozenset(["x", "eng", "p", "c", "u", "uj", "ul", "y"])  # what no piece of a cut name is tagged
+
+
+def _listed_cut_name(
+    tokens: list[Token], i: int, out: list[Token], known: Lexicon, known_word: Callable[[str], bool] | None
+) -> bool:
+    """Whether the two words after the 、 at tokens[i] are one Chinese full name the tokenizer cut apart, listed
+    after a person's name: three characters, a family name first, no word of its dictionary, ending where the list
+    goes on (张元英、曹柔理、安宥/v 真/d、崔艺娜; 金彩/n 元/m 、金珉周): a list's items are of one kind."""
+    if known_word is None or i + 3 >= len(tokens) or not out or tokens[i + 3][0] not in _LIST_ENDS:
+        return False
+    before, before_tag = out[-1]
+    if before_tag not in PEOPLE_TAGS or kind_of(before, before_tag, known) != "people":
+        return False  # 智能家居/nr、车联 网: no person's name
+    (first, first_tag), (second, second_tag) = tokens[i + 1], tokens[i + 2]
+    name = first + second
+    if len(name) != 3 or first_tag in _NOT_PIECES or second_tag in _NOT_PIECES or not CJK.match(name):
+        return False
+    return name[0] in SURNAMES and not known_word(name) and name not in known.kinds and name not in known.not_names
+
+
+def _state_university(tokens: list[Token], i: int, out: list[Token]) -> bool:
+    """Whether the 立 at tokens[i] is the middle of a state university's name the tokenizer cut after the state: a place
+    ending with 州 before it, a word beginning with 大学 after it (宾夕法尼亚州 + 立 + 大学, 亚利桑那州 + 立 + 大学)."""
+    if not out or i + 1 >= len(tokens) or not tokens[i + 1][0].startswith("大学"):
+        return False
+    before, tag = out[-1]
+    return tag == "ns" and len(before) >= 3 and before.endswith("州") and CJK.match(before) is not None
+
+
+# the tokenizer's word for a news reporter: the word it cut off before it is a news app's name (封面 + 新闻记者, 紫牛,
+# 上游, 界面, 看法: 封面新闻, 紫牛新闻 ...), the news outlet the reporter writes for
+_OUTLET_REPORTER = "新闻记者"
+_OUTLET_NAME_TAGS = frozenset(["n", "nz", "f", "v", "j"])
+
+
+def _news_outlet(before: Token, known: Lexicon) -> bool:
+    """Whether the word just before 新闻记者 is a news outlet's own name: two Chinese characters tagged as a noun, a
+    place word or a verb (封面/n, 上游/f, 看法/v), no name the lexicon has (网易 stays 网易) or lists as none, no verb of
+    playing a part (饰演/n 新闻记者) and no role (over the corpus every such word but 饰演 is an outlet)."""
+    word, tag = before
+    if len(word) != 2 or tag not in _OUTLET_NAME_TAGS or not CJK.match(word):
+        return False
+    return not (word in known.kinds or word in known.not_names or word in PLAYS or word in ROLES or word in SAYS)
 
 
 def _firm_name(
@@ -448,10 +517,11 @@ _FOREIGN_ENDS = ("大学", "学院", "分校", "医院", "公司", "集团")
 
 def _own_name(word: str, known: dict[str, str]) -> bool:
     """Whether an organisation's name after a country is a name of its own, not the country's institution: one the
-    dictionary has (庆应义塾大学, 哈佛大学) or one a place other than China begins (多伦多大学, 明尼苏达大学)."""
+    dictionary has (庆应义塾大学, 哈佛大学), one a place other than China begins (多伦多大学, 明尼苏达大学) or a state's
+    university (宾夕法尼亚州立大学)."""
     if len(word) < 4 or not CJK.match(word):
         return False
-    return known.get(word) == "orgs" or _place_first(word, known)
+    return known.get(word) == "orgs" or _place_first(word, known) or word.endswith("州立大学")
 
 
 def _place_first(word: str, known: dict[str, str]) -> bool:
@@ -540,7 +610,7 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
                 continue
         # 乔治-希尔, 克里斯-保罗: sports news writes a full name's dot as a hyphen (after a transliterated name or a
         # person the dictionary has; not 3-1, not 中-美)
-        hyphen = word in _HYPHENS and bool(held) and held[-1][1] in ("nr", "nrt")
+        hyphen = word in HYPHENS and bool(held) and held[-1][1] in ("nr", "nrt")
         hyphen = hyphen and (transliterated(held[-1][0]) or known.get(held[-1][0]) == "people")
         if hyphen:
             dotted = True

@@ -10,6 +10,7 @@ from zixun.text.entities.lexicon import TAG_KINDS, WORDS, Lexicon
 
 CJK = re.compile(r"^[\u3400-\u9fff]+$")
 DOTS = frozenset("·•‧・")  # 勒布朗·詹姆斯: a transliterated full name is cut at its dot
+HYPHENS = frozenset("-－")  # a dot between the parts of a transliterated name in sports news (乔治-希尔)
 # the most common family names (about nine in ten people): an unknown word tagged as a name that does not
 # start with one is more often an ordinary word (高达, 明白, 诸如)
 SURNAMES = frozenset(
