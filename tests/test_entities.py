@@ -601,6 +601,12 @@ TWELFTH_FLOORS = {"overall": (0.89, 0.70), "places": (0.79, 0.81), "orgs": (0.91
 THIRTEENTH_FLOORS = {"overall": (0.85, 0.73), "places": (0.71, 0.88), "orgs": (0.86, 0.67), "people": (0.94, 0.73)}
 
 
+# the fourteenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 32 after entity round 19, before
+# any entity change after it, by two new readers who saw no output of the extractor): scored when drawn P 0.844, R 0.715
+# (people 0.876 / 0.700, places 0.808 / 0.808, orgs 0.828 / 0.676; raw POS tags 0.445 / 0.547). Floors a point under
+FOURTEENTH_FLOORS = {"overall": (0.83, 0.70), "places": (0.79, 0.79), "orgs": (0.81, 0.66), "people": (0.86, 0.69)}
+
+
 LATER_SPLITS = {
     "test3": (36, 238, THIRD_FLOORS, 0.25),
     "test4": (34, 239, FOURTH_FLOORS, 0.3),
@@ -613,6 +619,7 @@ LATER_SPLITS = {
     "test11": (36, 229, ELEVENTH_FLOORS, 0.3),
     "test12": (36, 295, TWELFTH_FLOORS, 0.3),
     "test13": (36, 232, THIRTEENTH_FLOORS, 0.3),
+    "test14": (36, 221, FOURTEENTH_FLOORS, 0.3),
 }
 
 
