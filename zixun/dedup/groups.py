@@ -133,29 +133,43 @@ class _Shingles:
 
 
 def regroup(connection: sa.Connection, touched: Iterable[str]) -> int:
-    """Decide again the group of each touched article (its original, and each repost's share); groups decided."""
-    seen: set[str] = set()
-    groups = 0
-    for start in touched:
-        if start in seen:
-            continue
-        members, pairs = _component(connection, start)
-        seen.update(members)
-        order = duplicates.order_keys(connection, list(members)) if len(members) > 1 else {}
-        duplicates.decide(connection, sorted(members), _decisions(members, pairs, order))
-        groups += len(members) > 1
-    return groups
+    """Decide again the group of each touched article (its original, and each repost's share); groups decided.
+    Every group touched is read and written at once (a few statements for a batch, not a few for each group)."""
+    members, pairs = _reached(connection, set(touched))
+    parts = _parts(members, pairs)
+    grouped = [part for part in parts if len(part) > 1]
+    order = duplicates.order_keys(connection, sorted(a for part in grouped for a in part))
+    decisions = {}
+    for part in grouped:
+        decisions.update(_decisions(part, pairs, order))
+    duplicates.decide(connection, sorted(members), decisions)
+    return len(grouped)
 
 
-def _component(connection: sa.Connection, start: str) -> tuple[set[str], dict[str, dict[str, float]]]:
-    """The articles connected to start by copy pairs, and those pairs."""
-    members, frontier, pairs = {start}, [start], {}
+def _reached(connection: sa.Connection, starts: set[str]) -> tuple[set[str], dict[str, dict[str, float]]]:
+    """The articles connected to any of starts by copy pairs, and those pairs."""
+    members, frontier, pairs = set(starts), sorted(starts), {}
     while frontier:
         found = duplicates.paired_with(connection, frontier)
         pairs.update(found)
-        frontier = [other for others in found.values() for other in others if other not in members]
+        frontier = sorted({other for others in found.values() for other in others} - members)
         members.update(frontier)
     return members, pairs
+
+
+def _parts(members: set[str], pairs: dict[str, dict[str, float]]) -> list[set[str]]:
+    """The connected parts of members (the groups, and the articles alone)."""
+    parts, seen = [], set()
+    for start in sorted(members):
+        if start in seen:
+            continue
+        part, frontier = {start}, [start]
+        while frontier:
+            frontier = [other for a in frontier for other in pairs.get(a, {}) if other not in part]
+            part.update(frontier)
+        seen |= part
+        parts.append(part)
+    return parts
 
 
 def _decisions(members: set[str], pairs: dict[str, dict[str, float]], order: dict[str, tuple]) -> dict:

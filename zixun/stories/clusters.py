@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import chain
 from sys import intern
 from typing import NamedTuple
@@ -78,6 +78,7 @@ SOFT = frozenset(["teams", "people"])
 # a story of this many articles takes an article average linkage left alone when it is alike enough to the story as a
 # whole (_attach)
 ATTACH_SIZE = 10
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass
@@ -296,6 +297,31 @@ def _beyond_words(a: Article, b: Article) -> float:
     return NAME_BONUS * min(len(a.names & b.names), 2) - DECAY_PER_DAY * days_apart(a.facts, b.facts)
 
 
+def _days_between(pool: dict[str, Article], order: list[str], mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """conflicts.days_apart of each pair of rows (mine[k], theirs[k]) of the pool's articles in order, to the last
+    bit: whole microseconds apart (exact integers), then divided as days_apart divides."""
+    if not order:
+        return np.zeros(0)
+    first = pool[order[0]].facts.at
+    micros = np.fromiter(((pool[i].facts.at - first) // _MICROSECOND for i in order), np.int64, len(order))
+    return np.abs(micros[mine] - micros[theirs]) / 1e6 / 86400
+
+
+def _beyond_words_of(
+    pool: dict[str, Article], order: list[str], mine: np.ndarray, theirs: np.ndarray, days: np.ndarray
+) -> np.ndarray:
+    """_beyond_words of each pair of rows (mine[k], theirs[k]) of the pool's articles in order, given the days
+    between them: the same arithmetic on arrays (the same floats)."""
+    named = np.fromiter((bool(pool[i].names) for i in order), bool, len(order))
+    shared = np.zeros(len(mine))
+    both = np.flatnonzero(named[mine] & named[theirs])
+    shared[both] = [
+        min(len(pool[order[a]].names & pool[order[b]].names), 2)
+        for a, b in zip(mine[both].tolist(), theirs[both].tolist(), strict=True)
+    ]
+    return NAME_BONUS * shared - DECAY_PER_DAY * days
+
+
 def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary, known: _Known) -> set[str]:
     """Key and link these articles; the ids whose components must be decided again."""
     touched = stories.forget(connection, ids) | set(ids)
@@ -318,27 +344,30 @@ def _cluster(connection: sa.Connection, ids: list[str], summary: StoriesSummary,
     order = sorted(pool)
     row = {article_id: k for k, article_id in enumerate(order)}
     vectors = known.vectors([pool[i] for i in order])  # once per batch: each article is compared with its own
-    nears: dict[str, list[Article]] = {}  # each article's candidates within the time window
-    for article_id, found in candidates.items():
-        facts = batch[article_id].facts
-        nears[article_id] = [pool[o] for o in found if o in pool and days_apart(facts, pool[o].facts) <= WINDOW_DAYS]
-    mine = [row[article_id] for article_id, near in nears.items() for _ in near]
-    cosines = _cosines(vectors, mine, [row[o.id] for near in nears.values() for o in near])
+    # every (article, candidate) pair of the batch as rows of the pool, article by article; then the days between
+    # them, the pairs within the time window and their scores by array operations, not a call per pair (a batch has
+    # ~50,000)
+    owner, mine, theirs = [], [], []
+    for k, (article_id, found) in enumerate(candidates.items()):
+        present = [row[o] for o in found if o in pool]
+        owner.extend([k] * len(present))
+        mine.extend([row[article_id]] * len(present))
+        theirs.extend(present)
+    owner, mine, theirs = (np.array(found, np.intp) for found in (owner, mine, theirs))
+    days = _days_between(pool, order, mine, theirs)
+    near = days <= WINDOW_DAYS
+    owner, mine, theirs, days = owner[near], mine[near], theirs[near], days[near]
+    scores = _cosines(vectors, mine.tolist(), theirs.tolist()) + _beyond_words_of(pool, order, mine, theirs, days)
+    # only the pairs scoring LINK_SCORE or more are sorted and checked for conflicts (the others are never kept)
+    strong = np.flatnonzero(scores >= LINK_SCORE)
+    bounds = np.searchsorted(owner[strong], np.arange(len(candidates) + 1))
     links = []
-    start = 0
-    for article_id, near in nears.items():
+    for k, article_id in enumerate(candidates):
         article = batch[article_id]
-        scores = cosines[start : start + len(near)]
-        start += len(near)
         best = sorted(
-            ((float(s) + _beyond_words(article, o), o.id) for s, o in zip(scores, near, strict=True)),
-            reverse=True,
+            ((float(scores[p]), order[theirs[p]]) for p in strong[bounds[k] : bounds[k + 1]].tolist()), reverse=True
         )
-        kept = [
-            (article_id, o, round(s, 4))
-            for s, o in best
-            if s >= LINK_SCORE and conflict(article.facts, pool[o].facts) is None
-        ]
+        kept = [(article_id, o, round(s, 4)) for s, o in best if conflict(article.facts, pool[o].facts) is None]
         links.extend(kept[:MAX_LINKS])
     links = _unique(links)
     versions = {i: a.row.updated_at for i, a in batch.items()}
