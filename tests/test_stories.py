@@ -316,6 +316,27 @@ def test_an_article_left_alone_joins_a_large_story_it_is_alike_as_a_whole_and_no
     assert groups == {0: list(range(10)), 10: [10]}
 
 
+def test_a_reposts_headline_lifts_a_soft_conflict_of_its_original_and_no_hard_one():
+    # one text under two headlines (a repost and its original) beside a third report of the ranking: the original's
+    # organisations and the third's share one ("teams"), the repost's share three
+    def article(title: str, orgs: list[str]) -> clusters.Article:
+        (made,) = _articles([title])
+        made.facts = Facts.of(fold(title), {"orgs": orgs}, T0)
+        return made
+
+    original = article("亚洲大学排行榜出炉：港大清华北大复旦跻身前10", ["亚洲大学", "香港大学", "复旦大学"])
+    repost = article("亚洲大学排行榜出炉：港大、清华、北大等上榜", ["亚洲大学", "香港大学", "北京大学", "清华"])
+    ranking = article("QS发布2019亚洲大学排名 清华第三北大第五", ["清华", "北京大学", "亚洲大学"])
+    assert clusters._conflict(ranking, original) == "teams"
+    original.copies = (repost.facts,)
+    assert clusters._conflict(ranking, original) is None
+    assert clusters._conflict(original, ranking) is None
+    # another game's score is a hard conflict: a repost's headline without one lifts nothing
+    game, other = article("雄鹿134-111大胜勇士", []), article("雄鹿118-110胜勇士", [])
+    other.copies = (Facts.of(fold("雄鹿胜勇士"), {}, T0),)
+    assert clusters._conflict(game, other) == "score"
+
+
 def test_the_same_event_a_year_later_is_another_story(engine, settings):
     first, second = halves(STORY["body"])
     ingest(

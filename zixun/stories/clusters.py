@@ -107,7 +107,7 @@ class Article:
     """What clustering knows of an article: its vector terms (until its row is made, see _Known.prepare), keys,
     headline facts and time."""
 
-    __slots__ = ("facts", "id", "keys", "names", "row", "terms")
+    __slots__ = ("copies", "facts", "id", "keys", "names", "row", "terms")
 
     def __init__(self, row: sa.Row):
         self.id = row.id
@@ -121,6 +121,7 @@ class Article:
             words[term] = words.get(term, 0.0) + TITLE_WEIGHT
         self.terms = words
         self.names = self.facts.names | self.facts.signs  # what two reports of one event share
+        self.copies: tuple[Facts, ...] = ()  # the facts of its reposts in the decision at hand (_decide, _conflict)
         # interned: a pass keeps thousands of articles whose keys are mostly the same few thousand words
         # a subject ("@name") is no key: its name is one already
         keys = (*(row.keywords or ()), *title_words, *self.facts.names, *self.facts.results)
@@ -416,6 +417,10 @@ def _decide(connection: sa.Connection, touched: set[str], summary: StoriesSummar
             if r in found and o in found and not conflict(found[r].facts, found[o].facts)
         }
         originals = [a for a in alive if a not in joined]
+        for a in alive:
+            found[a].copies = ()
+        for r, o in joined.items():
+            found[o].copies += (found[r].facts,)
         groups = _cut(originals, links, found, known)
         clusters = _with_reposts(groups, joined)
         facts.update((a, found[a].row) for a in alive)
@@ -499,7 +504,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         return [[a.id for a in items]]
     if n == 2:  # most components: two articles, one decision
         a, b = items
-        together = known.pair(a, b) >= STORY_SCORE and conflict(a.facts, b.facts) is None
+        together = known.pair(a, b) >= STORY_SCORE and _conflict(a, b) is None
         return [[a.id, b.id]] if together else [[a.id], [b.id]]
     similar = known.similar(items, items)
     # conflicts are looked up only between the two groups about to merge (most pairs never are); two groups kept
@@ -574,13 +579,25 @@ def _kept_apart(one: list[Article], other: list[Article]) -> bool:
     soft = 0
     for a in one:
         for b in other:
-            why = conflict(a.facts, b.facts)
+            why = _conflict(a, b)
             if why is None:
                 continue
             if why not in SOFT:
                 return True
             soft += 1
     return soft == len(one) * len(other)
+
+
+def _conflict(a: Article, b: Article) -> str | None:
+    """conflict() of two originals, a soft one (SOFT) lifted when a repost of either has none with the other or its
+    reposts: a repost is the same text under another headline, and those rules read headlines (亚洲大学排行榜出炉：港大、清华、北大等上榜,
+    a copy of 亚洲大学排行榜出炉：港大清华北大复旦跻身前10, beside QS发布2019亚洲大学排名 清华第三北大第五). Reposts stay out of
+    average linkage (an article with copies would count twice in every average): their originals stand for them."""
+    why = conflict(a.facts, b.facts)
+    if why not in SOFT or not (a.copies or b.copies):  # most articles have no repost: nothing more to compare
+        return why
+    lifted = any(conflict(x, y) is None for x in (a.facts, *a.copies) for y in (b.facts, *b.copies))
+    return None if lifted else why
 
 
 def _cut(
