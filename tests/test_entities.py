@@ -350,6 +350,33 @@ def test_a_countrys_institution_cut_into_words_is_one_organisation():
     assert found["places"] == ["美国"] and not found["orgs"]
 
 
+def test_a_universitys_affiliated_hospital_or_school_is_one_organisation():
+    # the university, an ordinal or not, 附属 and the hospital's words, as readers give it (round 20)
+    found = _entities(
+        "健康",
+        "广州中医药大学第一附属医院肛肠外科副主任医师说。上海交通大学医学院附属瑞金医院皮肤科主任说。"
+        "东南大学附属中大医院的医生提醒。北京师范大学附属中学的学生。",
+    )
+    assert set(found["orgs"]) == {
+        "广州中医药大学第一附属医院",
+        "上海交通大学医学院附属瑞金医院",
+        "东南大学附属中大医院",
+        "北京师范大学附属中学",
+    }
+    assert _entities("新闻", "清华大学附属的小吃一条街很热闹。")["orgs"] == ["清华大学"]  # 的: no name goes on
+
+
+def test_a_full_name_before_a_bodys_whole_name_stays_a_person():
+    # 主任医师 黄志纯 + 东南大学: the tokenizer's person is no part of the university (round 20); a verb of office run
+    # into a name of two characters is cut off it (曾勇任 + 电子科技大学)
+    found = _entities("健康", "主任医师 黄志纯东南大学附属中大医院主任。黄志纯提醒，不要熬夜。")
+    assert found["people"] == ["黄志纯"] and found["orgs"] == ["东南大学附属中大医院"]
+    found = _entities("教育", "曾勇任电子科技大学校长。曾勇表示，学校将改革。")
+    assert found["people"] == ["曾勇"] and found["orgs"] == ["电子科技大学"]
+    # a family name and a word of two (约翰 of 约翰霍普金斯大学) and a star's studio are as before
+    assert _entities("娱乐", "江疏影工作室发布声明。")["orgs"] == ["江疏影工作室"]
+
+
 def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
     # one word of the tokenizer's (美国明尼苏达大学/nt, 美国哈佛大学 in the dictionary) or two (日本 + 庆应义塾大学)
     found = _entities(
@@ -357,7 +384,8 @@ def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
         "此次，美国明尼苏达大学将看电视列入风险。加拿大多伦多大学的研究人员发现。日本庆应义塾大学的研究显示。"
         "美国哈佛大学医学院附属医院的专家说。",
     )
-    assert set(found["orgs"]) == {"明尼苏达大学", "多伦多大学", "庆应义塾大学", "哈佛大学医学院"}
+    # (the hospital affiliated with the medical school is one name with it: round 20)
+    assert set(found["orgs"]) == {"明尼苏达大学", "多伦多大学", "庆应义塾大学", "哈佛大学医学院附属医院"}
     assert set(found["places"]) == {"美国", "加拿大", "日本"}
     # a country's own institution or a generic name keeps its country (英国广播公司, 新加坡国立大学)
     found = _entities("新闻", "英国广播公司报道。新加坡国立大学的学者指出。")
