@@ -537,6 +537,16 @@ def _named_by_place(word: str, known: dict[str, str]) -> bool:
     return any(known.get(word[:n]) == "places" and not country(word[:n]) for n in range(2, min(5, len(word) - 1)))
 
 
+# what the name of a hospital or a group the dictionary has ends with (养和医院, 娃哈哈集团); not a university's, an
+# office's or a paper's, which a place before makes another body (杭州 + 电子科技大学, 山东省 + 卫健委, 香港 + 经济日报)
+_WHOLE_ENDS = ("医院", "集团")
+
+
+def _whole_body(word: str, known: dict[str, str]) -> bool:
+    """Whether an organisation's name is a hospital's or a group's the dictionary has whole (养和医院, 娃哈哈集团)."""
+    return len(word) >= 4 and word.endswith(_WHOLE_ENDS) and known.get(word) == "orgs"
+
+
 def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
     """(country, name) when a word the tokenizer tags an organisation is a country other than China and a university,
     hospital or firm of its own name (美国明尼苏达大学, 加拿大多伦多大学, 美国苹果公司; not 英国广播公司, 新加坡国立大学)."""
@@ -680,8 +690,10 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             if len(held) > 1 and word in _UNIVERSITY_HEADS and _chinese_places(held, known):
                 out.extend(held[:-1])  # 南通市 + 扬州 + 大学: a university is named by the one place just before it
                 held = held[-1:]
-            if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
-                out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
+            if len(held) == 1 and _place(held[0], known) and (_named_by_place(word, known) or _whole_body(word, known)):
+                # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name; 香港 + 养和医院: a hospital
+                # or group the dictionary has whole is named without the place, which stays one (as a country: _own_name)
+                out.append(held.pop())
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
