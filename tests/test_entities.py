@@ -350,6 +350,43 @@ def test_a_countrys_institution_cut_into_words_is_one_organisation():
     assert found["places"] == ["美国"] and not found["orgs"]
 
 
+def test_a_universitys_affiliated_hospital_or_school_is_one_organisation():
+    # the university, an ordinal or not, 附属 and the hospital's words, as readers give it (round 20)
+    found = _entities(
+        "健康",
+        "广州中医药大学第一附属医院肛肠外科副主任医师说。上海交通大学医学院附属瑞金医院皮肤科主任说。"
+        "东南大学附属中大医院的医生提醒。北京师范大学附属中学的学生。",
+    )
+    assert set(found["orgs"]) == {
+        "广州中医药大学第一附属医院",
+        "上海交通大学医学院附属瑞金医院",
+        "东南大学附属中大医院",
+        "北京师范大学附属中学",
+    }
+    assert _entities("新闻", "清华大学附属的小吃一条街很热闹。")["orgs"] == ["清华大学"]  # 的: no name goes on
+
+
+def test_a_full_name_before_a_bodys_whole_name_stays_a_person():
+    # 主任医师 黄志纯 + 东南大学: the tokenizer's person is no part of the university (round 20); a verb of office run
+    # into a name of two characters is cut off it (曾勇任 + 电子科技大学)
+    found = _entities("健康", "主任医师 黄志纯东南大学附属中大医院主任。黄志纯提醒，不要熬夜。")
+    assert found["people"] == ["黄志纯"] and found["orgs"] == ["东南大学附属中大医院"]
+    found = _entities("教育", "曾勇任电子科技大学校长。曾勇表示，学校将改革。")
+    assert found["people"] == ["曾勇"] and found["orgs"] == ["电子科技大学"]
+    # a family name and a word of two (约翰 of 约翰霍普金斯大学) and a star's studio are as before
+    assert _entities("娱乐", "江疏影工作室发布声明。")["orgs"] == ["江疏影工作室"]
+
+
+def test_a_city_before_a_hospital_or_group_the_dictionary_has_stays_a_place():
+    # 香港 + 养和医院, 杭州 + 娃哈哈集团: the body is named without its city (round 20); a university's or an office's
+    # name with a place before it is another body's (杭州电子科技大学, 山东省卫健委)
+    found = _entities("新闻", "金庸在香港养和医院逝世。杭州娃哈哈集团董事长宗庆后说。")
+    assert set(found["orgs"]) == {"养和医院", "娃哈哈集团"} and set(found["places"]) == {"香港", "杭州"}
+    assert _entities("教育", "他毕业于杭州电子科技大学。")["orgs"] == ["杭州电子科技大学"]
+    # Japan's broadcasters by their short names (round 20)
+    assert _entities("娱乐", "据日本媒体报道，富士台将于12月24日播出特别剧。")["orgs"] == ["富士台"]
+
+
 def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
     # one word of the tokenizer's (美国明尼苏达大学/nt, 美国哈佛大学 in the dictionary) or two (日本 + 庆应义塾大学)
     found = _entities(
@@ -357,7 +394,8 @@ def test_a_country_before_a_university_or_firm_of_its_own_name_stays_a_place():
         "此次，美国明尼苏达大学将看电视列入风险。加拿大多伦多大学的研究人员发现。日本庆应义塾大学的研究显示。"
         "美国哈佛大学医学院附属医院的专家说。",
     )
-    assert set(found["orgs"]) == {"明尼苏达大学", "多伦多大学", "庆应义塾大学", "哈佛大学医学院"}
+    # (the hospital affiliated with the medical school is one name with it: round 20)
+    assert set(found["orgs"]) == {"明尼苏达大学", "多伦多大学", "庆应义塾大学", "哈佛大学医学院附属医院"}
     assert set(found["places"]) == {"美国", "加拿大", "日本"}
     # a country's own institution or a generic name keeps its country (英国广播公司, 新加坡国立大学)
     found = _entities("新闻", "英国广播公司报道。新加坡国立大学的学者指出。")
@@ -512,7 +550,8 @@ THIRD_FLOORS = {"overall": (0.90, 0.81), "places": (0.85, 0.91), "orgs": (0.87, 
 # Round 9 (the dictionary of well-known names): P 0.917, R 0.778 (people 0.956 / 0.775); round 10 (organisations):
 # P 0.919, R 0.799 (orgs 0.912 / 0.762)
 # round 18 (tuned on it): P 0.953, R 0.845 (people 0.968 / 0.820, orgs 0.958 / 0.838); floors a point under
-FOURTH_FLOORS = {"overall": (0.94, 0.83), "places": (0.85, 0.90), "orgs": (0.94, 0.82), "people": (0.95, 0.80)}
+# round 20 (tuned on it): P 0.954, R 0.849 (orgs 0.959 / 0.850); floors a point under
+FOURTH_FLOORS = {"overall": (0.94, 0.83), "places": (0.85, 0.90), "orgs": (0.94, 0.84), "people": (0.95, 0.80)}
 
 
 # the fifth held-out split (36 articles drawn and labelled on 2026-12-06 after the seventh round, by two readers who saw
@@ -525,7 +564,8 @@ FOURTH_FLOORS = {"overall": (0.94, 0.83), "places": (0.85, 0.90), "orgs": (0.94,
 # of 雅加达亚运会, 匈牙利 of a 公开赛), which the later readers do not (奥地利 of 奥地利公开赛, 瑞典 of 瑞典赛) and the extractor no
 # longer gives (places 0.903 / 0.700 -> 0.929 / 0.650, overall 0.930 / 0.768 -> 0.935 / 0.757)
 # round 18 (tuned on it): P 0.938, R 0.784 (people 0.926 / 0.859, orgs 0.953 / 0.786); floors a point under
-FIFTH_FLOORS = {"overall": (0.92, 0.77), "places": (0.83, 0.64), "orgs": (0.94, 0.77), "people": (0.91, 0.84)}
+# round 20 (tuned on it): P 0.938, R 0.790 (orgs 0.955 / 0.800); floors a point under
+FIFTH_FLOORS = {"overall": (0.92, 0.78), "places": (0.83, 0.64), "orgs": (0.94, 0.79), "people": (0.91, 0.84)}
 
 
 # the sixth held-out split (36 articles drawn and labelled on 2026-12-06 after the eighth round, by two new readers who
@@ -538,7 +578,8 @@ FIFTH_FLOORS = {"overall": (0.92, 0.77), "places": (0.83, 0.64), "orgs": (0.94, 
 # round 16 (tuned on it): P 0.917, R 0.770 (people 0.938 / 0.800, places 0.808 / 0.857, orgs 0.961 / 0.704); floors a point
 # under; its last rule (places inside events' names) then P 0.930 (places 0.864)
 # round 18 (tuned on it): P 0.931, R 0.783 (orgs 0.962 / 0.735); floors a point under
-SIXTH_FLOORS = {"overall": (0.92, 0.77), "places": (0.79, 0.84), "orgs": (0.95, 0.72), "people": (0.92, 0.79)}
+# round 20 (tuned on it): P 0.932, R 0.796 (orgs 0.963 / 0.765); floors a point under
+SIXTH_FLOORS = {"overall": (0.92, 0.78), "places": (0.79, 0.84), "orgs": (0.95, 0.75), "people": (0.92, 0.79)}
 
 
 # the seventh held-out split (36 articles drawn and labelled on 2026-12-07 after the tenth round, by two new readers who
@@ -547,7 +588,8 @@ SIXTH_FLOORS = {"overall": (0.92, 0.77), "places": (0.79, 0.84), "orgs": (0.95, 
 # round 16 (tuned on it): P 0.921, R 0.774 (people 0.943 / 0.806, places 0.919 / 0.868, orgs 0.898 / 0.688); floors a point
 # under
 # round 18 (tuned on it): P 0.921, R 0.780 (orgs 0.900 / 0.703); floors a point under
-SEVENTH_FLOORS = {"overall": (0.91, 0.77), "places": (0.90, 0.85), "orgs": (0.89, 0.69), "people": (0.93, 0.79)}
+# round 20 (tuned on it): P 0.923, R 0.793 (orgs 0.904 / 0.734); floors a point under
+SEVENTH_FLOORS = {"overall": (0.91, 0.78), "places": (0.90, 0.85), "orgs": (0.89, 0.72), "people": (0.93, 0.79)}
 
 
 # the eighth held-out split (36 articles drawn and labelled on 2026-12-07 after the twelfth round, by two new readers who
@@ -557,7 +599,8 @@ SEVENTH_FLOORS = {"overall": (0.91, 0.77), "places": (0.90, 0.85), "orgs": (0.89
 # under
 # round 17 (tuned on it): P 0.887, R 0.744 (places 0.857 / 0.882, orgs 0.923 / 0.704); floors a point under
 # round 18 (tuned on it): P 0.894, R 0.758 (people 0.879 / 0.773); floors a point under
-EIGHTH_FLOORS = {"overall": (0.88, 0.74), "places": (0.84, 0.87), "orgs": (0.91, 0.69), "people": (0.86, 0.76)}
+# round 20 (tuned on it): P 0.897, R 0.778 (orgs 0.928 / 0.745); floors a point under
+EIGHTH_FLOORS = {"overall": (0.88, 0.76), "places": (0.84, 0.87), "orgs": (0.91, 0.73), "people": (0.86, 0.76)}
 
 
 # the ninth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28, before any change of the entity code
@@ -576,7 +619,8 @@ NINTH_FLOORS = {"overall": (0.91, 0.77), "places": (0.86, 0.73), "orgs": (0.92, 
 # round 17 (tuned on it, test11 held out): P 0.856, R 0.768 (people 0.871 / 0.740, places 0.836 / 0.958, orgs
 # 0.857 / 0.701); floors a point under
 # round 18 (tuned on it): P 0.864, R 0.794 (places 0.852 / 0.958, orgs 0.866 / 0.757); floors a point under
-TENTH_FLOORS = {"overall": (0.85, 0.78), "places": (0.84, 0.94), "orgs": (0.85, 0.74), "people": (0.86, 0.72)}
+# round 20 (tuned on it): P 0.865, R 0.803 (orgs 0.869 / 0.776); floors a point under
+TENTH_FLOORS = {"overall": (0.85, 0.79), "places": (0.84, 0.94), "orgs": (0.85, 0.76), "people": (0.86, 0.72)}
 
 
 # the eleventh held-out split (36 articles drawn and labelled on 2026-12-07 at stop 30 after the sixteenth round, by two
@@ -592,13 +636,15 @@ ELEVENTH_FLOORS = {"overall": (0.87, 0.76), "places": (0.89, 0.89), "orgs": (0.8
 # 0.945 / 0.682, places 0.800 / 0.825, orgs 0.925 / 0.688; raw POS tags 0.497 / 0.525). Floors a point under; scored once
 # after round 18 (not tuned on): P 0.902, R 0.715 (people 0.946 / 0.691)
 # round 19 (tuned on it): P 0.903, R 0.719 (people 0.946 / 0.698); floors a point under
-TWELFTH_FLOORS = {"overall": (0.89, 0.70), "places": (0.79, 0.81), "orgs": (0.91, 0.67), "people": (0.93, 0.68)}
+# round 20 (tuned on it): P 0.904, R 0.725 (orgs 0.927 / 0.705); floors a point under
+TWELFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.79, 0.81), "orgs": (0.91, 0.69), "people": (0.93, 0.68)}
 
 
 # the thirteenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 32 before any change of the entity
 # code that session, by two new readers who saw no output of the extractor): scored when drawn P 0.866, R 0.746 (people
 # 0.956 / 0.747, places 0.729 / 0.897, orgs 0.871 / 0.689; raw POS tags 0.504 / 0.582). Floors a point under
-THIRTEENTH_FLOORS = {"overall": (0.85, 0.73), "places": (0.71, 0.88), "orgs": (0.86, 0.67), "people": (0.94, 0.73)}
+# round 20 (tuned on it): P 0.899, R 0.772 (people 0.957 / 0.759, places 0.795 / 0.897, orgs 0.905 / 0.736); floors a point under
+THIRTEENTH_FLOORS = {"overall": (0.88, 0.76), "places": (0.78, 0.88), "orgs": (0.89, 0.72), "people": (0.94, 0.74)}
 
 
 # the fourteenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 32 after entity round 19, before

@@ -537,6 +537,16 @@ def _named_by_place(word: str, known: dict[str, str]) -> bool:
     return any(known.get(word[:n]) == "places" and not country(word[:n]) for n in range(2, min(5, len(word) - 1)))
 
 
+# what the name of a hospital or a group the dictionary has ends with (养和医院, 娃哈哈集团); not a university's, an
+# office's or a paper's, which a place before makes another body (杭州 + 电子科技大学, 山东省 + 卫健委, 香港 + 经济日报)
+_WHOLE_ENDS = ("医院", "集团")
+
+
+def _whole_body(word: str, known: dict[str, str]) -> bool:
+    """Whether an organisation's name is a hospital's or a group's the dictionary has whole (养和医院, 娃哈哈集团)."""
+    return len(word) >= 4 and word.endswith(_WHOLE_ENDS) and known.get(word) == "orgs"
+
+
 def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
     """(country, name) when a word the tokenizer tags an organisation is a country other than China and a university,
     hospital or firm of its own name (美国明尼苏达大学, 加拿大多伦多大学, 美国苹果公司; not 英国广播公司, 新加坡国立大学)."""
@@ -566,6 +576,18 @@ def _chinese_places(held: list[Token], known: dict[str, str]) -> bool:
     if first.removesuffix("省") not in PROVINCES and not (len(first) >= 3 and first.endswith("市")):
         return False
     return all(_place(h, known) and not country(h[0]) and not h[0].endswith(("区", "县")) for h in held)
+
+
+_OFFICE_VERBS = frozenset("任为")  # serves as, is: run into a name before the body (曾勇任 + 电子科技大学)
+
+
+def _full_name(token: Token, known: dict[str, str]) -> bool:
+    """Whether a word is a Chinese full name of three characters (黄志纯, 温建民; not 约翰 or 约瑟夫 of a university's
+    name, nor 吴淞 or 张江, places the tokenizer tags as names)."""
+    word = token[0]
+    if token[1] not in ("nr", "nrfg", JOINED) or len(word) != 3 or word[0] not in SURNAMES:
+        return False
+    return CJK.match(word) is not None and not transliterated(word) and known.get(word) in (None, "people")
 
 
 def _first_name(word: str) -> bool:
@@ -656,6 +678,11 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             # not 上市公司; but 江门 + 海关 (海关 alone is no name)
             if len(held) > 1 and held[0][0] in not_names and not transliterated(held[0][0]) and _place(held[1], known):
                 out.append(held.pop(0))  # 本赛季/nr + 山东 男篮: a word listed as no name before the place begins none
+            if _full_name(held[0], known) and (_own_name(word, known) or tag == "nt"):
+                # 主任医师 黄志纯 + 东南大学: a person before a body's whole name is no part of it; 曾勇任 + 电子科技大学:
+                # a verb of office run into a name of two characters
+                name, name_tag = person = held.pop(0)
+                out.extend(((name[:2], name_tag), (name[2], "v")) if name[2] in _OFFICE_VERBS else (person,))
             while held and _country(held[0]) and (len(held) > 1 or _own_name(word, known)):
                 # 美国 + 爱因斯坦医学院, 日本 + 庆应义塾大学: the country stays a place; 济南 + 天山外国语学校: the city is
                 # part of it (美国 + 大学 is one name)
@@ -663,8 +690,10 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
             if len(held) > 1 and word in _UNIVERSITY_HEADS and _chinese_places(held, known):
                 out.extend(held[:-1])  # 南通市 + 扬州 + 大学: a university is named by the one place just before it
                 held = held[-1:]
-            if len(held) == 1 and _place(held[0], known) and _named_by_place(word, known):
-                out.append(held.pop())  # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name
+            if len(held) == 1 and _place(held[0], known) and (_named_by_place(word, known) or _whole_body(word, known)):
+                # 镇江市 + 苏州大学, 陕西省 + 西安交通大学: the university's city is in its name; 香港 + 养和医院: a hospital
+                # or group the dictionary has whole is named without the place, which stays one (as a country: _own_name)
+                out.append(held.pop())
             out.append(("".join(w for w, _ in held) + word, "nt"))
             held = []
             continue
@@ -777,6 +806,8 @@ def _offices(tokens: list[Token]) -> list[Token]:
             end = _branch_end(tokens, i)  # an office the tokenizer or joined named: its branch or parts follow, if any
         while end and end < len(tokens) and tokens[end][0] in _PARTS:
             end += 1
+        if end and (affiliated := _affiliated_end(tokens, end - 1)):
+            end = affiliated  # 广州 中医药大学 + 第一 附属 医院: the university's hospital, one name
         if end and end < len(tokens) and tokens[end][0] == "办公室" and tokens[end - 1][0].endswith(_GOVERNING):
             end += 1  # 内蒙古自治区招生考试委员会 + 办公室: a body's office (not a company's room)
         if end > i + 1:
@@ -878,6 +909,34 @@ def _branch_end(tokens: list[Token], i: int) -> int:
         if tokens[i][0].endswith("大学") and place_tag == "m" and place.startswith("第") and branch == "医院":
             return i + 3
     return i + 1
+
+
+_AFFILIATED = "附属"
+# what a university's affiliated hospital or school ends with (附属瑞金医院, 附属第三医院, 附属中学)
+_AFFILIATED_ENDS = ("医院", "中学", "小学", "学校", "幼儿园")
+# the tags of the words between 附属 and that end (第三/m, 中/f 大/a 医院, 肿瘤医院/n, 北京 朝阳医院); not a verb or 的
+_AFFILIATED_TAGS = frozenset(["m", "n", "nt", "nz", "ns", "nr", "f", "a", "j"])
+
+
+def _affiliated_end(tokens: list[Token], i: int) -> int:
+    """The index after a university's affiliated hospital or school when the words after the university or college
+    tokens[i] name one: an ordinal or not, 附属, then up to three words, the last ending with a hospital's or school's
+    head (广州中医药大学 + 第一 + 附属 + 医院, 上海交通大学医学院 + 附属 + 瑞金医院, 东南大学 + 附属 + 中 大 医院): one name,
+    as readers give it; else 0."""
+    if not tokens[i][0].endswith(("大学", "学院")):
+        return 0
+    k = i + 1
+    if k < len(tokens) and tokens[k][1] == "m" and tokens[k][0].startswith("第"):
+        k += 1
+    if k >= len(tokens) or tokens[k][0] != _AFFILIATED:
+        return 0
+    for end in range(k + 1, min(k + 4, len(tokens))):
+        word, tag = tokens[end]
+        if tag not in _AFFILIATED_TAGS or not CJK.match(word) or word == "部分":
+            return 0
+        if word.endswith(_AFFILIATED_ENDS):
+            return end + 1
+    return 0
 
 
 # the tags of the words of a company's name around the place in brackets (腾讯 科技 (深圳) 有限公司)
@@ -982,17 +1041,18 @@ def _office_end(tokens: list[Token], start: int) -> int:
     that end; 0 when not: no middle word, a number other than an ordinal, a middle word that is an organisation's
     name of its own (调查总队, 中心医院), or another place next (辽宁省 + 大连市: only the place just before the middle
     words may name the office)."""
-    # a one-character verb among the middle words: only a company's name holds one (怡乐 食 食品科技 有限公司)
-    short_verb = False
+    # a one-character verb or an adjective among the middle words: only a company's name holds one (怡乐 食 食品科技
+    # 有限公司, 北京 + 大 梦 科技 有限公司)
+    company_only = False
     for k in range(start, min(start + _MIDDLE_WORDS + 1, len(tokens))):
         word, tag = tokens[k]
         if not CJK.match(word) or (k == start and tag == "ns"):
             return 0
         if k > start and _office_word(word) and tag in _END_TAGS:
-            return 0 if short_verb and not word.endswith("有限公司") else k + 1
-        if tag not in _OFFICE_MIDDLE or (tag == "m" and not word.startswith("第")) or word.endswith(ORG_ENDINGS):
+            return 0 if company_only and not word.endswith("有限公司") else k + 1
+        if (tag not in _OFFICE_MIDDLE and tag != "a") or (tag == "m" and not word.startswith("第")):
             return 0
-        if word in _NOT_MIDDLE:
+        if word.endswith(ORG_ENDINGS) or word in _NOT_MIDDLE:
             return 0
-        short_verb = short_verb or (tag == "v" and len(word) < 2)
+        company_only = company_only or (tag == "v" and len(word) < 2) or tag == "a"
     return 0
