@@ -169,6 +169,8 @@ def named_entities(
             sure = kind is not None and _cued(found, i)
             if kind is None and _short_transliteration(word, tag, known):
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
+        if kind == "places" and tag in ("nr", "nrt") and not country(word) and _player_line(found, i):
+            kind, sure = "people", True  # 罗切斯特/nrt 22 分 14 助攻: a player named like a city, by his line
         if kind == "orgs" and _posted_on(found, i):
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
@@ -666,6 +668,12 @@ _BRAND_WORDS = frozenset(["品牌", "牌子", "大牌", "时装屋"])  # 品牌 
 def _role(word: str) -> bool:
     """Whether a word is a role or ends with one (记者; 英国首相 特蕾莎, 综合科主任 王胜强)."""
     return word in ROLES or (len(word) > 3 and (word[-2:] in ROLES or word[-3:] in ROLES))
+
+
+def _player_line(tokens: list[Token], i: int) -> bool:
+    """Whether a number and 分, 篮板, 助攻 ... follow tokens[i] at once (罗切斯特 22 分): a player's line, no verb between."""
+    words = [w for w, _ in tokens[i + 1 : i + 5] if not w.isspace()]
+    return len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS
 
 
 def _stat_line(tokens: list[Token], i: int) -> bool:

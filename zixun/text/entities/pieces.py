@@ -650,7 +650,15 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
         if dotted:
             dotted = False
             # not 柳叶刀·胃肠病; after a hyphen, a transliteration tagged as a name only
-            if CJK.match(word) and (tag in SPLIT_TAGS or transliterated(word)) and (not hyphen or tag in SPLIT_TAGS):
+            # a place's name after a first name tagged a person's is a family name (弗兰/nr · 威尔士/ns, 杰克 · 伦敦)
+            # (not in a list of places a dot separates: 纳什维尔/nrt · 新泽西州/ns)
+            surname = tag == "ns" and held[-1][1] in SPLIT_TAGS and not hyphen and known.get(held[-1][0]) != "places"
+            surname = surname and not word.endswith(("州", "市", "县", "省", "区"))
+            if (
+                CJK.match(word)
+                and (tag in SPLIT_TAGS or transliterated(word) or surname)
+                and (not hyphen or tag in SPLIT_TAGS)
+            ):
                 held[-1] = (word, DOTTED)
                 last_part = True
                 continue
