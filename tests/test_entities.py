@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +26,7 @@ from zixun.store import articles, create_engine, migrate, schema, writing
 from zixun.store.batches import article_row
 from zixun.text.analysis import analyze
 from zixun.text.entities import dictionary_words, lexicon, named_entities, names_of, tagged_names
+from zixun.text.entities.extract import _people_kept
 from zixun.text.segment import segmenter
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -535,7 +537,8 @@ def test_entity_quality_does_not_regress_on_the_held_out_labels():
 # P 0.874, R 0.790 (orgs 0.849 / 0.681); floors a point under
 # round 17 (tuned on it): P 0.911, R 0.819 (places 0.864 / 0.927, orgs 0.883 / 0.747); floors a point under
 # round 18 (tuned on it): P 0.911, R 0.824 (people 0.974 / 0.837); floors a point under
-THIRD_FLOORS = {"overall": (0.90, 0.81), "places": (0.85, 0.91), "orgs": (0.87, 0.73), "people": (0.96, 0.82)}
+# round 21 (tuned on it): P 0.915, R 0.824 (orgs 0.895 / 0.747); floors a point under
+THIRD_FLOORS = {"overall": (0.90, 0.81), "places": (0.85, 0.91), "orgs": (0.88, 0.73), "people": (0.96, 0.82)}
 
 
 # the fourth held-out split (34 articles drawn and labelled on 2026-12-06, after the third had been used to tune):
@@ -565,7 +568,8 @@ FOURTH_FLOORS = {"overall": (0.94, 0.83), "places": (0.85, 0.90), "orgs": (0.94,
 # longer gives (places 0.903 / 0.700 -> 0.929 / 0.650, overall 0.930 / 0.768 -> 0.935 / 0.757)
 # round 18 (tuned on it): P 0.938, R 0.784 (people 0.926 / 0.859, orgs 0.953 / 0.786); floors a point under
 # round 20 (tuned on it): P 0.938, R 0.790 (orgs 0.955 / 0.800); floors a point under
-FIFTH_FLOORS = {"overall": (0.92, 0.78), "places": (0.83, 0.64), "orgs": (0.94, 0.79), "people": (0.91, 0.84)}
+# round 21 (tuned on it): P 0.939, R 0.796 (people 0.927 / 0.873); floors a point under
+FIFTH_FLOORS = {"overall": (0.92, 0.78), "places": (0.83, 0.64), "orgs": (0.94, 0.79), "people": (0.91, 0.86)}
 
 
 # the sixth held-out split (36 articles drawn and labelled on 2026-12-06 after the eighth round, by two new readers who
@@ -589,7 +593,8 @@ SIXTH_FLOORS = {"overall": (0.92, 0.78), "places": (0.79, 0.84), "orgs": (0.95, 
 # under
 # round 18 (tuned on it): P 0.921, R 0.780 (orgs 0.900 / 0.703); floors a point under
 # round 20 (tuned on it): P 0.923, R 0.793 (orgs 0.904 / 0.734); floors a point under
-SEVENTH_FLOORS = {"overall": (0.91, 0.78), "places": (0.90, 0.85), "orgs": (0.89, 0.72), "people": (0.93, 0.79)}
+# round 21 (tuned on it): P 0.923, R 0.799 (people 0.944 / 0.823); floors a point under
+SEVENTH_FLOORS = {"overall": (0.91, 0.78), "places": (0.90, 0.85), "orgs": (0.89, 0.72), "people": (0.93, 0.81)}
 
 
 # the eighth held-out split (36 articles drawn and labelled on 2026-12-07 after the twelfth round, by two new readers who
@@ -600,7 +605,8 @@ SEVENTH_FLOORS = {"overall": (0.91, 0.78), "places": (0.90, 0.85), "orgs": (0.89
 # round 17 (tuned on it): P 0.887, R 0.744 (places 0.857 / 0.882, orgs 0.923 / 0.704); floors a point under
 # round 18 (tuned on it): P 0.894, R 0.758 (people 0.879 / 0.773); floors a point under
 # round 20 (tuned on it): P 0.897, R 0.778 (orgs 0.928 / 0.745); floors a point under
-EIGHTH_FLOORS = {"overall": (0.88, 0.76), "places": (0.84, 0.87), "orgs": (0.91, 0.73), "people": (0.86, 0.76)}
+# round 21 (tuned on it): P 0.902, R 0.778 (orgs 0.939 / 0.745); floors a point under
+EIGHTH_FLOORS = {"overall": (0.89, 0.76), "places": (0.84, 0.87), "orgs": (0.92, 0.73), "people": (0.86, 0.76)}
 
 
 # the ninth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 28, before any change of the entity code
@@ -620,7 +626,8 @@ NINTH_FLOORS = {"overall": (0.91, 0.77), "places": (0.86, 0.73), "orgs": (0.92, 
 # 0.857 / 0.701); floors a point under
 # round 18 (tuned on it): P 0.864, R 0.794 (places 0.852 / 0.958, orgs 0.866 / 0.757); floors a point under
 # round 20 (tuned on it): P 0.865, R 0.803 (orgs 0.869 / 0.776); floors a point under
-TENTH_FLOORS = {"overall": (0.85, 0.79), "places": (0.84, 0.94), "orgs": (0.85, 0.76), "people": (0.86, 0.72)}
+# round 21 (tuned on it): P 0.869, R 0.803 (places 0.868 / 0.958); floors a point under
+TENTH_FLOORS = {"overall": (0.85, 0.79), "places": (0.85, 0.94), "orgs": (0.85, 0.76), "people": (0.86, 0.72)}
 
 
 # the eleventh held-out split (36 articles drawn and labelled on 2026-12-07 at stop 30 after the sixteenth round, by two
@@ -628,7 +635,8 @@ TENTH_FLOORS = {"overall": (0.85, 0.79), "places": (0.84, 0.94), "orgs": (0.85, 
 # 0.863 / 0.875, orgs 0.824 / 0.707; raw POS tags 0.475 / 0.576). Floors a point under
 # round 18 (tuned on it): P 0.878, R 0.769 (people 0.926 / 0.667, places 0.890 / 0.903, orgs 0.831 / 0.744); floors a point under
 # round 19 (tuned on it): P 0.883, R 0.777 (places 0.903 / 0.903, orgs 0.835 / 0.768); floors a point under
-ELEVENTH_FLOORS = {"overall": (0.87, 0.76), "places": (0.89, 0.89), "orgs": (0.82, 0.75), "people": (0.91, 0.65)}
+# round 21 (tuned on it): P 0.892, R 0.777 (places 0.915 / 0.903, orgs 0.846 / 0.768); floors a point under
+ELEVENTH_FLOORS = {"overall": (0.88, 0.76), "places": (0.90, 0.89), "orgs": (0.83, 0.75), "people": (0.91, 0.65)}
 
 
 # the twelfth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 31 before any change of the entity code
@@ -637,7 +645,8 @@ ELEVENTH_FLOORS = {"overall": (0.87, 0.76), "places": (0.89, 0.89), "orgs": (0.8
 # after round 18 (not tuned on): P 0.902, R 0.715 (people 0.946 / 0.691)
 # round 19 (tuned on it): P 0.903, R 0.719 (people 0.946 / 0.698); floors a point under
 # round 20 (tuned on it): P 0.904, R 0.725 (orgs 0.927 / 0.705); floors a point under
-TWELFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.79, 0.81), "orgs": (0.91, 0.69), "people": (0.93, 0.68)}
+# round 21 (tuned on it): P 0.915, R 0.729 (people 0.947 / 0.706, places 0.814 / 0.825, orgs 0.947 / 0.705); floors a point under
+TWELFTH_FLOORS = {"overall": (0.90, 0.71), "places": (0.80, 0.81), "orgs": (0.93, 0.69), "people": (0.93, 0.69)}
 
 
 # the thirteenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 32 before any change of the entity
@@ -645,20 +654,22 @@ TWELFTH_FLOORS = {"overall": (0.89, 0.71), "places": (0.79, 0.81), "orgs": (0.91
 # 0.956 / 0.747, places 0.729 / 0.897, orgs 0.871 / 0.689; raw POS tags 0.504 / 0.582). Floors a point under; scored
 # once after round 19 (not tuned on): unchanged
 # round 20 (tuned on it): P 0.899, R 0.772 (people 0.957 / 0.759, places 0.795 / 0.897, orgs 0.905 / 0.736); floors a point under
-THIRTEENTH_FLOORS = {"overall": (0.88, 0.76), "places": (0.78, 0.88), "orgs": (0.89, 0.72), "people": (0.94, 0.74)}
+# round 21 (tuned on it): P 0.904, R 0.780 (people 0.958 / 0.782, places 0.814 / 0.897); floors a point under
+THIRTEENTH_FLOORS = {"overall": (0.89, 0.77), "places": (0.80, 0.88), "orgs": (0.89, 0.72), "people": (0.94, 0.77)}
 
 
 # the fourteenth held-out split (36 articles drawn and labelled on 2026-12-07 at stop 32 after entity round 19, before
 # any entity change after it, by two new readers who saw no output of the extractor): scored when drawn P 0.844, R 0.715
 # (people 0.876 / 0.700, places 0.808 / 0.808, orgs 0.828 / 0.676; raw POS tags 0.445 / 0.547). Floors a point under;
 # scored once after round 20 (not tuned on): P 0.845, R 0.720 (orgs 0.831 / 0.689)
-FOURTEENTH_FLOORS = {"overall": (0.83, 0.70), "places": (0.79, 0.79), "orgs": (0.81, 0.66), "people": (0.86, 0.69)}
+# round 21 (tuned on it): P 0.863, R 0.751 (people 0.879 / 0.720, places 0.860 / 0.915, orgs 0.844 / 0.689); floors a point under
+FOURTEENTH_FLOORS = {"overall": (0.85, 0.74), "places": (0.85, 0.90), "orgs": (0.83, 0.67), "people": (0.86, 0.71)}
 
 
 # the fifteenth held-out split (36 articles drawn and labelled on 2026-12-07 at the start of stop 33, before any entity
 # change of that stop, by two new readers who saw no output of the extractor): scored when drawn (9bf1200) P 0.852,
 # R 0.730 (people 0.815 / 0.733, places 0.750 / 0.727, orgs 0.936 / 0.728; raw POS tags 0.396 / 0.506). Floors a point
-# under
+# under; scored once after round 21 (not tuned on): P 0.865, R 0.736 (places 0.781 / 0.758, orgs 0.952 / 0.728)
 FIFTEENTH_FLOORS = {"overall": (0.84, 0.72), "places": (0.74, 0.71), "orgs": (0.92, 0.71), "people": (0.80, 0.72)}
 
 
@@ -1132,3 +1143,44 @@ def test_a_state_university_cut_after_its_state_is_one_organisation():
     大学), no place of its own; a country before it stays a place."""
     found = _entities("研究", "美国宾夕法尼亚州立大学教授说。他毕业于亚利桑那州立大学。")
     assert {"宾夕法尼亚州立大学", "亚利桑那州立大学"} <= set(found["orgs"]) and found["places"] == ["美国"]
+
+
+def test_round_21_two_places_in_one_word_tournaments_japanese_and_latin_names_credited_outlets():
+    # a country or province and a place in it, one word of the tokenizer's: two places (not 中国香港, one)
+    places = _entities("旅行", "她曾到访过法国巴黎和英国伦敦，也去过美国纽约和中国香港。")["places"]
+    assert {"法国", "巴黎", "英国", "伦敦", "美国", "纽约", "中国香港"} <= set(places)
+    assert not {"法国巴黎", "英国伦敦", "美国纽约"} & set(places)
+    # a tournament is no organisation (the readers' rule), the clubs playing in it are
+    found = _entities("欧冠", "欧冠小组赛中，尤文图斯在主场1-2负于曼联，欧联杯阿森纳取胜。")["orgs"]
+    assert not {"欧冠", "欧联杯"} & set(found) and {"尤文图斯", "曼联"} <= set(found)
+    # a Japanese family name the tokenizer cuts alone, and the given name after it
+    assert "丹羽孝希" in _entities("乒乓球", "日本选手丹羽孝希表示，比赛很难。")["people"]
+    assert "米仓凉子" in _entities("日剧", "米仓凉子主演的新剧开播。")["people"]
+    # a capitalised Latin name beginning with a given name, named once: a person after 女友, 未婚夫, 用户, before 所著
+    found = _entities("婚礼", "公主与未婚夫Jack Brooksbank举行婚礼。剧集根据Josh Malerman所著同名小说改编。")["people"]
+    assert {"Jack Brooksbank", "Josh Malerman"} <= set(found)
+    # but not a brand named for a person (品牌 James Taylor 也 不错)
+    assert "James Taylor" not in _entities("鞋", "英国品牌James Taylor也不错。")["people"]
+    # a place inside an outlet credited in brackets names none
+    found = _entities("睫毛膏", "睫毛膏的用法很多。（来源：太平洋时尚）")
+    assert "太平洋" not in found["places"]
+
+
+def test_people_past_the_limit_take_the_places_unconfirmed_names_left():
+    # 20 names tagged as people named once with nothing to vouch for them rank first, then 5 people the dictionary has:
+    # those left fill the places the unconfirmed ones held and lost
+    counts = Counter({f"无名{i}": 1 for i in range(20)})
+    counts.update({"刘德华": 1, "古天乐": 1})
+    kept = _people_kept(counts, {"刘德华", "古天乐"}, 20, lexicon())
+    assert kept == ["刘德华", "古天乐"]
+
+
+def test_a_dotted_names_last_part_a_place_and_a_player_named_like_a_city():
+    # a place's name after a person's first name and a dot is the family name (克里斯/nrt · 哥伦布/ns), not in a list of
+    # places a dot separates (纳什维尔/nrt · 新泽西州)
+    found = _entities("电影", "影片由克里斯·哥伦布执导。")
+    assert found["people"] == ["哥伦布"] and found["places"] == []
+    assert "新泽西州" not in _entities("巡演", "途经田纳西州纳什维尔·新泽西州纽瓦克。")["people"]
+    # a number and 分 or 助攻 just after a city's name the tokenizer tagged a person's: a player
+    found = _entities("NBA", "罗切斯特22分14助攻，阿尔德里奇拿下20分。")
+    assert "罗切斯特" in found["people"] and "罗切斯特" not in found["places"]

@@ -43,7 +43,7 @@ LIMIT = 20  # names kept per kind and article, most mentioned first
 LISTED = 3  # names shaped as people's listed side by side that vouch for each other
 
 
-def _sources(tokens: list[Token], known_names: dict[str, str]) -> Iterable[str]:
+def _sources(tokens: list[Token], known_names: dict[str, str], spans: set[int] | None = None) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影;
     a credit of several reports (来源：新浪时尚综合) names its outlet without 综合, one before the original title
     (来源：蓝鲸财经原标题：...) without 原标题. In brackets the outlet is all they hold (（来源：企鹅 吃喝/v 指南）); not after
@@ -53,12 +53,15 @@ def _sources(tokens: list[Token], known_names: dict[str, str]) -> Iterable[str]:
         opening = i == 0 or before.isspace()  # the article's (or a line's) first word
         if tokens[i + 1][0] in ":：" and (opening or before in ("(", "（", "内容", "文章", "本文", "新闻")):
             parts = _bracketed(tokens, i + 2) if before in ("(", "（") else []
+            whole = bool(parts)  # the brackets hold the outlet's name alone
             for part, tag in [] if parts else tokens[i + 2 : i + 6]:
                 if tag not in SOURCE_TAGS or (parts and part in known_names):  # cnBeta 谷歌 宣布: the outlet ends
                     break
                 parts.append(part)
             name = "".join(parts).removesuffix("综合").removesuffix("原标题")
             if 2 <= len(name) <= 16 and not name.endswith(("截图", "供图", "图片")):
+                if spans is not None and whole:  # （来源：太平洋 时尚）: no ocean of its own
+                    spans.update(range(i + 2, next(j for j in range(i + 2, len(tokens)) if tokens[j][0] in ")）")))
                 yield name
 
 
@@ -88,7 +91,8 @@ def named_entities(
     counts: dict[str, Counter] = {kind: Counter() for kind in KINDS}
     confirmed: set[str] = set()  # names the dictionary, a dotted name or the words around one vouch for
     found = joined(mended(tokens, known, known_word, cased))
-    for name in _sources(found, known.kinds):
+    sourced: set[int] = set()  # the index of each word of an outlet credited in brackets
+    for name in _sources(found, known.kinds, sourced):
         counts["orgs"][known.canonical(name)] += 1
         confirmed.add(known.canonical(name))
     credited = _credited(found, known)  # index of each token of a credited name → the name
@@ -102,8 +106,8 @@ def named_entities(
     for i, (word, tag) in enumerate(found):
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
-        if i < latin_to:
-            continue
+        if i < latin_to or (i in sourced and kind_of(word, tag, known) == "places"):
+            continue  # a place inside an outlet credited in brackets names none (（来源：太平洋 时尚）)
         if i in credited:  # counted: at its last word, it may begin a list (记者/夏治斌、刘媛媛)
             if credited.get(i + 1) != credited[i]:
                 people.append((i, credited[i]))
@@ -159,12 +163,14 @@ def named_entities(
         kind = kind_of(word, tag, known)
         sure = kind is not None and (known.canonical(word) in known.kinds or word in known.kinds or tag == DOTTED)
         if kind == "people" and not sure:
-            sure = _cued(found, i) or _new_full_name(word, tag, known_word)
+            sure = _cued(found, i) or _new_full_name(word, tag, known_word) or _latin_cued(found, i)
         elif kind is None:
             kind = _person_by_context(found, i, known, known_word)
             sure = kind is not None and _cued(found, i)
             if kind is None and _short_transliteration(word, tag, known):
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
+        if kind == "places" and tag in ("nr", "nrt") and not country(word) and _player_line(found, i):
+            kind, sure = "people", True  # 罗切斯特/nrt 22 分 14 助攻: a player named like a city, by his line
         if kind == "orgs" and _posted_on(found, i):
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
@@ -188,10 +194,23 @@ def named_entities(
     for _, word in maybe:
         if word in listed:
             counts["people"][word] += 1
-    return {
-        kind: [_shown(w, known, cased) for w, n in c.most_common(limit) if n >= 2 or w in confirmed or kind != "people"]
-        for kind, c in counts.items()
-    }
+    kept = {kind: [w for w, _ in c.most_common(limit)] for kind, c in counts.items()}
+    kept["people"] = _people_kept(counts["people"], confirmed, limit, known)
+    return {kind: [_shown(w, known, cased) for w in names] for kind, names in kept.items()}
+
+
+def _people_kept(counts: Counter, confirmed: set[str], limit: int, known: Lexicon) -> list[str]:
+    """The people kept: of the limit most mentioned, those named twice or more or vouched for; a place one named
+    once and unconfirmed took and lost is given to the next person the dictionary has (in a roll call of 30 names
+    the dictionary's own are not pushed out by words the tokenizer only took for names)."""
+    ranked = counts.most_common()
+    kept = [w for w, n in ranked[:limit] if n >= 2 or w in confirmed]
+    for w, n in ranked[limit:]:
+        if len(kept) >= limit:
+            break
+        if known.kinds.get(w) == "people" and (n >= 2 or w in confirmed):
+            kept.append(w)
+    return kept
 
 
 def _listed_with_club(tokens: list[Token], i: int, known: Lexicon) -> bool:
@@ -628,9 +647,33 @@ def _cued(tokens: list[Token], i: int, strong: bool = False) -> bool:
     return role or before == "@" or after in SAYS or after in ACTS or byline or _stat_line(tokens, i)
 
 
+def _latin_cued(tokens: list[Token], i: int) -> bool:
+    """Whether a capitalised Latin name beginning with a given name (tagged LATIN_PERSON) is a person's by the words
+    around it: a partner or a poster before it (男友 Chris Zylka, 未婚夫 Jack Brooksbank, 用户 Jessica Whitaker), or
+    what only a person does after it (Josh Malerman 所著, Jonathan Akeroyd 也 继续 担任, Lucy Koh 法官; not 则:
+    Louis Vuitton 则 排名第 18 位)."""
+    if tokens[i][1] != LATIN_PERSON:
+        return False
+    before, after, _ = _around(tokens, i)
+    return before in _LATIN_PERSON_BEFORE or (after in _LATIN_PERSON_AFTER and before not in _BRAND_WORDS)
+
+
+_LATIN_PERSON_BEFORE = frozenset(
+    ["女友", "男友", "未婚夫", "未婚妻", "前妻", "前夫", "老公", "老婆", "女朋友", "男朋友", "用户", "网友", "法官"]
+)
+_LATIN_PERSON_AFTER = frozenset(["所著", "法官", "本人", "夫妇", "也"])
+_BRAND_WORDS = frozenset(["品牌", "牌子", "大牌", "时装屋"])  # 品牌 James Taylor 也 不错: a brand named for a person
+
+
 def _role(word: str) -> bool:
     """Whether a word is a role or ends with one (记者; 英国首相 特蕾莎, 综合科主任 王胜强)."""
     return word in ROLES or (len(word) > 3 and (word[-2:] in ROLES or word[-3:] in ROLES))
+
+
+def _player_line(tokens: list[Token], i: int) -> bool:
+    """Whether a number and 分, 篮板, 助攻 ... follow tokens[i] at once (罗切斯特 22 分): a player's line, no verb between."""
+    words = [w for w, _ in tokens[i + 1 : i + 5] if not w.isspace()]
+    return len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS
 
 
 def _stat_line(tokens: list[Token], i: int) -> bool:

@@ -83,7 +83,8 @@ def mended(
     organisation (《 每日 邮报 》); a Latin-script name of two or three words that the dictionary has (elon +
     musk), tagged eng, or a capitalised one shaped like a person's or an organisation's name (_latin_name); a team or club as its name (上港俱乐部 → 上港, tagged TEAM) when the dictionary has the
     name or the tokenizer does not know the word (开拓者队); a full name cut in two in a list of people (曹柔理、安宥 真、崔艺娜);
-    a state university cut after its state (亚利桑那州 + 立 + 大学); a news app cut off 新闻记者 (封面 + 新闻记者)."""
+    a state university cut after its state (亚利桑那州 + 立 + 大学); a news app cut off 新闻记者 (封面 + 新闻记者); a
+    country or province and a place in it, cut as one word, as the two places (法国巴黎, 吉林长春/nr)."""
     tokens = tokens if isinstance(tokens, list) else list(tokens)
     # the few places to look at, found by one comprehension (most tokens need nothing)
     starts = [
@@ -99,6 +100,7 @@ def mended(
         or w == _OUTLET_REPORTER
         or w == "、"
         or w == "立"
+        or (len(w) >= 4 and t in _TWO_PLACES_TAGS and _two_places(w, known.kinds))
     ]
     if not starts:
         return tokens
@@ -127,6 +129,9 @@ def _mend_at(
     end = len(tokens)
     token = tokens[i]
     word, tag = token
+    if len(word) >= 4 and tag in _TWO_PLACES_TAGS and (places := _two_places(word, known.kinds)):
+        out.extend(((places[0], "ns"), (places[1], "ns")))  # 法国巴黎/ns, 美国纽约/nz, 吉林长春/nr: two places
+        return i + 1
     if word == "、" and _listed_cut_name(tokens, i, out, known, known_word):
         out.extend((token, (tokens[i + 1][0] + tokens[i + 2][0], JOINED)))  # 崔艺娜、安宥/v 真/d、权恩菲: one name
         return i + 3
@@ -547,6 +552,25 @@ def _whole_body(word: str, known: dict[str, str]) -> bool:
     return len(word) >= 4 and word.endswith(_WHOLE_ENDS) and known.get(word) == "orgs"
 
 
+def _two_places(word: str, known: dict[str, str]) -> tuple[str, str] | None:
+    """(country or province, place in it) when one word the tokenizer has is a country or one of China's provinces
+    and a place in it (法国巴黎, 美国纽约/nz, 广西南宁, 吉林长春/nr, 上海浦东): two places, as every reader labels them
+    (湖北武汉); not China and a place of it, one place (中国香港, 中国台北), nor two countries (捷克斯洛伐克)."""
+    if word.startswith("中国") or known.get(word) not in (None, "places") or not CJK.fullmatch(word):
+        return None
+    for n in range(2, len(word) - 1):
+        head, rest = word[:n], word[n:]
+        if not (country(head) or head.removesuffix("省") in PROVINCES) or known.get(head) != "places":
+            continue
+        stem = next((rest.removesuffix(e) for e in ("市", "新区", "区") if rest.endswith(e) and len(rest) > 2), rest)
+        if not country(rest) and (known.get(rest) == "places" or known.get(stem) == "places"):
+            return head, rest
+    return None
+
+
+_TWO_PLACES_TAGS = frozenset(["ns", "nz", "nr"])  # what the tokenizer tags a country and a city as one word
+
+
 def _foreign(word: str, known: dict[str, str]) -> tuple[str, str] | None:
     """(country, name) when a word the tokenizer tags an organisation is a country other than China and a university,
     hospital or firm of its own name (美国明尼苏达大学, 加拿大多伦多大学, 美国苹果公司; not 英国广播公司, 新加坡国立大学)."""
@@ -626,7 +650,15 @@ def joined(tokens: Iterable[Token]) -> list[Token]:
         if dotted:
             dotted = False
             # not 柳叶刀·胃肠病; after a hyphen, a transliteration tagged as a name only
-            if CJK.match(word) and (tag in SPLIT_TAGS or transliterated(word)) and (not hyphen or tag in SPLIT_TAGS):
+            # a place's name after a first name tagged a person's is a family name (弗兰/nr · 威尔士/ns, 杰克 · 伦敦)
+            # (not in a list of places a dot separates: 纳什维尔/nrt · 新泽西州/ns)
+            surname = tag == "ns" and held[-1][1] in SPLIT_TAGS and not hyphen and known.get(held[-1][0]) != "places"
+            surname = surname and not word.endswith(("州", "市", "县", "省", "区"))
+            if (
+                CJK.match(word)
+                and (tag in SPLIT_TAGS or transliterated(word) or surname)
+                and (not hyphen or tag in SPLIT_TAGS)
+            ):
                 held[-1] = (word, DOTTED)
                 last_part = True
                 continue
