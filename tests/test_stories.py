@@ -314,6 +314,14 @@ def test_an_article_left_alone_joins_a_large_story_it_is_alike_as_a_whole_and_no
     within[0] = 46.0
     clusters._attach(items, groups, sums, within, np.zeros((11, 11), bool))
     assert groups == {0: list(range(10)), 10: [10]}
+    # kept apart from a part of the story during average linkage (a soft conflict with each of its members) is no
+    # conflict with the story as a whole: the story's own conflicts decide
+    items = _articles([f"报道{k}" for k in range(10)] + ["赛后评论"])
+    groups = {0: list(range(10)), 10: [10]}
+    blocked = np.zeros((11, 11), bool)
+    blocked[0, 10] = blocked[10, 0] = True
+    clusters._attach(items, groups, sums, within, blocked)
+    assert groups == {0: list(range(11))}
 
 
 def test_two_groups_alike_as_wholes_join_when_their_headlines_share_a_key_of_their_own():

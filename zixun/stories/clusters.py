@@ -566,8 +566,9 @@ def _attach(
     vector with the sum of the group's (its summed similarities to the members over the root of the group's summed
     similarities among them). A large story's fringe (commentary, reactions, what followed) shares little with any one
     report but much with all of them; a small group's sum is no better than its members (attached to groups under ten,
-    most articles a reader judged another event). The groups do not change as they take articles: the order of
-    attaching changes nothing."""
+    most articles a reader judged another event). The story's own conflicts decide, not those average linkage found
+    with a part of it (a soft one with each member of a group it has since joined others in). The groups do not change
+    as they take articles: the order of attaching changes nothing."""
     large = [g for g, members in groups.items() if len(members) >= ATTACH_SIZE]
     alone = [g for g, members in groups.items() if len(members) == 1]
     if not large or not alone:
@@ -575,7 +576,6 @@ def _attach(
     cores = [[items[a] for a in groups[g]] for g in large]  # what conflicts are looked up against
     rows = np.array(large)
     likeness = sums[np.ix_(rows, alone)] / np.sqrt(within[rows])[:, None]
-    likeness[blocked[np.ix_(rows, alone)]] = -np.inf
     for column, k in enumerate(alone):
         for best in np.argsort(-likeness[:, column]):
             if likeness[best, column] < STORY_SCORE:
