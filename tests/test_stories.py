@@ -314,6 +314,45 @@ def test_an_article_left_alone_joins_a_large_story_it_is_alike_as_a_whole_and_no
     within[0] = 46.0
     clusters._attach(items, groups, sums, within, np.zeros((11, 11), bool))
     assert groups == {0: list(range(10)), 10: [10]}
+    # kept apart from a part of the story during average linkage (a soft conflict with each of its members) is no
+    # conflict with the story as a whole: the story's own conflicts decide
+    items = _articles([f"报道{k}" for k in range(10)] + ["赛后评论"])
+    groups = {0: list(range(10)), 10: [10]}
+    blocked = np.zeros((11, 11), bool)
+    blocked[0, 10] = blocked[10, 0] = True
+    clusters._attach(items, groups, sums, within, blocked)
+    assert groups == {0: list(range(11))}
+
+
+def test_two_groups_alike_as_wholes_join_when_their_headlines_share_a_key_of_their_own():
+    # a death's reports (three) and two tributes, 0.5 alike within each group: at 0.3 across their sums' cosine is
+    # 6 * 0.3 / sqrt((3 + 6 * 0.5) * (2 + 2 * 0.5)) = 0.42, at 0.2 it is 0.28 (under JOIN_SCORE)
+    class Store:
+        def __init__(self, stored: int):
+            self.stored = stored
+
+        def key_counts(self, keys):
+            return dict.fromkeys(keys, self.stored)
+
+    def joined(across: float, stored: int = 5, tribute_heads: tuple[str, ...] = ("蓝洁瑛", "悼念")) -> bool:
+        items = _articles(["蓝洁瑛逝世", "蓝洁瑛追思弥撒", "蓝洁瑛生前", "悼念蓝洁瑛", "众星哀悼蓝洁瑛"])
+        for k, a in enumerate(items):
+            a.heads = frozenset(("蓝洁瑛", "逝世") if k < 3 else tribute_heads)
+            a.keys = sorted(a.heads)
+        groups = {0: [0, 1, 2], 3: [3, 4]}
+        sums = np.full((5, 5), -np.inf)
+        sums[0, 3] = sums[3, 0] = across * 6
+        within = np.ones(5)
+        within[0], within[3] = 3 + 6 * 0.5, 2 + 2 * 0.5
+        clusters._join_by_key(items, groups, sums, within, np.zeros((5, 5), bool), Store(stored))
+        return groups == {0: [0, 1, 2, 3, 4]}
+
+    assert clusters.JOIN_SCORE == 0.35
+    assert joined(0.3)
+    assert not joined(0.2)  # not alike enough as wholes
+    # the key is a topic's, not theirs: 5 of the store's 20 articles with it (one star's, one team's other events)
+    assert not joined(0.3, stored=20)
+    assert not joined(0.3, tribute_heads=("悼念",))  # the tributes' headlines do not give it
 
 
 def test_a_reposts_headline_lifts_a_soft_conflict_of_its_original_and_no_hard_one():

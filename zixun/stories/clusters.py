@@ -10,7 +10,8 @@ person; too far apart in time), is linked with it; links are kept in the store. 
 under the conflict rules: no pair of a story may differ in time, score, date, year, model or place, no two groups
 merged may name only other people or teams pair by pair, and its members must be close on average, so one article
 close to two events does not chain them; an article left alone then joins the story of ten or more it is close to as a
-whole (a story's commentary and reactions share little with any one report). A repost joins its original's story.
+whole (a story's commentary and reactions share little with any one report), and two groups close as wholes join when
+their headlines share a key the store's articles mostly have in these two groups. A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
@@ -78,6 +79,12 @@ SOFT = frozenset(["teams", "people"])
 # a story of this many articles takes an article average linkage left alone when it is alike enough to the story as a
 # whole (_attach)
 ATTACH_SIZE = 10
+# two groups alike as wholes (the cosine of their summed vectors) at least this much join when their headlines share
+# a key of their own: at least JOIN_COVER of each group's headlines give it, and more than JOIN_SHARE of the store's
+# articles with it are in the two groups (_join_by_key)
+JOIN_SCORE = 0.35
+JOIN_COVER = 0.5
+JOIN_SHARE = 0.3
 _MICROSECOND = timedelta(microseconds=1)
 
 
@@ -107,7 +114,7 @@ class Article:
     """What clustering knows of an article: its vector terms (until its row is made, see _Known.prepare), keys,
     headline facts and time."""
 
-    __slots__ = ("copies", "facts", "id", "keys", "names", "row", "terms")
+    __slots__ = ("copies", "facts", "heads", "id", "keys", "names", "row", "terms")
 
     def __init__(self, row: sa.Row):
         self.id = row.id
@@ -126,6 +133,7 @@ class Article:
         # a subject ("@name") is no key: its name is one already
         keys = (*(row.keywords or ()), *title_words, *self.facts.names, *self.facts.results)
         self.keys = sorted({intern(k) for k in keys})
+        self.heads = frozenset(intern(t) for t in title_words)  # its headline's words (_join_by_key)
 
 
 def refresh(engine: sa.Engine, progress: Callable[[int], None] | None = None) -> StoriesSummary:
@@ -253,6 +261,10 @@ class _Known:
         for k, a in enumerate(items):
             self._parts[a.id] = (columns[starts[k] : starts[k + 1]], values[starts[k] : starts[k + 1]])
             a.terms = None  # the row holds them now (a pass keeps thousands of articles: 12 KB each as a dict)
+
+    def key_counts(self, keys: Iterable[str]) -> dict[str, int]:
+        """How many clustered articles have each of these keys (MAX_POSTING at most; none: not in the result)."""
+        return {k: len(v) for k, v in stories.sharing(self._connection, keys, MAX_POSTING).items()}
 
     def pair(self, a: Article, b: Article) -> float:
         """similar([a], [b])[0, 0] of two articles, from their rows without building matrices."""
@@ -542,6 +554,7 @@ def _average_linkage(items: list[Article], known: _Known) -> list[list[str]]:
         average[i, i] = -np.inf
         average[j, :] = average[:, j] = -np.inf
     _attach(items, groups, sums, within, blocked)
+    _join_by_key(items, groups, sums, within, blocked, known)
     return [[items[k].id for k in members] for members in groups.values()]
 
 
@@ -553,8 +566,9 @@ def _attach(
     vector with the sum of the group's (its summed similarities to the members over the root of the group's summed
     similarities among them). A large story's fringe (commentary, reactions, what followed) shares little with any one
     report but much with all of them; a small group's sum is no better than its members (attached to groups under ten,
-    most articles a reader judged another event). The groups do not change as they take articles: the order of
-    attaching changes nothing."""
+    most articles a reader judged another event). The story's own conflicts decide, not those average linkage found
+    with a part of it (a soft one with each member of a group it has since joined others in). The groups do not change
+    as they take articles: the order of attaching changes nothing."""
     large = [g for g, members in groups.items() if len(members) >= ATTACH_SIZE]
     alone = [g for g, members in groups.items() if len(members) == 1]
     if not large or not alone:
@@ -562,7 +576,6 @@ def _attach(
     cores = [[items[a] for a in groups[g]] for g in large]  # what conflicts are looked up against
     rows = np.array(large)
     likeness = sums[np.ix_(rows, alone)] / np.sqrt(within[rows])[:, None]
-    likeness[blocked[np.ix_(rows, alone)]] = -np.inf
     for column, k in enumerate(alone):
         for best in np.argsort(-likeness[:, column]):
             if likeness[best, column] < STORY_SCORE:
@@ -570,6 +583,70 @@ def _attach(
             if not _kept_apart(cores[best], [items[k]]):
                 groups[large[best]].extend(groups.pop(k))
                 break
+
+
+def _join_by_key(
+    items: list[Article],
+    groups: dict[int, list[int]],
+    sums: np.ndarray,
+    within: np.ndarray,
+    blocked: np.ndarray,
+    known: _Known,
+) -> None:
+    """Join the two groups most alike as wholes (the cosine of their summed vectors) while that likeness is at least
+    JOIN_SCORE, no conflict keeps them apart and their headlines share a key of their own: a headline word that at
+    least JOIN_COVER of each group's headlines give and more than JOIN_SHARE of the store's articles with that key are
+    in the two groups (蓝洁瑛's death and two tributes; 国考报名结束 in two wordings). A story's pieces in other words
+    hold together as wholes, but so do a topic's other events (one team's season, one star's week): a key the two
+    groups mostly hold in the store tells the one from the other. Likeness alone (stop 30) joined those."""
+    counts: dict[str, int] = {}
+    refused: set[tuple[int, int]] = set()
+    while len(groups) >= 2:
+        live = sorted(groups)
+        rows = np.array(live)
+        likeness = sums[np.ix_(rows, rows)] / np.sqrt(np.outer(within[rows], within[rows]))
+        likeness[blocked[np.ix_(rows, rows)]] = -np.inf
+        np.fill_diagonal(likeness, -np.inf)
+        joined = False
+        for flat in np.argsort(-likeness, axis=None).tolist():
+            x, y = divmod(flat, len(live))
+            if likeness[x, y] < JOIN_SCORE:
+                return
+            i, j = live[x], live[y]
+            if x >= y or (i, j) in refused:
+                continue
+            one, other = [items[a] for a in groups[i]], [items[b] for b in groups[j]]
+            if not _own_key(one, other, items, counts, known) or _kept_apart(one, other):
+                refused.add((i, j))
+                continue
+            within[i] += within[j] + 2 * sums[i, j]
+            sums[i, :] += sums[j, :]
+            sums[:, i] += sums[:, j]
+            blocked[i, :] |= blocked[j, :]
+            blocked[:, i] |= blocked[:, j]
+            groups[i].extend(groups.pop(j))
+            refused = {(a, b) for a, b in refused if i not in (a, b)}
+            joined = True
+            break
+        if not joined:
+            return
+
+
+def _own_key(
+    one: list[Article], other: list[Article], items: list[Article], counts: dict[str, int], known: _Known
+) -> bool:
+    """Whether the headlines of two groups share a key of their own (_join_by_key); counts keeps the store's count of
+    each key looked up."""
+
+    def cover(members: list[Article], key: str) -> float:
+        return sum(key in m.heads and key in m.keys for m in members) / len(members)
+
+    shared = {k for m in one for k in m.heads} & {k for m in other for k in m.heads}
+    keys = sorted(k for k in shared if cover(one, k) >= JOIN_COVER and cover(other, k) >= JOIN_COVER)
+    if wanted := [k for k in keys if k not in counts]:
+        counts.update(dict.fromkeys(wanted, 0) | known.key_counts(wanted))
+    ids = {m.id for m in one} | {m.id for m in other}
+    return any(counts[k] and sum(m.id in ids and k in m.keys for m in items) > JOIN_SHARE * counts[k] for k in keys)
 
 
 def _kept_apart(one: list[Article], other: list[Article]) -> bool:
