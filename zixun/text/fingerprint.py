@@ -40,12 +40,13 @@ _STYLE_RULE = re.compile(r"[a-z0-9_.#,:>*\s-]*\{[^{}]*\}")
 _NOT_TEXT = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
 
 
-def text_of(body: list[str] | str) -> str:
-    """What is compared of an article's body: folded, wrapper lines and footers dropped, letters and digits only."""
+def text_of(body: list[str] | str, folded: bool = False) -> str:
+    """What is compared of an article's body: folded, wrapper lines and footers dropped, letters and digits only.
+    folded: the lines are folded already (the text stage's cut folded them)."""
     lines = body.split("\n") if isinstance(body, str) else body
     kept = []
     for line in lines:
-        line = fold(line).strip()
+        line = (line if folded else fold(line)).strip()
         if _FOOTER_START.match(line):
             break
         if len(line) <= WRAPPER_CHARS and _WRAPPER_LINE.match(line):
@@ -97,9 +98,10 @@ def band_keys(found: np.ndarray) -> list[int]:
     return key.view(np.int64).tolist()
 
 
-def packed_keys(body: list[str] | str) -> bytes:
-    """The band keys of a body, packed as int64 bytes (340 bytes; a list of Python ints takes 2 KB)."""
-    return np.array(band_keys(shingles(text_of(body))), np.int64).tobytes()
+def packed_keys(body: list[str] | str, folded: bool = False) -> bytes:
+    """The band keys of a body, packed as int64 bytes (340 bytes; a list of Python ints takes 2 KB); folded: its
+    lines are folded already (text_of)."""
+    return np.array(band_keys(shingles(text_of(body, folded))), np.int64).tobytes()
 
 
 def unpacked_keys(packed: bytes) -> list[int]:

@@ -38,6 +38,9 @@ class Segmented:
     # Latin words the text writes with a capital (folded word → as written: musk → Musk): folding lower-cases
     # them, and a capital is what says Michael Yerger is a name
     cased: dict[str, str] = field(default_factory=dict)
+    # the text as folded for the cut (normalize.fold): the fingerprint reads the body's lines from it rather than
+    # folding them again (text/analysis.py)
+    folded: str = ""
 
 
 class Segmenter:
@@ -73,9 +76,10 @@ class Segmenter:
 
     def segment(self, text: str) -> Segmented:
         """Tag text once and derive the index terms and sub-word terms from the same cut."""
-        tokens = self._jieba.tag(fold(text))
+        folded = fold(text)
+        tokens = self._jieba.tag(folded)
         terms = index_terms(map(itemgetter(0), tokens))
-        return Segmented(tokens, terms, self._subterms(terms), capitalised(text))
+        return Segmented(tokens, terms, self._subterms(terms), capitalised(text), folded)
 
     def _subterms(self, terms: list[str]) -> list[str]:
         # cut_for_search's extra words: dictionary 2- and 3-grams inside long words (人民 in 中华人民共和国)

@@ -103,7 +103,8 @@ def named_entities(
     maybe: list[tuple[int, str]] = []  # (index, word) of two-character transliterations, people only when listed
     latin_to = 0  # the words before this index are in a Latin organisation's name counted
     apple: bool | None = None  # whether the article names Apple's products or chief (iphone, ios, 库克)
-    for i, (word, tag) in enumerate(found):
+    for i in _may_name(found, credited, known):
+        word, tag = found[i]
         if i < titled:
             continue  # a word of a work's title: 《环太平洋》, 《早安英国》 name no ocean and no country
         if i < latin_to or (i in sourced and kind_of(word, tag, known) == "places"):
@@ -213,6 +214,26 @@ def _people_kept(counts: Counter, confirmed: set[str], limit: int, known: Lexico
     return kept
 
 
+def _may_name(tokens: list[Token], credited: dict[int, str], known: Lexicon) -> list[int]:
+    """The indexes of the tokens named_entities must look at: every token but those that reach one of its loop's
+    `continue`s with nothing counted (no name tag, credit, word of the lexicon, Latin word, place before a head word,
+    苹果, character tag, new name's shape or role before it). Most tokens are such words: finding the others in one
+    comprehension takes less time than the loop's checks took, token by token (the extractor runs on every article in
+    the analysis workers, the largest part of what entities add to an ingest)."""
+    words = known.words
+    return [
+        i
+        for i, ((word, tag), (before, _)) in enumerate(zip(tokens, [("", ""), *tokens], strict=False))
+        if tag in _MAY_NAME_TAGS
+        or word in words
+        or word in _MAY_NAME_WORDS
+        or i in credited
+        or word.endswith(_PLACE_HEADS)
+        or (tag == "n" and len(word) == 3 and word[0] in SURNAMES)  # _new_name_shaped
+        or (before[-1:] in _ROLE_ENDS and 2 <= len(word) <= 3)  # role (no token before the first: "" is no end)
+    ]
+
+
 def _listed_with_club(tokens: list[Token], i: int, known: Lexicon) -> bool:
     """Whether the place tokens[i] stands beside a club, one list mark or match word apart (巴塞罗那 和 尤文图斯,
     巴塞罗那 或者 拜仁慕尼黑): a club's city named for the club. The club: one of teams.txt whose name is nothing else,
@@ -231,6 +252,9 @@ def _listed_with_club(tokens: list[Token], i: int, known: Lexicon) -> bool:
 _APPLE_CUES = frozenset(["iphone", "ipad", "ios", "macbook", "airpods", "imac", "macos", "库克"])
 _PLAYS = frozenset(["饰演", "扮演"])
 _CHARACTER_TAGS = frozenset(["nr", "nrt", "nz", "nrfg"])  # not n: 扮演 情侣, 饰演 国王
+# the tags and words _may_name keeps whatever else (name tags, Latin words, _played's and _new_name_shaped's tags)
+_MAY_NAME_TAGS = frozenset([*NAME_TAGS, *_CHARACTER_TAGS, "eng", "nz"])
+_MAY_NAME_WORDS = frozenset(["《", "苹果"])
 _AFTER_CHARACTER = frozenset(["，", "。", "、", "）", ")", ",", "；", ";"])
 
 

@@ -55,6 +55,11 @@ class Lexicon:
         return [canonical, *self._variants.get(canonical, ())]
 
     @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word the lexicon has as a name, an alias or a team (one set: the extractor asks it of every word)."""
+        return frozenset(self.kinds.keys() | self.aliases.keys() | self.teams.keys())
+
+    @cached_property
     def _variants(self) -> dict[str, tuple[str, ...]]:
         """canonical name → its aliases, sorted (found once: a story's headlines ask for every name's forms)."""
         variants: dict[str, list[str]] = {}
