@@ -639,7 +639,7 @@ def _own_key(
     each key looked up."""
 
     def cover(members: list[Article], key: str) -> float:
-        return sum(key in m.heads and key in m.keys for m in members) / len(members)
+        return sum(key in m.heads for m in members) / len(members)  # a headline's words are keys (Article)
 
     shared = {k for m in one for k in m.heads} & {k for m in other for k in m.heads}
     keys = sorted(k for k in shared if cover(one, k) >= JOIN_COVER and cover(other, k) >= JOIN_COVER)

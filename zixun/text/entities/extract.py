@@ -694,17 +694,19 @@ def _role(word: str) -> bool:
     return word in ROLES or (len(word) > 3 and (word[-2:] in ROLES or word[-3:] in ROLES))
 
 
-def _player_line(tokens: list[Token], i: int) -> bool:
-    """Whether a number and 分, 篮板, 助攻 ... follow tokens[i] at once (罗切斯特 22 分): a player's line, no verb between."""
-    words = [w for w, _ in tokens[i + 1 : i + 5] if not w.isspace()]
+def _player_line(tokens: list[Token], i: int, reach: int = 4) -> bool:
+    """Whether a number and 分, 篮板, 助攻 ... follow tokens[i] at once, among the next reach tokens (罗切斯特 22 分): a
+    player's line, no verb between."""
+    words = [w for w, _ in tokens[i + 1 : i + 1 + reach] if not w.isspace()]
     return len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS
 
 
 def _stat_line(tokens: list[Token], i: int) -> bool:
-    """Whether a player's line follows tokens[i]: a number, then 分, 篮板, 助攻 ... (米尔斯 20 分)."""
-    words = [w for w, _ in tokens[i + 1 : i + 6] if not w.isspace()]
-    if len(words) >= 2 and words[0].isdigit() and words[1] in STAT_WORDS:
+    """Whether a player's line follows tokens[i]: a number, then 分, 篮板, 助攻 ... (米尔斯 20 分), or a verb of scoring
+    before them."""
+    if _player_line(tokens, i, reach=5):
         return True
+    words = [w for w, _ in tokens[i + 1 : i + 6] if not w.isspace()]
     # a verb of scoring between (卫猛 也 摘下 10 个 篮板, 吴楠 得到 18 分), after no syllable it may be a piece of (瓦兰西 纳斯)
     before, tag = tokens[i - 1] if i else ("", "")
     if CJK.match(before) and (transliterated(before) or tag in ("nr", "nrt", "nrfg")):
