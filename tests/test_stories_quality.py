@@ -98,6 +98,13 @@ DRAWS = {
     # panel two days later); related 0.938 / 1.000; baseline 0.849. Gated a point under, the merges at 2. Scored once
     # after story round 22: unchanged
     "heldout9": (108, 0.91, 2, 0.93),
+    # the tenth draw (50 stories, 100 articles, asked for one actor's several different announcements or actions within
+    # days and one kind of event by different actors on one day: 盖茨's visit, FF and 恒大, 乐视网's notices, regulators
+    # before 双11, parents' chat groups, stars' pregnancies, court hearings, rumours denied, injury withdrawals,
+    # retirements), scored when drawn (stop 34, on cfa303f's story code): F1 0.870 (precision 0.829, recall 0.916), 60 of
+    # 408 same-topic pairs merged (盖茨's speech, meetings and expo one story, among others); related 0.811 / 0.855;
+    # baseline 0.854. Gated a point under, the merges at 60
+    "heldout10": (100, 0.86, 60, 0.80),
 }
 
 
