@@ -537,6 +537,15 @@ _EVENTS = (
     "奥运会",
     "大师赛",
     "巡回赛",
+    "奥运",
+    "冬奥会",
+    "青奥会",
+    "全运会",
+    "运动会",
+    "世锦赛",
+    "世博会",
+    "艺术节",
+    "车展",
 )
 _NUMERALS = frozenset("一二三四五六七八九十两几半每")  # 一杯: a cup of something
 _NOT_IN_EVENT = frozenset(["p", "c", "uj", "ul", "r"])
