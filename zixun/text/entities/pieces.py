@@ -236,13 +236,25 @@ def _mend_at(
         return i + 2
     elif (
         word[0] in SURNAMES
-        and (len(word) == 4 or (len(word) == 3 and word[-1] == "以"))
+        and (len(word) == 4 or (len(word) == 3 and word[-1] in _RUN_INTO_TWO and not _piece_before(out)))
         and word[-1] in NOT_NAME_ENDINGS
     ):
-        out.extend(((word[:-1], tag), (word[-1], "d")))  # 陈玉珊继, 刘冰以: not 陈忠和, 张永和 (和 ends names)
+        # 陈玉珊继, 刘冰以, 张宏说, 费根称: not 陈忠和, 张永和 (和 ends names)
+        out.extend(((word[:-1], tag), (word[-1], "v" if word[-1] in SAYS else "d")))
         return i + 1
     out.append(token)
     return i + 1
+
+
+# what a name of two characters is run into by the tokenizer and no given name ends with: 以 and verbs of saying (刘冰以,
+# 张宏说, 费根称); a name of three characters run into any of NOT_NAME_ENDINGS (陈玉珊继)
+_RUN_INTO_TWO = frozenset("以说称")
+
+
+def _piece_before(out: list[Token]) -> bool:
+    """Whether the word just before is a name's piece, so that a name of two characters after it is the end of a longer
+    one (舍夫/nrt 沙万说, 久保/v 龙彦说, 雷克/nr 霍姆称: not 沙万, 龙彦, 霍姆)."""
+    return bool(out) and (out[-1][1] in SPLIT_TAGS or out[-1][0] in JAPANESE_SURNAMES)
 
 
 # what a firm's name ends with after a word of its own (柔宇科技, 连尚网络)
