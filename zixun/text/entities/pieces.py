@@ -23,6 +23,7 @@ from zixun.text.entities.shapes import (
     JOINED,
     LATIN_ORG,
     LATIN_PERSON,
+    LATIN_PERSON_BEFORE,
     MEND_TAGS,
     MORPHEMES,
     NATIONAL_TEAMS,
@@ -350,8 +351,14 @@ def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: in
         return unicodedata.name(after, "").startswith("CJK")
     if not CJK.match(after) or transliterated(word):
         return False
+    if j < len(tokens) and (tokens[j][0] in DOTS or tokens[j][0] in HYPHENS):
+        return False  # 和丽 + 芙/nrt · 休森: a transliterated first name
     ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
-    return after_tag in ("nr", "nrt") and ends
+    # one tagged nrt or nrfg ends it wherever it stands (郭雪 + 芙/nrt 呢, 叶明 + 睿/nrt 微博, 韩沁 + 珂/nrfg 作为)
+    return after_tag in _GIVEN_END_TAGS or (after_tag == "nr" and ends)
+
+
+_GIVEN_END_TAGS = frozenset(["nrt", "nrfg"])  # a given name's last character the tokenizer tagged as a name of its own
 
 
 # what a given name the tokenizer took for another word is tagged (兴国/ns, 辉耀/a, 占领/v, 巍巍/z): not a word of time,
@@ -477,10 +484,20 @@ def _latin_name(tokens: list[Token], i: int, known: Lexicon, cased: dict[str, st
         run += 1
     if run < 2:
         return None
-    if words[0] in FIRST_NAMES:
+    if words[0] in FIRST_NAMES or (_person_before(tokens, i) and not cased[words[0]].isupper()):
         return " ".join(words[:run]), ends[run - 1], LATIN_PERSON
     last = max((n for n in range(2, run + 1) if words[n - 1] in ORG_WORDS), default=0)
     return (" ".join(words[:last]), ends[last - 1], LATIN_ORG) if last else None
+
+
+def _person_before(tokens: list[Token], i: int) -> bool:
+    """Whether a role, a partner or a parent stands just before tokens[i] (设计师 Hedi Slimane, 女友 Halston Sage, 父亲
+    Sergio Rossi): the capitalised Latin words there name a person though the first is no given name we list (not words
+    in capitals: 最佳艺人 BEST ARTIST, an award's name)."""
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    return j >= 0 and (tokens[j][0] in ROLES or tokens[j][0] in LATIN_PERSON_BEFORE)
 
 
 def _team(word: str, known: Lexicon, known_word: Callable[[str], bool] | None) -> str | None:

@@ -92,6 +92,9 @@ COUNTRIES = WORDS["countries"]
 PROVINCES = WORDS["provinces"]  # China's provinces and regions
 # given names: capitalised Latin words after one of them are a person's name (Michael Yerger, Neil Mawston)
 FIRST_NAMES = WORDS["first_names"]
+# a partner, a parent or a poster just before capitalised Latin words: they name a person (女友 Halston Sage, 未婚夫 Jack
+# Brooksbank, 用户 Jessica Whitaker), as a role does (设计师 Hedi Slimane)
+LATIN_PERSON_BEFORE = frozenset(["女友", "男友", "未婚夫", "未婚妻", "前妻", "前夫", "老公", "老婆", "女朋友", "男朋友", "用户", "网友", "法官", "父亲", "母亲"])  # fmt: skip
 # the last word of an organisation's name in Latin script (Strategy Analytics, First Solar, Live Nation)
 ORG_WORDS = WORDS["org_words"]
 # words of a match: two of them in an article say it is about sport, so 火箭 and 骑士 are clubs there (teams.txt)
