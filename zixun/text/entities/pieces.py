@@ -50,7 +50,7 @@ from zixun.text.entities.shapes import (
 )
 from zixun.text.segment import Token
 
-_START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
+_START_WORDS = frozenset(["《", "小", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
 # the tags of words that end a name rather than go on with it (说, 和, 的, 在, 都)
 _NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "d", "r", "m", "y", "f", "a"])
 # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉, 林/ng 德洛夫; nr is
@@ -177,6 +177,9 @@ def _mend_at(
         if latin:
             out.append((latin[0], latin[2]))
             return latin[1]
+    if word == "小" and i + 1 < end and _junior(tokens[i + 1], known):
+        out.append((word + tokens[i + 1][0], JOINED))  # 小/a + 哈达威/nr: a son named for his father (Jr.), no other
+        return i + 2
     if i + 1 < end and word in JAPANESE_SURNAMES:  # 川上/ns + 洋平/n, 广濑 + 信义: a Japanese name
         after, after_tag = tokens[i + 1]
         if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
@@ -250,6 +253,13 @@ def _mend_at(
 # what a name of two characters is run into by the tokenizer and no given name ends with: 以 and verbs of saying (刘冰以,
 # 张宏说, 费根称); a name of three characters run into any of NOT_NAME_ENDINGS (陈玉珊继)
 _RUN_INTO_TWO = frozenset("以说称")
+
+
+def _junior(token: Token, known: Lexicon) -> bool:
+    """Whether a word after 小 is a transliterated person the dictionary has, of three characters or more (小 + 加索尔,
+    小 + 克鲁伊夫, 小 + 哈达威): the son or the younger of two players of that name, as sports news calls him."""
+    word, tag = token
+    return len(word) >= 3 and tag in SPLIT_TAGS and transliterated(word) and known.kinds.get(word) == "people"
 
 
 def _piece_before(out: list[Token]) -> bool:
