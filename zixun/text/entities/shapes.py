@@ -143,12 +143,23 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         shaped_as = "nrt" if tag == "nr" and len(word) >= 3 and transliterated(word) else tag
         return "people" if person_shaped(word, shaped_as) else None
     if tagged == "places":
-        return "places" if word[-1] in PLACE_ENDINGS and not _vague_place(word) else None
+        return "places" if (word[-1] in PLACE_ENDINGS or _street(word)) and not _vague_place(word) else None
     return "orgs" if word.endswith(ORG_ENDINGS) and len(word) >= 3 else None
 
 
 # what before 城市, 地区 or 国 makes a vague region, not a place (周边城市, 西南地区, 大城市, 北国, 南国)
 VAGUE_STEMS = frozenset(["周边", "东", "南", "西", "北", "中", "东南", "西南", "东北", "西北", "小", "大", "各", "全"])
+
+
+# what a street's name ends with, and what such words that name none end with or hold (a way, a kind of street)
+STREET_ENDS = ("路", "街")
+NOT_STREETS = ("道路", "铺路", "坡路", "美食街", "步行街", "商业街", "小吃街", "潮人街", "老街", "大街小巷")
+
+
+def _street(word: str) -> bool:
+    """Whether a word the tokenizer tags as a place is a street's name (仙霞路, 迪化街, 前门大街): three characters or more
+    ending with 路 or 街, no word for a way or a kind of street (铺平道路, 上坡路, 美食街)."""
+    return len(word) >= 3 and word.endswith(STREET_ENDS) and not any(w in word for w in NOT_STREETS)
 
 
 def _vague_place(word: str) -> bool:
