@@ -68,7 +68,9 @@ _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户�
 _NOT_SITES = frozenset([
     "互联网", "物联网", "局域网", "因特网", "蜘蛛网", "万维网", "以太网", "广域网", "城域网", "铁丝网", "防护网", "安全网", "关系网", "保护网", "天罗地网", "法网", "球网", "渔网", "联网", "上网", "官网", "外网", "内网", "社交网", "校园网", "宽带网", "光网", "触网", "入网", "结网", "撒网", "落网", "漏网", "拦网", "电网", "光纤网", "无线网", "移动网", "卫星网", "交通网", "公路网", "铁路网", "高铁网", "管网", "路网", "水网", "情网", "天网", "火网", "鱼网", "发网", "补网", "收网", "破网"
 ])  # fmt: skip
-_LAST_SYLLABLE = ("q", "g", "ng", "f")  # what a transliterated name's last syllable cut off it is tagged
+# what a transliterated name's last syllable cut off it is tagged (顿/q, 里/f; 姆/x: a character the tokenizer has no word
+# for alone)
+_LAST_SYLLABLE = ("q", "g", "ng", "f", "x")
 
 
 def mended(
