@@ -18,6 +18,7 @@ from zixun.text.entities.shapes import (
     HYPHENS,
     LATIN_ORG,
     LATIN_PERSON,
+    LATIN_PERSON_BEFORE,
     NAME_TAGS,
     NOT_NAME_ENDINGS,
     NOT_PERSON_ENDINGS,
@@ -537,6 +538,15 @@ _EVENTS = (
     "奥运会",
     "大师赛",
     "巡回赛",
+    "奥运",
+    "冬奥会",
+    "青奥会",
+    "全运会",
+    "运动会",
+    "世锦赛",
+    "世博会",
+    "艺术节",
+    "车展",
 )
 _NUMERALS = frozenset("一二三四五六七八九十两几半每")  # 一杯: a cup of something
 _NOT_IN_EVENT = frozenset(["p", "c", "uj", "ul", "r"])
@@ -679,12 +689,9 @@ def _latin_cued(tokens: list[Token], i: int) -> bool:
     if tokens[i][1] != LATIN_PERSON:
         return False
     before, after, _ = _around(tokens, i)
-    return before in _LATIN_PERSON_BEFORE or (after in _LATIN_PERSON_AFTER and before not in _BRAND_WORDS)
+    return before in LATIN_PERSON_BEFORE or (after in _LATIN_PERSON_AFTER and before not in _BRAND_WORDS)
 
 
-_LATIN_PERSON_BEFORE = frozenset(
-    ["女友", "男友", "未婚夫", "未婚妻", "前妻", "前夫", "老公", "老婆", "女朋友", "男朋友", "用户", "网友", "法官"]
-)
 _LATIN_PERSON_AFTER = frozenset(["所著", "法官", "本人", "夫妇", "也"])
 _BRAND_WORDS = frozenset(["品牌", "牌子", "大牌", "时装屋"])  # 品牌 James Taylor 也 不错: a brand named for a person
 

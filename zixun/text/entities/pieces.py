@@ -23,6 +23,7 @@ from zixun.text.entities.shapes import (
     JOINED,
     LATIN_ORG,
     LATIN_PERSON,
+    LATIN_PERSON_BEFORE,
     MEND_TAGS,
     MORPHEMES,
     NATIONAL_TEAMS,
@@ -49,7 +50,7 @@ from zixun.text.entities.shapes import (
 )
 from zixun.text.segment import Token
 
-_START_WORDS = frozenset(["《", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
+_START_WORDS = frozenset(["《", "小", *JAPANESE_SURNAMES])  # words mended looks at whatever their tag
 # the tags of words that end a name rather than go on with it (说, 和, 的, 在, 都)
 _NOT_PIECE_TAGS = frozenset(["v", "vn", "c", "p", "u", "uj", "ul", "uz", "ug", "d", "r", "m", "y", "f", "a"])
 # the tags of a single character that may begin a name (张/q 常宁, 德/ns 安东尼, 卡/n 佩拉, 林/ng 德洛夫; nr is
@@ -67,7 +68,9 @@ _SITE_WORDS = frozenset(["网", "新闻网", "中文网", "英文网", "门户�
 _NOT_SITES = frozenset([
     "互联网", "物联网", "局域网", "因特网", "蜘蛛网", "万维网", "以太网", "广域网", "城域网", "铁丝网", "防护网", "安全网", "关系网", "保护网", "天罗地网", "法网", "球网", "渔网", "联网", "上网", "官网", "外网", "内网", "社交网", "校园网", "宽带网", "光网", "触网", "入网", "结网", "撒网", "落网", "漏网", "拦网", "电网", "光纤网", "无线网", "移动网", "卫星网", "交通网", "公路网", "铁路网", "高铁网", "管网", "路网", "水网", "情网", "天网", "火网", "鱼网", "发网", "补网", "收网", "破网"
 ])  # fmt: skip
-_LAST_SYLLABLE = ("q", "g", "ng", "f")  # what a transliterated name's last syllable cut off it is tagged
+# what a transliterated name's last syllable cut off it is tagged (顿/q, 里/f; 姆/x: a character the tokenizer has no word
+# for alone)
+_LAST_SYLLABLE = ("q", "g", "ng", "f", "x")
 
 
 def mended(
@@ -176,6 +179,9 @@ def _mend_at(
         if latin:
             out.append((latin[0], latin[2]))
             return latin[1]
+    if word == "小" and i + 1 < end and _junior(tokens[i + 1], known):
+        out.append((word + tokens[i + 1][0], JOINED))  # 小/a + 哈达威/nr: a son named for his father (Jr.), no other
+        return i + 2
     if i + 1 < end and word in JAPANESE_SURNAMES:  # 川上/ns + 洋平/n, 广濑 + 信义: a Japanese name
         after, after_tag = tokens[i + 1]
         if after_tag in (*GIVEN_TAGS, "ns") and 1 <= len(after) <= 2 and CJK.match(after) and _given(after):
@@ -236,13 +242,32 @@ def _mend_at(
         return i + 2
     elif (
         word[0] in SURNAMES
-        and (len(word) == 4 or (len(word) == 3 and word[-1] == "以"))
+        and (len(word) == 4 or (len(word) == 3 and word[-1] in _RUN_INTO_TWO and not _piece_before(out)))
         and word[-1] in NOT_NAME_ENDINGS
     ):
-        out.extend(((word[:-1], tag), (word[-1], "d")))  # 陈玉珊继, 刘冰以: not 陈忠和, 张永和 (和 ends names)
+        # 陈玉珊继, 刘冰以, 张宏说, 费根称: not 陈忠和, 张永和 (和 ends names)
+        out.extend(((word[:-1], tag), (word[-1], "v" if word[-1] in SAYS else "d")))
         return i + 1
     out.append(token)
     return i + 1
+
+
+# what a name of two characters is run into by the tokenizer and no given name ends with: 以 and verbs of saying (刘冰以,
+# 张宏说, 费根称); a name of three characters run into any of NOT_NAME_ENDINGS (陈玉珊继)
+_RUN_INTO_TWO = frozenset("以说称")
+
+
+def _junior(token: Token, known: Lexicon) -> bool:
+    """Whether a word after 小 is a transliterated person the dictionary has, of three characters or more (小 + 加索尔,
+    小 + 克鲁伊夫, 小 + 哈达威): the son or the younger of two players of that name, as sports news calls him."""
+    word, tag = token
+    return len(word) >= 3 and tag in SPLIT_TAGS and transliterated(word) and known.kinds.get(word) == "people"
+
+
+def _piece_before(out: list[Token]) -> bool:
+    """Whether the word just before is a name's piece, so that a name of two characters after it is the end of a longer
+    one (舍夫/nrt 沙万说, 久保/v 龙彦说, 雷克/nr 霍姆称: not 沙万, 龙彦, 霍姆)."""
+    return bool(out) and (out[-1][1] in SPLIT_TAGS or out[-1][0] in JAPANESE_SURNAMES)
 
 
 # what a firm's name ends with after a word of its own (柔宇科技, 连尚网络)
@@ -338,8 +363,14 @@ def _given_end(word: str, after: str, after_tag: str, tokens: list[Token], j: in
         return unicodedata.name(after, "").startswith("CJK")
     if not CJK.match(after) or transliterated(word):
         return False
+    if j < len(tokens) and (tokens[j][0] in DOTS or tokens[j][0] in HYPHENS):
+        return False  # 和丽 + 芙/nrt · 休森: a transliterated first name
     ends = j >= len(tokens) or tokens[j][1] in _NOT_PIECE_TAGS or not CJK.match(tokens[j][0])
-    return after_tag in ("nr", "nrt") and ends
+    # one tagged nrt or nrfg ends it wherever it stands (郭雪 + 芙/nrt 呢, 叶明 + 睿/nrt 微博, 韩沁 + 珂/nrfg 作为)
+    return after_tag in _GIVEN_END_TAGS or (after_tag == "nr" and ends)
+
+
+_GIVEN_END_TAGS = frozenset(["nrt", "nrfg"])  # a given name's last character the tokenizer tagged as a name of its own
 
 
 # what a given name the tokenizer took for another word is tagged (兴国/ns, 辉耀/a, 占领/v, 巍巍/z): not a word of time,
@@ -465,10 +496,20 @@ def _latin_name(tokens: list[Token], i: int, known: Lexicon, cased: dict[str, st
         run += 1
     if run < 2:
         return None
-    if words[0] in FIRST_NAMES:
+    if words[0] in FIRST_NAMES or (_person_before(tokens, i) and not cased[words[0]].isupper()):
         return " ".join(words[:run]), ends[run - 1], LATIN_PERSON
     last = max((n for n in range(2, run + 1) if words[n - 1] in ORG_WORDS), default=0)
     return (" ".join(words[:last]), ends[last - 1], LATIN_ORG) if last else None
+
+
+def _person_before(tokens: list[Token], i: int) -> bool:
+    """Whether a role, a partner or a parent stands just before tokens[i] (设计师 Hedi Slimane, 女友 Halston Sage, 父亲
+    Sergio Rossi): the capitalised Latin words there name a person though the first is no given name we list (not words
+    in capitals: 最佳艺人 BEST ARTIST, an award's name)."""
+    j = i - 1
+    while j >= 0 and tokens[j][0].isspace():
+        j -= 1
+    return j >= 0 and (tokens[j][0] in ROLES or tokens[j][0] in LATIN_PERSON_BEFORE)
 
 
 def _team(word: str, known: Lexicon, known_word: Callable[[str], bool] | None) -> str | None:
@@ -823,7 +864,7 @@ def _offices(tokens: list[Token]) -> list[Token]:
         elif tag == "ns" and (embassy := _embassy_end(tokens, i + 1)):
             end = embassy
         elif tag == "ns" and _office_place(word, known) and not _country(tokens[i]):
-            end = _office_end(tokens, i + 1) or _university_end(tokens, i + 1)
+            end = _office_end(tokens, i + 1) or _university_end(tokens, i + 1) or _head_end(tokens, i + 1)
         elif _country(tokens[i]) and word not in _NOT_NATIONS and (ministry := _ministry_end(tokens, i + 1, word)):
             end = ministry
         elif _country(tokens[i]):
@@ -1059,6 +1100,25 @@ def _university_end(tokens: list[Token], start: int) -> int:
         return 0
     known = lexicon().kinds  # not one named already (镇江市 + 苏州大学: a place of its own, and the university)
     return 0 if known.get(tokens[start][0]) == "orgs" or _place_first(tokens[start][0], known) else start + 1
+
+
+# what begins a word for a kind of institution, no office's own name (上海 + 公立医院, 南昌 + 民办学校); and 中心医院,
+# which `test`'s reader gave with its city as a place of its own too (辽宁省大连市中心医院: 大连市 labelled)
+_KIND_STARTS = ("公立", "私立", "民办", "公办", "民营", "国立", "省属", "市属", "中心医院")
+
+
+def _head_end(tokens: list[Token], start: int) -> int:
+    """The index after an office's or institution's name of one word of three characters or more right after the place
+    that names it (诸暨市 + 人民法院, 泗阳县 + 中医院, 湖北省 + 保密局), else 0: not a word for a kind of institution
+    (上海 + 公立医院), an organisation the dictionary has (北京 + 协和医院: _whole_body) nor one another place begins
+    (南通市 + 扬州大学: a university named by its own city, in a list of cities and universities)."""
+    if start >= len(tokens):
+        return 0
+    word, tag = tokens[start]
+    if tag not in _END_TAGS or len(word) < 3 or not CJK.match(word) or not _office_word(word):
+        return 0
+    known = lexicon().kinds
+    return 0 if word.startswith(_KIND_STARTS) or known.get(word) == "orgs" or _place_first(word, known) else start + 1
 
 
 def _office_word(word: str) -> bool:

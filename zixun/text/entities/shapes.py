@@ -30,7 +30,7 @@ NOT_NAME_STARTS = frozenset("对和与向在被把给让将人有")
 # part of its name)
 OFFICE_HEADS = (
     "海关", "气象局", "公安局", "教育局", "教育厅", "考试院", "调查队", "调查总队", "法院", "检察院", "管理局", "统计局",
-    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局", "高院",
+    "税务局", "海事局", "缉私局", "派出所", "政府", "卫健委", "教委", "体育局", "卫生局", "环保局", "交通局", "高院", "网信办",
 )  # fmt: skip
 # a broadcaster or a team named by its province or city: 浙江卫视, 福建女排, 广东男篮 are organisations, not places
 TEAM_HEADS = ("卫视", "女排", "男排", "女篮", "男篮", "男足", "女足")
@@ -92,6 +92,9 @@ COUNTRIES = WORDS["countries"]
 PROVINCES = WORDS["provinces"]  # China's provinces and regions
 # given names: capitalised Latin words after one of them are a person's name (Michael Yerger, Neil Mawston)
 FIRST_NAMES = WORDS["first_names"]
+# a partner, a parent or a poster just before capitalised Latin words: they name a person (女友 Halston Sage, 未婚夫 Jack
+# Brooksbank, 用户 Jessica Whitaker), as a role does (设计师 Hedi Slimane)
+LATIN_PERSON_BEFORE = frozenset(["女友", "男友", "未婚夫", "未婚妻", "前妻", "前夫", "老公", "老婆", "女朋友", "男朋友", "用户", "网友", "法官", "父亲", "母亲"])  # fmt: skip
 # the last word of an organisation's name in Latin script (Strategy Analytics, First Solar, Live Nation)
 ORG_WORDS = WORDS["org_words"]
 # words of a match: two of them in an article say it is about sport, so 火箭 and 骑士 are clubs there (teams.txt)
@@ -140,12 +143,23 @@ def kind_of(word: str, tag: str, known: Lexicon) -> str | None:
         shaped_as = "nrt" if tag == "nr" and len(word) >= 3 and transliterated(word) else tag
         return "people" if person_shaped(word, shaped_as) else None
     if tagged == "places":
-        return "places" if word[-1] in PLACE_ENDINGS and not _vague_place(word) else None
+        return "places" if (word[-1] in PLACE_ENDINGS or _street(word)) and not _vague_place(word) else None
     return "orgs" if word.endswith(ORG_ENDINGS) and len(word) >= 3 else None
 
 
 # what before 城市, 地区 or 国 makes a vague region, not a place (周边城市, 西南地区, 大城市, 北国, 南国)
 VAGUE_STEMS = frozenset(["周边", "东", "南", "西", "北", "中", "东南", "西南", "东北", "西北", "小", "大", "各", "全"])
+
+
+# what a street's name ends with, and what such words that name none end with or hold (a way, a kind of street)
+STREET_ENDS = ("路", "街")
+NOT_STREETS = ("道路", "铺路", "坡路", "美食街", "步行街", "商业街", "小吃街", "潮人街", "老街", "大街小巷")
+
+
+def _street(word: str) -> bool:
+    """Whether a word the tokenizer tags as a place is a street's name (仙霞路, 迪化街, 前门大街): three characters or more
+    ending with 路 or 街, no word for a way or a kind of street (铺平道路, 上坡路, 美食街)."""
+    return len(word) >= 3 and word.endswith(STREET_ENDS) and not any(w in word for w in NOT_STREETS)
 
 
 def _vague_place(word: str) -> bool:
