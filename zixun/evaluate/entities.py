@@ -7,7 +7,7 @@ gives (what entity pages show) that are labelled; recall: the share of labelled 
 scored for the extractor (text/entities.named_entities) and, in the same run, for the baseline: the raw
 name tags of the tokenizer, as zixun listed names before (text/entities.tagged_names).
 
-Split: each line says "dev" (used to tune the dictionary's rules) or "test", "test2" ... "test16" (each held
+Split: each line says "dev" (used to tune the dictionary's rules) or "test", "test2" ... "test17" (each held
 out: scored before any tuning of its round; later rounds may tune on it, tests/data/entities/README.md says which).
 """
 
@@ -90,7 +90,7 @@ def _entity(name: str) -> frozenset[str]:
 
 
 def evaluate_entities(paths: list[Path], segmenter: Segmenter, split: str = "all") -> EntityQuality:
-    """Score the extractor and the baseline on the labelled articles of split (all, dev or test ... test16)."""
+    """Score the extractor and the baseline on the labelled articles of split (all, dev or test ... test17)."""
     records = [r for path in paths for r in read_labels(path) if split == "all" or r.get("split") == split]
     if not records:  # nothing to score is no score of 1.0
         raise LabelError(f"{', '.join(map(str, paths))}: no labelled articles in split {split}")
