@@ -191,6 +191,27 @@ def test_headlines_about_two_people_whose_texts_share_a_cast_do_not_conflict_whe
     assert conflict(other, stranger) == "people"  # neither text names the other's person
 
 
+def test_one_actors_announcements_days_apart_conflict_and_one_announcements_angles_do_not():
+    at = datetime(2018, 10, 31, 9, tzinfo=UTC)
+
+    def facts(title: str, words: str, days: float = 0.0) -> Facts:
+        return Facts.of(fold(title), {"orgs": ["滴滴"]}, at + timedelta(days=days), words=words.split())
+
+    replies = facts(
+        "滴滴公布意见征求第1期反馈结果 顺风车仍无限期下线", "滴滴 公布 意见 征求 反馈 结果 顺风车 无限期 下线"
+    )
+    panel = "滴滴试行公众评议会投票：醉酒乘客独行该不该拒载？", "滴滴 试行 公众 评议会 投票 醉酒 乘客 独行 拒载"
+    # its first replies to users, and its public review panel two days later
+    assert conflict(replies, facts(*panel, days=2.1)) == "actor"
+    assert conflict(replies, facts(*panel, days=1.0)) is None  # within a day and a half: one announcement's angles
+    alarm = facts(
+        "滴滴:顺风车继续无限期下线 正测试短信报警功能", "滴滴 顺风车 继续 无限期 下线 测试 短信 报警 功能", 2.1
+    )
+    assert conflict(replies, alarm) is None  # a word in common beyond the actor
+    users = facts("乘客投票评议滴滴醉酒拒载规则", "乘客 投票 评议 滴滴 醉酒 拒载 规则", 2.1)
+    assert conflict(replies, users) is None  # a headline the actor does not open announcing
+
+
 def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():
     at = datetime(2018, 11, 5, tzinfo=UTC)
 

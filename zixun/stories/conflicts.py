@@ -2,14 +2,15 @@
 
 Coverage of one event shares its words; so do two games played the same night, two provinces' notices of
 the same exam, or two earthquakes a year apart. What tells them apart is in the facts a headline states:
-the score, the date, the teams, people and places it names, and when the articles were published. Each
-article's facts are read once (Facts.of); conflict() compares two articles' facts.
+the score, the date, the teams, people and places it names, one actor announcing other things days apart, and
+when the articles were published. Each article's facts are read once (Facts.of); conflict() compares two
+articles' facts.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -43,12 +44,18 @@ _AFFILIATION_MENTIONS = 4
 # other's person (汤晓鸥's words at the 民营企业座谈会 name 习近平 and himself, 李彦宏's name both and more; 鲁尼's recall and
 # the squad naming him, each of 英格兰's players): chosen on heldout4 and heldout6
 _CAST = 2
+# days from which two headlines naming one actor and nothing else in common tell of two of its announcements (滴滴's
+# first replies to users and its public review panel two days later; 马斯克's interview and his tweets)
+ACTOR_DAYS = 1.5
+# what follows the actor that opens an announcement's headline: its words (马斯克：…, 滴滴:…) or a verb announcing
+# (马斯克宣布…, 滴滴公布…, 滴滴试行…)
+_ANNOUNCES = re.compile(r"[：:]|宣布|称|公布|表示|回应|发布|推出|试行|上线|启动")
 
 
 @dataclass(frozen=True)
 class Facts:
     """What a headline states: the scores, dates, years and product models written in it; the people, places and
-    organisations it names; and when the article was published (else stored). And the signs two reports of one
+    organisations it names; its words; and when the article was published (else stored). And the signs two reports of one
     event share beyond their headlines' names (signs): the scores of a game the text gives, the person the
     article names most when its headline names them too (its subject, as "@name"), and then the organisation its text
     keeps naming when the headline names none (its subject's company or club: affiliation)."""
@@ -74,6 +81,7 @@ class Facts:
     # the organisation its text names most (no source it credits), when its headline is about its subject: a chief's
     # or spokesman's words are their company's (李彦宏：… beside 百度发布L4级乘用无人车 of one conference)
     affiliation: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # the headline's words (terms of two characters or more)
 
     @property
     def names(self) -> frozenset[str]:
@@ -84,9 +92,9 @@ class Facts:
         return self.results | self.subject | self.affiliation
 
     @classmethod
-    def of(cls, title: str, entities: dict, at: datetime, body: str = "") -> Facts:
+    def of(cls, title: str, entities: dict, at: datetime, body: str = "", words: Iterable[str] = ()) -> Facts:
         """The facts of a headline, given the names found in its article (entities: people, places, orgs, each
-        the most mentioned first) and its text."""
+        the most mentioned first), its text and the headline's words (its terms)."""
         text = _SPACE.sub("", title)
         known = lexicon()
         scores = _set(
@@ -121,6 +129,7 @@ class Facts:
             headline=text,
             mentioned=_set(entities.get("people", [])),
             affiliation=_set(_first_org(entities, body) if subject and subject[0] in people and not orgs else ()),
+            words=_set(words),
         )
 
 
@@ -182,6 +191,8 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "year"
     if a.models and b.models and not a.models & b.models:
         return "model"  # two products of one maker
+    if _one_actor(a, b):
+        return "actor"  # one person's or company's announcements of other days
     if a.people & b.people:
         return None
     if len(a.orgs) >= 2 and len(b.orgs) >= 2 and len(a.orgs & b.orgs) < 2:
@@ -197,6 +208,25 @@ def conflict(a: Facts, b: Facts) -> str | None:
     if _template(a, b):
         return "template"  # one series, another thing each
     return None
+
+
+def _one_actor(a: Facts, b: Facts) -> bool:
+    """Whether two headlines ACTOR_DAYS or more apart are one actor's announcements about other things: each opens
+    with the actor announcing (_announces), it is the one name they have in common, and they share no other word.
+    Coverage of one event is dense within a day or so and keeps its words (the measure, the product, the project);
+    an actor's next announcement days later shares only the actor (滴滴's first replies to users, 顺风车仍无限期下线,
+    and its 公众评议会 two days later). Tributes and reports about one person do not open with them announcing."""
+    shared = a.names & b.names
+    if len(shared) != 1 or days_apart(a, b) < ACTOR_DAYS:
+        return False
+    (actor,) = shared
+    return _announces(a, actor) and _announces(b, actor) and all(actor in w or w in actor for w in a.words & b.words)
+
+
+def _announces(facts: Facts, actor: str) -> bool:
+    """Whether the headline opens with the actor announcing (its words, or a verb announcing: _ANNOUNCES)."""
+    text = facts.headline
+    return any(text.startswith(form) and _ANNOUNCES.match(text, len(form)) for form in lexicon().forms(actor.lower()))
 
 
 def _name_each_other(a: Facts, b: Facts) -> bool:
