@@ -90,8 +90,10 @@ DRAWS = {
     # same-topic pairs merged (马斯克's interview and two tweets of the same days one story); related 0.977 / 1.000;
     # baseline 0.787. Gated as drawn: the merges may fall, not rise. Scored once after story round 22 (stop 33): 0.906
     # (recall 0.930), the same 9 merged. A tuning split since story round 23: with one actor's announcements days apart
-    # conflicting 0.946 (precision 0.962: the interview apart from the two tweets, which stay one story, 9 merged)
-    "heldout8": (79, 0.935, 9, 0.96),
+    # conflicting 0.946 (precision 0.962: the interview apart from the two tweets, which stay one story, 9 merged);
+    # with one actor's headlines whose texts never name each other's things conflicting softly 0.964 (precision 1.000),
+    # none merged
+    "heldout8": (79, 0.95, 0, 0.96),
     # the ninth draw (41 stories, 108 articles: two stars' birthdays, five film/series projects announced, four rows over
     # a star's image used, two broadcasters dropping a K-pop group, a promotion race's last afternoon, two athletes'
     # divorces, three actors leaving a series; a chemical leak, three finance regulators' papers, three companies'

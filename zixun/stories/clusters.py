@@ -76,7 +76,7 @@ READ_CHUNK = 1000  # articles read from the store at once (their words are ~12 K
 ANALYZE_AFTER = 5000
 # conflicts that keep two groups apart only when every pair across them has one (any other conflict keeps them apart
 # when one pair has it)
-SOFT = frozenset(["teams", "people"])
+SOFT = frozenset(["teams", "people", "things"])
 # a story of this many articles takes an article average linkage left alone when it is alike enough to the story as a
 # whole (_attach)
 ATTACH_SIZE = 10
