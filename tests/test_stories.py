@@ -191,6 +191,46 @@ def test_headlines_about_two_people_whose_texts_share_a_cast_do_not_conflict_whe
     assert conflict(other, stranger) == "people"  # neither text names the other's person
 
 
+def test_one_actors_announcements_days_apart_conflict_and_one_announcements_angles_do_not():
+    at = datetime(2018, 10, 31, 9, tzinfo=UTC)
+
+    def facts(title: str, words: str, days: float = 0.0) -> Facts:
+        body = "滴滴此前公布了意见征求的反馈结果，现试行公众评议会。"  # each text names the other's things
+        return Facts.of(fold(title), {"orgs": ["滴滴"]}, at + timedelta(days=days), body, words.split())
+
+    replies = facts(
+        "滴滴公布意见征求第1期反馈结果 顺风车仍无限期下线", "滴滴 公布 意见 征求 反馈 结果 顺风车 无限期 下线"
+    )
+    panel = "滴滴试行公众评议会投票：醉酒乘客独行该不该拒载？", "滴滴 试行 公众 评议会 投票 醉酒 乘客 独行 拒载"
+    # its first replies to users, and its public review panel two days later
+    assert conflict(replies, facts(*panel, days=2.1)) == "actor"
+    assert conflict(replies, facts(*panel, days=1.0)) is None  # within a day and a half: one announcement's angles
+    alarm = facts(
+        "滴滴:顺风车继续无限期下线 正测试短信报警功能", "滴滴 顺风车 继续 无限期 下线 测试 短信 报警 功能", 2.1
+    )
+    assert conflict(replies, alarm) is None  # a word in common beyond the actor
+    users = facts("乘客投票评议滴滴醉酒拒载规则", "乘客 投票 评议 滴滴 醉酒 拒载 规则", 2.1)
+    assert conflict(replies, users) is None  # a headline the actor does not open announcing
+
+
+def test_one_actors_headlines_whose_texts_never_name_each_others_things_conflict_softly():
+    at = datetime(2018, 11, 4, 2, tzinfo=UTC)
+    tunnel = Facts.of(
+        fold("马斯克宣布洛杉矶隧道12月10日开通"),
+        {"people": ["马斯克"], "places": ["洛杉矶"]},
+        at,
+        "马斯克在推特上宣布，Boring公司在洛杉矶挖掘的隧道将于12月10日开通。",
+        ["马斯克", "宣布", "洛杉矶", "隧道", "开通"],
+    )
+    words = ["马斯克", "特斯拉", "中国", "超级工厂", "生产", "电池", "模组"]
+    battery = "马斯克：特斯拉将在中国超级工厂生产所有的电池模组", {"people": ["马斯克"], "orgs": ["特斯拉"]}
+    factory = Facts.of(fold(battery[0]), battery[1], at + timedelta(hours=7), "特斯拉上海工厂将生产电池模组。", words)
+    assert conflict(tunnel, factory) == "things"  # the same morning, two tweets that never name each other's thing
+    assert "things" in clusters.SOFT  # an interview's pieces may not either: groups holding some of each are linked
+    interview = Facts.of(fold(battery[0]), battery[1], at + timedelta(hours=7), "他还谈到了隧道和电池。", words)
+    assert conflict(tunnel, interview) is None  # a text naming the other's thing
+
+
 def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():
     at = datetime(2018, 11, 5, tzinfo=UTC)
 

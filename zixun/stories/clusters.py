@@ -5,13 +5,14 @@ text gives); the articles sharing KEYS_SHARED of them (a name or score counts as
 time window, are its candidates, compared by the cosine of TF-IDF vectors of their words (headline words weighted
 up) plus a bonus for the names and signs (scores, a subject) they share, less a little for each day between them.
 A candidate close enough, whose facts do not conflict (conflicts.py: another score, date, pair of teams, province or
-person; too far apart in time), is linked with it; links are kept in the store. The articles linked with one another
-(and the copies of one original, store/duplicates.py) form a component, which is cut into stories by average linkage
-under the conflict rules: no pair of a story may differ in time, score, date, year, model or place, no two groups
-merged may name only other people or teams pair by pair, and its members must be close on average, so one article
-close to two events does not chain them; an article left alone then joins the story of ten or more it is close to as a
-whole (a story's commentary and reactions share little with any one report), and two groups close as wholes join when
-their headlines share a key the store's articles mostly have in these two groups. A repost joins its original's story.
+person; one actor's announcement of other days; too far apart in time), is linked with it; links are kept in the
+store. The articles linked with one another (and the copies of one original, store/duplicates.py) form a component,
+which is cut into stories by average linkage under the conflict rules: no pair of a story may differ in time, score,
+date, year, model or place or be one actor's announcements of other days, no two groups merged may name only other
+people or teams pair by pair, and its members must be close on average, so one article close to two events does not
+chain them; an article left alone then joins the story of ten or more it is close to as a whole (a story's commentary
+and reactions share little with any one report), and two groups close as wholes join when their headlines share a key
+the store's articles mostly have in these two groups. A repost joins its original's story.
 
 Links depend only on the two articles. When articles arrive, change or are deleted, the stories around them
 are decided again whole: theirs, and those of the articles they are (or were) linked with, with the copies of
@@ -75,7 +76,7 @@ READ_CHUNK = 1000  # articles read from the store at once (their words are ~12 K
 ANALYZE_AFTER = 5000
 # conflicts that keep two groups apart only when every pair across them has one (any other conflict keeps them apart
 # when one pair has it)
-SOFT = frozenset(["teams", "people"])
+SOFT = frozenset(["teams", "people", "things"])
 # a story of this many articles takes an article average linkage left alone when it is alike enough to the story as a
 # whole (_attach)
 ATTACH_SIZE = 10
@@ -121,9 +122,9 @@ class Article:
         self.row = Dated(row.id, row.title, row.source, row.published_at, row.ingested_at, row.updated_at)
         at = row.published_at or row.ingested_at
         entities = row.entities or {}
-        self.facts = Facts.of(fold(row.title), entities, at, row.body)
-        words: dict[str, float] = {t: float(c) for t, c in (row.candidates or {}).items()}
         title_words = [t for t in (row.title_terms or "").split() if len(t) >= 2 and not t.isdigit()]
+        self.facts = Facts.of(fold(row.title), entities, at, row.body, title_words)
+        words: dict[str, float] = {t: float(c) for t, c in (row.candidates or {}).items()}
         for term in title_words:
             words[term] = words.get(term, 0.0) + TITLE_WEIGHT
         self.terms = words
@@ -651,7 +652,7 @@ def _own_key(
 
 def _kept_apart(one: list[Article], other: list[Article]) -> bool:
     """Whether two groups of a component cannot be one story: a pair across them whose facts conflict in time,
-    score, date, year, model or place, or every pair with a conflict of SOFT (each headline names its own people or
+    score, date, year, model, place, actor or template, or every pair with a conflict of SOFT (each headline names its own people or
     teams: reports of one game quote different players, and a group holding some of each links the two)."""
     soft = 0
     for a in one:
