@@ -2,8 +2,9 @@
 
 Coverage of one event shares its words; so do two games played the same night, two provinces' notices of
 the same exam, or two earthquakes a year apart. What tells them apart is in the facts a headline states:
-the score, the date, the teams, people and places it names, and when the articles were published. Each
-article's facts are read once (Facts.of); conflict() compares two articles' facts.
+the score, the date, the teams, people and places it names, and when the articles were published; and, for
+one actor's headlines, the days their texts tell of. Each article's facts are read once (Facts.of); conflict()
+compares two articles' facts.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from zixun.ingest.dates import SHANGHAI
 from zixun.text.entities.lexicon import lexicon
 from zixun.text.entities.shapes import country
 
@@ -43,12 +45,22 @@ _AFFILIATION_MENTIONS = 4
 # other's person (汤晓鸥's words at the 民营企业座谈会 name 习近平 and himself, 李彦宏's name both and more; 鲁尼's recall and
 # the squad naming him, each of 英格兰's players): chosen on heldout4 and heldout6
 _CAST = 2
+# the days an article's text says it tells of (Facts.told): the months and days (11月4日) in its first _TOLD_CHARS
+# characters that fall on its publish day (in China) or up to _TOLD_BEFORE days before it (a date ahead is a plan,
+# 11月7日开售; one further back what led to it, 9月30日 of a quarter's end)
+_TOLD_CHARS = 200
+_TOLD_BEFORE = 2
+# days from which two texts' days tell of two of one actor's actions (_other_days)
+_TOLD_APART = 2
+# a text that tells of a death: its coverage goes on for days (tributes, the family, the funeral), each piece told on
+# its own day, and is one story (蓝洁瑛's death and the actors' association's word of her family two days later)
+_DEATH = re.compile(r"去世|逝世|离世|病逝|猝死|猝逝|身亡|辞世|死讯|噩耗|悼念|追悼|缅怀|遗体")
 
 
 @dataclass(frozen=True)
 class Facts:
     """What a headline states: the scores, dates, years and product models written in it; the people, places and
-    organisations it names; and when the article was published (else stored). And the signs two reports of one
+    organisations it names; and when the article was published (else stored), and the days its text tells of. And the signs two reports of one
     event share beyond their headlines' names (signs): the scores of a game the text gives, the person the
     article names most when its headline names them too (its subject, as "@name"), and then the organisation its text
     keeps naming when the headline names none (its subject's company or club: affiliation)."""
@@ -74,6 +86,7 @@ class Facts:
     # the organisation its text names most (no source it credits), when its headline is about its subject: a chief's
     # or spokesman's words are their company's (李彦宏：… beside 百度发布L4级乘用无人车 of one conference)
     affiliation: frozenset[str] = frozenset()
+    told: frozenset[date] = frozenset()  # the days its text says it tells of (_told)
 
     @property
     def names(self) -> frozenset[str]:
@@ -121,6 +134,7 @@ class Facts:
             headline=text,
             mentioned=_set(entities.get("people", [])),
             affiliation=_set(_first_org(entities, body) if subject and subject[0] in people and not orgs else ()),
+            told=_set(_told(body, at)),
         )
 
 
@@ -133,6 +147,22 @@ def _first_org(entities: dict, body: str) -> list[str]:
     credited = set(entities.get("credited", []))
     first = [o for o in entities.get("orgs", []) if o not in credited][:1]
     return [o for o in first if body.lower().count(o.lower()) >= _AFFILIATION_MENTIONS]
+
+
+def _told(body: str, at: datetime) -> Iterator[date]:
+    """The days the text says it tells of: the months and days its first _TOLD_CHARS characters give that fall on the
+    publish day (in China) or up to _TOLD_BEFORE days before it (the year is the publish day's, or the one before for
+    a December day read in January); none for a text that tells of a death (_DEATH)."""
+    if _DEATH.search(body):
+        return
+    published = (at if at.tzinfo else at.replace(tzinfo=SHANGHAI)).astimezone(SHANGHAI).date()
+    for month, day in _DATE.findall(body[:_TOLD_CHARS]):
+        try:
+            found = date(published.year - (int(month) > published.month), int(month), int(day))
+        except ValueError:
+            continue
+        if timedelta(0) <= published - found <= timedelta(days=_TOLD_BEFORE):
+            yield found
 
 
 def _set(items) -> frozenset:
@@ -182,6 +212,8 @@ def conflict(a: Facts, b: Facts) -> str | None:
         return "year"
     if a.models and b.models and not a.models & b.models:
         return "model"  # two products of one maker
+    if _other_days(a, b):
+        return "days"  # one actor's actions of other days
     if a.people & b.people:
         return None
     if len(a.orgs) >= 2 and len(b.orgs) >= 2 and len(a.orgs & b.orgs) < 2:
@@ -197,6 +229,20 @@ def conflict(a: Facts, b: Facts) -> str | None:
     if _template(a, b):
         return "template"  # one series, another thing each
     return None
+
+
+def _other_days(a: Facts, b: Facts) -> bool:
+    """Whether two headlines naming one actor tell of its actions on other days: the people and organisations one
+    names are among those the other names (苹果 and 苹果, 库克; not 陈乔恩 and 金庸 beside 金庸 and 邓小平), and every day
+    one text says it tells of is _TOLD_APART or more from every day the other's does (苹果's launch, told on 31 October,
+    and its results on 2 November; 张勇's pledge at the 进博会 on the 6th and his interview on the 9th; 小德's semi-final
+    on the 4th and the ATP Finals draw on the 6th). Coverage of one event, however its headlines vary, gives its day;
+    an actor's next action is told with its own. A preview that also gives the day it looks to (小米's London launch,
+    announced on the 7th for the 8th) is none apart from the reports of that day."""
+    mine, theirs = a.people | a.orgs, b.people | b.orgs
+    if not a.told or not b.told or not mine & theirs or not (mine <= theirs or theirs <= mine):
+        return False
+    return all(abs((x - y).days) >= _TOLD_APART for x in a.told for y in b.told)
 
 
 def _name_each_other(a: Facts, b: Facts) -> bool:
