@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import sqlalchemy as sa
@@ -229,6 +229,39 @@ def test_one_actors_headlines_whose_texts_never_name_each_others_things_conflict
     assert "things" in clusters.SOFT  # an interview's pieces may not either: groups holding some of each are linked
     interview = Facts.of(fold(battery[0]), battery[1], at + timedelta(hours=7), "他还谈到了隧道和电池。", words)
     assert conflict(tunnel, interview) is None  # a text naming the other's thing
+
+
+def test_one_actors_headlines_whose_texts_tell_of_days_two_apart_conflict():
+    def facts(title: str, names: dict, published: str, body: str) -> Facts:
+        return Facts.of(fold(title), names, datetime.fromisoformat(published), body)
+
+    apple = {"orgs": ["苹果"]}
+    results = facts(
+        "苹果第四财季营收629亿美元", apple, "2018-11-02T09:38+08:00", "11月2日消息，苹果今天公布了第四财季财报"
+    )
+    launch = facts(
+        "苹果发布新iPad Pro", apple, "2018-10-31T19:18+08:00", "10月31日消息，苹果在纽约发布新iPad，11月7日开售"
+    )
+    assert launch.told == {date(2018, 10, 31)}  # 11月7日 is ahead of the publish day: a plan, not the day told
+    assert conflict(results, launch) == "days"
+    repair = facts(
+        "苹果推出维修计划", {"orgs": ["苹果"], "people": ["库克"]}, "2018-11-01T07:57+08:00", "11月1日，苹果称"
+    )
+    assert conflict(launch, repair) is None  # a day apart
+    cook = facts("库克：中国市场强劲", {"people": ["库克"]}, "2018-10-31T19:00+08:00", "10月31日")
+    assert conflict(results, cook) is None  # no name in common
+    # a preview that also gives the day it looks to is none apart from that day's reports
+    preview = facts(
+        "小米计划在英国发布手机", {"orgs": ["小米"]}, "2018-11-09T09:58+08:00", "11月7日消息，小米11月8日在伦敦"
+    )
+    report = facts("小米进入英国市场", {"orgs": ["小米"]}, "2018-11-09T02:22+08:00", "11月9日上午消息，当地时间11月8日")
+    assert conflict(preview, report) is None
+    # a death's coverage tells of the days after it, each piece on its own: no days of its own
+    first = facts("蓝洁瑛猝死家中", {"people": ["蓝洁瑛"]}, "2018-11-03T18:27+08:00", "11月3日，蓝洁瑛被发现在家中猝死")
+    later = facts(
+        "演协会未联络到蓝洁瑛家人", {"people": ["蓝洁瑛"]}, "2018-11-05T12:00+08:00", "11月5日消息，蓝洁瑛离世后"
+    )
+    assert later.told == frozenset() and conflict(first, later) is None
 
 
 def test_two_headlines_of_one_series_template_about_other_things_conflict_and_one_events_angles_do_not():
