@@ -472,7 +472,7 @@ def eval_duplicates(path, split, baseline, fmt) -> None:
     "--split",
     type=click.Choice(SPLITS["stories"]),
     default="all",
-    help="Only this split's articles (heldout2 to heldout11: the second to eleventh draws, events of new kinds).",
+    help="Only this split's articles (heldout2 to heldout12: the second to twelfth draws, events of new kinds).",
 )
 @click.option("--baseline", is_flag=True, help="Also score offline average-linkage TF-IDF clustering in the same run.")
 @click.option(

@@ -13,8 +13,8 @@ SPLITS = {
     "entities": ("all", "dev", "test", *(f"test{n}" for n in range(2, 18))),  # test2 ... test17
     "related": ("all", "dev", "heldout"),
     "duplicates": ("all", "dev", "heldout"),
-    # heldout2 to heldout11: the second to eleventh draws, events of new kinds
-    "stories": ("all", "dev", "heldout", *(f"heldout{n}" for n in range(2, 12))),
+    # heldout2 to heldout12: the second to twelfth draws, events of new kinds
+    "stories": ("all", "dev", "heldout", *(f"heldout{n}" for n in range(2, 13))),
 }
 
 
