@@ -177,6 +177,8 @@ def named_entities(
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
             continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
+        if kind == "places" and _body_named(found, i):
+            continue  # 美国 杜克大学, 中国 数字经济 投融资 联盟: a place inside an institution's name
         if kind == "places" and _listed_with_club(found, i, known) and not country(word):
             sport = sport or _sport(found, teams)
             kind = "orgs" if sport[1] or sport[0] else kind  # 巴塞罗那 和 尤文图斯, 在 巴塞罗那 或者 拜仁慕尼黑: clubs
@@ -563,6 +565,24 @@ def _event_named(tokens: list[Token], i: int) -> bool:
     # one word between, no verb or particle (中国 征战 亚洲杯, 开赴 阿联酋 参加 亚洲杯: the place is no part of the name)
     middle, tag = after[0]
     return len(after) > 1 and _event_head(after[1][0]) and tag not in _NOT_IN_EVENT and middle not in _GOING_TO
+
+
+# what ends an institution's name a place begins (美国 + 环境 工作 组织): shapes.ORG_ENDINGS less teams, press, offices
+_BODY_ENDS = ("大学", "学院", "研究所", "研究院", "科学院", "学会", "协会", "委员会", "基金", "联盟", "组织", "法院", "中心", "医院")  # fmt: skip
+_BODY_MIDDLE = frozenset(["n", "nz", "vn", "j", "b", "l", "ng", "an", "a", "f"])  # fmt: skip  # nouns, no verb or particle
+
+
+def _body_named(tokens: list[Token], i: int) -> bool:
+    """Whether the place tokens[i] begins an institution's name the extractor does not give: it runs straight into one
+    to three common words, then a word ending as an institution does (美国 国家 衰老 研究所, 中国 北方 老年病 学会,
+    杭州 互联网 法院), and the place inside is no mention of its own, as the readers label. Not a place before a named
+    institution (美国 纽约州立大学, 英国 格拉斯哥大学, 香港 养和医院): the readers mostly label the place there."""
+    for k, (word, tag) in enumerate(tokens[i + 1 : i + 5]):
+        if k and len(word) >= 2 and word.endswith(_BODY_ENDS) and CJK.match(word):
+            return True
+        if tag not in _BODY_MIDDLE or not CJK.match(word) or word.endswith(_BODY_ENDS):
+            return False
+    return False
 
 
 def _event_head(word: str) -> bool:
