@@ -42,28 +42,51 @@ from zixun.text.segment import Token
 
 LIMIT = 20  # names kept per kind and article, most mentioned first
 LISTED = 3  # names shaped as people's listed side by side that vouch for each other
+# the words of the platform a credited account is on, which end the outlet's name (来源：体教联盟 微信 公众 号: 体教联盟)
+_PLATFORM_WORDS = frozenset(["微信", "公众", "公众号"])
 
 
 def _sources(tokens: list[Token], known_names: dict[str, str], spans: set[int] | None = None) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影;
     a credit of several reports (来源：新浪时尚综合) names its outlet without 综合, one before the original title
     (来源：蓝鲸财经原标题：...) without 原标题. In brackets the outlet is all they hold (（来源：企鹅 吃喝/v 指南）); not after
-    a sentence (。来源：北京中考/v 在线): in a text that lost its line breaks the outlet's name runs into what follows."""
+    a sentence (。来源：北京中考/v 在线): in a text that lost its line breaks the outlet's name runs into what follows.
+    The platform's words end the name (来源：留学杂志 微信 公众 号 → 留学杂志) and, first, are followed by the account
+    (来源：公众号“加申汇”: _account; 微信公众, which the credits gave, is no outlet)."""
     for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
         before = tokens[i - 1][0] if i else ""
         opening = i == 0 or before.isspace()  # the article's (or a line's) first word
         if tokens[i + 1][0] in ":：" and (opening or before in ("(", "（", "内容", "文章", "本文", "新闻")):
+            if tokens[i + 2][0] in _PLATFORM_WORDS:
+                if account := _account(tokens, i + 2):
+                    yield account
+                continue
             parts = _bracketed(tokens, i + 2) if before in ("(", "（") else []
             whole = bool(parts)  # the brackets hold the outlet's name alone
             for part, tag in [] if parts else tokens[i + 2 : i + 6]:
-                if tag not in SOURCE_TAGS or (parts and part in known_names):  # cnBeta 谷歌 宣布: the outlet ends
-                    break
+                if tag not in SOURCE_TAGS or (parts and part in known_names) or part in _PLATFORM_WORDS:
+                    break  # cnBeta 谷歌 宣布: the outlet ends
                 parts.append(part)
             name = "".join(parts).removesuffix("综合").removesuffix("原标题")
             if 2 <= len(name) <= 16 and not name.endswith(("截图", "供图", "图片")):
                 if spans is not None and whole:  # （来源：太平洋 时尚）: no ocean of its own
                     spans.update(range(i + 2, next(j for j in range(i + 2, len(tokens)) if tokens[j][0] in ")）")))
                 yield name
+
+
+def _account(tokens: list[Token], start: int) -> str | None:
+    """The account a credit names after its platform's words, in quotation marks (来源：公众 号 “加申汇”, 来源：微信
+    公众 号：“艺非凡”), else None: a title in 《》 is a magazine's, no outlet the readers label."""
+    j = start
+    while j < len(tokens) and (tokens[j][0] in _PLATFORM_WORDS or tokens[j][0] in ("号", "账号", ":", "：")):
+        j += 1
+    if j >= len(tokens) or tokens[j][0] != "“":
+        return None
+    for end in range(j + 1, min(j + 8, len(tokens))):
+        if tokens[end][0] == "”":
+            name = "".join(w for w, _ in tokens[j + 1 : end])
+            return name if 2 <= len(name) <= 16 and (CJK.match(name) or name.isalnum()) else None
+    return None
 
 
 def _bracketed(tokens: list[Token], start: int) -> list[str]:
