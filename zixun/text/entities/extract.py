@@ -196,6 +196,8 @@ def named_entities(
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
         if kind == "places" and tag in ("nr", "nrt") and not country(word) and _player_line(found, i):
             kind, sure = "people", True  # 罗切斯特/nrt 22 分 14 助攻: a player named like a city, by his line
+        if kind == "orgs" and known.canonical(word) not in kinds and word not in kinds and _kind_only(found, i, cased):
+            continue  # 一家 云 服务公司, 很多 硅谷 公司, 网络安全公司 Digital Shadows: a kind of company, no name
         if kind == "orgs" and _posted_on(found, i):
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
@@ -614,6 +616,28 @@ def _event_head(word: str) -> bool:
     if word.endswith(_EVENTS) or word in ("杯", "赛"):
         return True
     return len(word) >= 3 and word.endswith("杯") and CJK.match(word) is not None and word[0] not in _NUMERALS
+
+
+# a count or a demonstrative of firms or schools (一家, 这家, 多所, 很多): what follows is a kind of body, no name
+_COUNTERS = frozenset("家所")
+_COUNTING = _NUMERALS | frozenset("这那该某多几每")  # what goes before 家 or 所 in such a count
+_SOME = frozenset(["很多", "许多", "一些", "这些", "那些", "不少", "其他", "其它", "各", "某", "各家", "众多"])
+
+
+def _kind_only(tokens: list[Token], i: int, cased: dict[str, str] | None) -> bool:
+    """Whether the organisation tokens[i], a word the dictionary lacks, names only a kind of body: after a count or a
+    demonstrative of firms (一家 云服务公司, 很多 硅谷公司, 一所 中专学校), or just before the body's Latin name the
+    extractor counts (云服务公司 Dropbox, 谷歌母公司 Alphabet, 网络安全公司 Digital Shadows; not 集团 CMO, 大学 MBA)."""
+    before = tokens[i - 1][0] if i else ""
+    counted = len(before) == 2 and before[1] in _COUNTERS and before[0] in _COUNTING
+    if counted or before in _SOME:
+        return True
+    if not cased or i + 1 >= len(tokens) or not CJK.match(tokens[i][0]):
+        return False
+    if _latin_org_run(tokens, i + 1, cased):
+        return True
+    latin = cased.get(tokens[i + 1][0], "")  # one word as written: not in capitals (集团 CMO, 公司 CTO: a role)
+    return bool(latin) and not latin.isupper() and _org_noun_before(tokens, i + 1)
 
 
 def _posted_on(tokens: list[Token], i: int) -> bool:
