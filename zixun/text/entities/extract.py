@@ -42,28 +42,51 @@ from zixun.text.segment import Token
 
 LIMIT = 20  # names kept per kind and article, most mentioned first
 LISTED = 3  # names shaped as people's listed side by side that vouch for each other
+# the words of the platform a credited account is on, which end the outlet's name (来源：体教联盟 微信 公众 号: 体教联盟)
+_PLATFORM_WORDS = frozenset(["微信", "公众", "公众号"])
 
 
 def _sources(tokens: list[Token], known_names: dict[str, str], spans: set[int] | None = None) -> Iterable[str]:
     """The outlets an article credits: （来源：红酒世界网）, 内容来源：时尚Cosmo, 文章来源：济南日报, an opening 来源：猫眼电影;
     a credit of several reports (来源：新浪时尚综合) names its outlet without 综合, one before the original title
     (来源：蓝鲸财经原标题：...) without 原标题. In brackets the outlet is all they hold (（来源：企鹅 吃喝/v 指南）); not after
-    a sentence (。来源：北京中考/v 在线): in a text that lost its line breaks the outlet's name runs into what follows."""
+    a sentence (。来源：北京中考/v 在线): in a text that lost its line breaks the outlet's name runs into what follows.
+    The platform's words end the name (来源：留学杂志 微信 公众 号 → 留学杂志) and, first, are followed by the account
+    (来源：公众号“加申汇”: _account; 微信公众, which the credits gave, is no outlet)."""
     for i in [i for i, token in enumerate(tokens) if token[0] == "来源" and i + 2 < len(tokens)]:
         before = tokens[i - 1][0] if i else ""
         opening = i == 0 or before.isspace()  # the article's (or a line's) first word
         if tokens[i + 1][0] in ":：" and (opening or before in ("(", "（", "内容", "文章", "本文", "新闻")):
+            if tokens[i + 2][0] in _PLATFORM_WORDS:
+                if account := _account(tokens, i + 2):
+                    yield account
+                continue
             parts = _bracketed(tokens, i + 2) if before in ("(", "（") else []
             whole = bool(parts)  # the brackets hold the outlet's name alone
             for part, tag in [] if parts else tokens[i + 2 : i + 6]:
-                if tag not in SOURCE_TAGS or (parts and part in known_names):  # cnBeta 谷歌 宣布: the outlet ends
-                    break
+                if tag not in SOURCE_TAGS or (parts and part in known_names) or part in _PLATFORM_WORDS:
+                    break  # cnBeta 谷歌 宣布: the outlet ends
                 parts.append(part)
             name = "".join(parts).removesuffix("综合").removesuffix("原标题")
             if 2 <= len(name) <= 16 and not name.endswith(("截图", "供图", "图片")):
                 if spans is not None and whole:  # （来源：太平洋 时尚）: no ocean of its own
                     spans.update(range(i + 2, next(j for j in range(i + 2, len(tokens)) if tokens[j][0] in ")）")))
                 yield name
+
+
+def _account(tokens: list[Token], start: int) -> str | None:
+    """The account a credit names after its platform's words, in quotation marks (来源：公众 号 “加申汇”, 来源：微信
+    公众 号：“艺非凡”), else None: a title in 《》 is a magazine's, no outlet the readers label."""
+    j = start
+    while j < len(tokens) and (tokens[j][0] in _PLATFORM_WORDS or tokens[j][0] in ("号", "账号", ":", "：")):
+        j += 1
+    if j >= len(tokens) or tokens[j][0] != "“":
+        return None
+    for end in range(j + 1, min(j + 8, len(tokens))):
+        if tokens[end][0] == "”":
+            name = "".join(w for w, _ in tokens[j + 1 : end])
+            return name if 2 <= len(name) <= 16 and (CJK.match(name) or name.isalnum()) else None
+    return None
 
 
 def _bracketed(tokens: list[Token], start: int) -> list[str]:
@@ -173,10 +196,14 @@ def named_entities(
                 maybe.append((i, word))  # 卡特/nrt, 拜利/nrt: a person only when listed with one (_listed_with)
         if kind == "places" and tag in ("nr", "nrt") and not country(word) and _player_line(found, i):
             kind, sure = "people", True  # 罗切斯特/nrt 22 分 14 助攻: a player named like a city, by his line
+        if kind == "orgs" and known.canonical(word) not in kinds and word not in kinds and _kind_only(found, i, cased):
+            continue  # 一家 云 服务公司, 很多 硅谷 公司, 网络安全公司 Digital Shadows: a kind of company, no name
         if kind == "orgs" and _posted_on(found, i):
             continue  # 在Instagram上晒出: the platform a post is on, no organisation that acts
         if kind == "places" and _event_named(found, i):
             continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
+        if kind == "places" and _body_named(found, i):
+            continue  # 美国 杜克大学, 中国 数字经济 投融资 联盟: a place inside an institution's name
         if kind == "places" and _listed_with_club(found, i, known) and not country(word):
             sport = sport or _sport(found, teams)
             kind = "orgs" if sport[1] or sport[0] else kind  # 巴塞罗那 和 尤文图斯, 在 巴塞罗那 或者 拜仁慕尼黑: clubs
@@ -565,12 +592,52 @@ def _event_named(tokens: list[Token], i: int) -> bool:
     return len(after) > 1 and _event_head(after[1][0]) and tag not in _NOT_IN_EVENT and middle not in _GOING_TO
 
 
+# what ends an institution's name a place begins (美国 + 环境 工作 组织): shapes.ORG_ENDINGS less teams, press, offices
+_BODY_ENDS = ("大学", "学院", "研究所", "研究院", "科学院", "学会", "协会", "委员会", "基金", "联盟", "组织", "法院", "中心", "医院")  # fmt: skip
+_BODY_MIDDLE = frozenset(["n", "nz", "vn", "j", "b", "l", "ng", "an", "a", "f"])  # fmt: skip  # nouns, no verb or particle
+
+
+def _body_named(tokens: list[Token], i: int) -> bool:
+    """Whether the place tokens[i] begins an institution's name the extractor does not give: it runs straight into one
+    to three common words, then a word ending as an institution does (美国 国家 衰老 研究所, 中国 北方 老年病 学会,
+    杭州 互联网 法院), and the place inside is no mention of its own, as the readers label. Not a place before a named
+    institution (美国 纽约州立大学, 英国 格拉斯哥大学, 香港 养和医院): the readers mostly label the place there."""
+    for k, (word, tag) in enumerate(tokens[i + 1 : i + 5]):
+        if k and len(word) >= 2 and word.endswith(_BODY_ENDS) and CJK.match(word):
+            return True
+        if tag not in _BODY_MIDDLE or not CJK.match(word) or word.endswith(_BODY_ENDS):
+            return False
+    return False
+
+
 def _event_head(word: str) -> bool:
     """Whether a word ends an event's name: one of _EVENTS, a cup (世界杯, 足协杯, 解放者 + 杯; not 一杯) or a
     tournament cut short (瑞典 + 赛)."""
     if word.endswith(_EVENTS) or word in ("杯", "赛"):
         return True
     return len(word) >= 3 and word.endswith("杯") and CJK.match(word) is not None and word[0] not in _NUMERALS
+
+
+# a count or a demonstrative of firms or schools (一家, 这家, 多所, 很多): what follows is a kind of body, no name
+_COUNTERS = frozenset("家所")
+_COUNTING = _NUMERALS | frozenset("这那该某多几每")  # what goes before 家 or 所 in such a count
+_SOME = frozenset(["很多", "许多", "一些", "这些", "那些", "不少", "其他", "其它", "各", "某", "各家", "众多"])
+
+
+def _kind_only(tokens: list[Token], i: int, cased: dict[str, str] | None) -> bool:
+    """Whether the organisation tokens[i], a word the dictionary lacks, names only a kind of body: after a count or a
+    demonstrative of firms (一家 云服务公司, 很多 硅谷公司, 一所 中专学校), or just before the body's Latin name the
+    extractor counts (云服务公司 Dropbox, 谷歌母公司 Alphabet, 网络安全公司 Digital Shadows; not 集团 CMO, 大学 MBA)."""
+    before = tokens[i - 1][0] if i else ""
+    counted = len(before) == 2 and before[1] in _COUNTERS and before[0] in _COUNTING
+    if counted or before in _SOME:
+        return True
+    if not cased or i + 1 >= len(tokens) or not CJK.match(tokens[i][0]):
+        return False
+    if _latin_org_run(tokens, i + 1, cased):
+        return True
+    latin = cased.get(tokens[i + 1][0], "")  # one word as written: not in capitals (集团 CMO, 公司 CTO: a role)
+    return bool(latin) and not latin.isupper() and _org_noun_before(tokens, i + 1)
 
 
 def _posted_on(tokens: list[Token], i: int) -> bool:
