@@ -191,6 +191,55 @@ def test_headlines_about_two_people_whose_texts_share_a_cast_do_not_conflict_whe
     assert conflict(other, stranger) == "people"  # neither text names the other's person
 
 
+def test_one_guest_met_by_two_hosts_is_two_meetings_and_the_guests_other_doings_conflict_softly():
+    at = datetime(2018, 11, 6, tzinfo=UTC)
+    ying = Facts.of(fold("应勇会见比尔·盖茨：欢迎盖茨基金会与上海合作交流"), {"people": ["应勇", "盖茨"]}, at)
+    peng = Facts.of(fold("彭丽媛会见美国盖茨基金会联席主席比尔·盖茨"), {"people": ["彭丽媛", "盖茨", "习近平"]}, at)
+    assert conflict(ying, peng) == "meeting"  # one guest, two hosts, however the texts name each other
+    again = Facts.of(fold("上海市长应勇会见盖茨"), {"people": ["盖茨", "应勇"]}, at)
+    assert conflict(ying, again) is None  # one meeting's two headlines
+    speech = Facts.of(fold("比尔·盖茨：中国将为全球第三波脱贫提供催化剂"), {"people": ["盖茨"]}, at)
+    assert conflict(ying, speech) == "host" and "host" in clusters.SOFT  # his forum speech never names the host
+    words = Facts.of(fold("盖茨：愿与上海合作"), {"people": ["盖茨", "应勇"]}, at)
+    assert conflict(ying, words) is None  # the guest's words told of the meeting name who met him
+
+
+def test_one_persons_words_told_of_two_days_conflict_softly():
+    def facts(title: str, published: str, body: str, words: str) -> Facts:
+        return Facts.of(fold(title), {"people": ["盖茨"]}, datetime.fromisoformat(published), body, words.split())
+
+    speech = facts(
+        "比尔·盖茨：中国将为全球第三波脱贫提供催化剂",
+        "2018-11-05T19:54+08:00",
+        "11月5日，比尔·盖茨在虹桥国际经贸论坛上说",
+        "比尔 盖茨 中国 全球 第三 脱贫 提供 催化剂",
+    )
+    expo = facts(
+        "新世代厕所博览会举办 盖茨：看看挽救生命的新技术",
+        "2018-11-06T05:49+08:00",
+        "11月6日，新世代厕所博览会在北京开幕",
+        "世代 厕所 博览会 举办 盖茨 看看 挽救 生命 技术",
+    )
+    assert speech.speakers == {"盖茨"}
+    assert conflict(speech, expo) == "sayings" and "sayings" in clusters.SOFT  # his speech and the expo a day later
+    again = facts("盖茨谈脱贫：中国是催化剂", "2018-11-06T08:00+08:00", "11月6日消息，11月5日", "盖茨 脱贫 中国 催化剂")
+    assert conflict(speech, again) is None  # a day in common, and words beyond him
+    undated = facts(
+        "盖茨：看看挽救生命的新技术", "2018-11-06T05:49+08:00", "新世代厕所博览会开幕", "盖茨 看看 生命 技术"
+    )
+    assert conflict(speech, undated) is None  # a text telling of no day
+
+
+def test_two_peoples_own_acts_of_one_kind_conflict_whatever_their_texts_name():
+    at = datetime(2018, 11, 5, tzinfo=UTC)
+    field = ["德尔波特罗", "纳达尔", "锦织圭", "德约科维奇"]
+    potro = Facts.of(fold("德尔波特罗因伤退赛 锦织圭时隔两年重返总决赛"), {"people": field}, at)
+    nadal = Facts.of(fold("纳达尔因伤退出总决赛 小德第五次加冕年终NO.1"), {"people": field[1:] + field[:1]}, at)
+    assert conflict(potro, nadal) == "person"  # each text names the field, each headline its own withdrawal
+    fans = Facts.of(fold("纳达尔：总决赛的对手都很强"), {"people": field[1:] + field[:1]}, at)
+    assert conflict(potro, fans) is None  # no withdrawal of his own: the texts naming each other make one event
+
+
 def test_one_actors_announcements_days_apart_conflict_and_one_announcements_angles_do_not():
     at = datetime(2018, 10, 31, 9, tzinfo=UTC)
 
@@ -277,7 +326,8 @@ def test_two_headlines_of_one_series_template_about_other_things_conflict_and_on
     death = facts("嘉禾创始人邹文怀去世 成龙撰文悼念感激救命恩", ["邹文怀", "成龙"])
     assert conflict(death, facts("嘉禾创始人邹文怀去世 生前曾栽培李小龙等巨星", ["邹文怀", "李小龙"])) is None
     gates = facts("彭丽媛会见比尔·盖茨", ["彭丽媛", "盖茨"])
-    assert conflict(gates, facts("外交部长王毅会见比尔·盖茨", ["王毅", "盖茨"])) is None
+    # no template (what the two share names 盖茨), but one guest's meetings with two hosts (_other_meeting)
+    assert conflict(gates, facts("外交部长王毅会见比尔·盖茨", ["王毅", "盖茨"])) == "meeting"
     # two copies of one headline, or slots sharing two characters in a row (an edited headline), are none
     assert conflict(brochure, facts("山东理工大学2019年硕士研究生招生简章")) is None
     assert conflict(brochure, facts("山东理工2019年硕士研究生招生简章")) is None

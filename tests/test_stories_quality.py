@@ -111,8 +111,12 @@ DRAWS = {
     # retirements), scored when drawn (stop 34, on cfa303f's story code): F1 0.870 (precision 0.829, recall 0.916), 60 of
     # 408 same-topic pairs merged (盖茨's speech, meetings and expo one story, among others); related 0.811 / 0.855;
     # baseline 0.854. Gated a point under, the merges at 60. Scored once after story rounds 23 and 24 (with entity round
-    # 22): unchanged (盖茨's meetings, speech and expo still one story)
-    "heldout10": (100, 0.86, 60, 0.80),
+    # 22): unchanged (盖茨's meetings, speech and expo still one story). A tuning split since story round 25: with one
+    # guest met by two hosts two meetings, a meeting apart (softly) from its guest's doings whose text never names the
+    # host, and two people's own withdrawals of one tournament two events, 0.901 (precision 0.886), 30 merged, related
+    # 0.825 / 0.870; with one person's words told of two days conflicting softly 0.914 (precision 0.912), 22 merged,
+    # related 0.840 / 0.884
+    "heldout10": (100, 0.90, 22, 0.83),
     # the eleventh draw (46 stories, 100 articles), a tuning draw of one actor's several actions within days (Apple,
     # Alibaba, the education ministry, 德约科维奇, 艾伦, 周琦, weightlifting finals, K-pop acts), scored when drawn (stop 34,
     # on cfa303f's story code): F1 0.883 (precision 0.807, recall 0.973), 134 of 548 same-topic pairs merged; related

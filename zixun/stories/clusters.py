@@ -76,7 +76,7 @@ READ_CHUNK = 1000  # articles read from the store at once (their words are ~12 K
 ANALYZE_AFTER = 5000
 # conflicts that keep two groups apart only when every pair across them has one (any other conflict keeps them apart
 # when one pair has it)
-SOFT = frozenset(["teams", "people", "things"])
+SOFT = frozenset(["teams", "people", "things", "host", "sayings"])
 # a story of this many articles takes an article average linkage left alone when it is alike enough to the story as a
 # whole (_attach)
 ATTACH_SIZE = 10
@@ -652,7 +652,8 @@ def _own_key(
 
 def _kept_apart(one: list[Article], other: list[Article]) -> bool:
     """Whether two groups of a component cannot be one story: a pair across them whose facts conflict in time,
-    score, date, year, model, place, an actor's days, actor or template, or every pair with a conflict of SOFT (each
+    score, date, year, model, place, an actor's days, actor, meeting, person or template, or every pair with a conflict
+    of SOFT (each
     headline names its own people or teams: reports of one game quote different players, and a group holding some of
     each links the two)."""
     soft = 0

@@ -2,8 +2,9 @@
 
 Coverage of one event shares its words; so do two games played the same night, two provinces' notices of
 the same exam, or two earthquakes a year apart. What tells them apart is in the facts a headline states:
-the score, the date, the teams, people and places it names, one actor announcing other things days apart, and
-when the articles were published; and, for one actor's headlines, the days their texts tell of. Each article's facts
+the score, the date, the teams, people and places it names, one actor announcing other things days apart, a meeting's
+host, a person's own act, and when the articles were published; and, for one actor's headlines, the days their texts
+tell of. Each article's facts
 are read once (Facts.of); conflict() compares two articles' facts.
 """
 
@@ -66,6 +67,11 @@ _TOLD_APART = 2
 # a text that tells of a death: its coverage goes on for days (tributes, the family, the funeral), each piece told on
 # its own day, and is one story (蓝洁瑛's death and the actors' association's word of her family two days later)
 _DEATH = re.compile(r"去世|逝世|离世|病逝|猝死|猝逝|身亡|辞世|死讯|噩耗|悼念|追悼|缅怀|遗体")
+# a meeting's headline (应勇会见比尔·盖茨, 外交部长王毅会见…): one host and one guest, met once (_other_meeting)
+_MEETS = re.compile(r"会见|会晤|接见")
+# acts a person does alone, each a family of words (德尔波特罗因伤退赛 beside 纳达尔因伤退出总决赛): two people's are two
+# events, whatever their texts name of each other (_other_person)
+_SOLO_ACTS = (re.compile(r"退赛|退出"), re.compile(r"退役"), re.compile(r"辞职|辞任|请辞"))
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class Facts:
     announcing: bool = False
     text: str = ""
     told: frozenset[date] = frozenset()  # the days its text says it tells of (_told)
+    speakers: frozenset[str] = frozenset()  # the people its headline quotes (盖茨：…, 比尔·盖茨:…)
 
     @property
     def names(self) -> frozenset[str]:
@@ -161,6 +168,9 @@ class Facts:
             announcing=bool(actor) and bool(_ANNOUNCES.match(text, len(form))),
             text=fold(body) if actor else "",
             told=_set(_told(body, at)),
+            speakers=_set(
+                n for n in people if any(f"{f}：" in text or f"{f}:" in text for f in known.forms(n.lower()))
+            ),
         )
 
 
@@ -245,8 +255,16 @@ def conflict(a: Facts, b: Facts) -> str | None:
             return "actor"  # one person's or company's announcements of other days
         if (a.announcing or b.announcing) and _other_things(a, b, actor):
             return "things"  # one actor's announcements about other things
+    if _other_sayings(a, b):
+        return "sayings"  # one person's words of two days
+    if _other_meeting(a, b):
+        return "meeting"  # one guest met by two hosts
+    if _beside_meeting(a, b) or _beside_meeting(b, a):
+        return "host"  # a meeting and its guest's other doings
     if a.people & b.people:
         return None
+    if _other_person(a, b):
+        return "person"  # two people's own acts of one kind
     if len(a.orgs) >= 2 and len(b.orgs) >= 2 and len(a.orgs & b.orgs) < 2:
         return "teams"  # each headline names its own pair of teams
     if a.orgs & b.orgs:
@@ -294,6 +312,43 @@ def _other_days(a: Facts, b: Facts) -> bool:
     if not a.told or not b.told or not mine & theirs or not (mine <= theirs or theirs <= mine):
         return False
     return all(abs((x - y).days) >= _TOLD_APART for x in a.told for y in b.told)
+
+
+def _other_sayings(a: Facts, b: Facts) -> bool:
+    """Whether two headlines about one person, one of them quoting them (盖茨：…), tell of their words on two
+    occasions: the person is the one name they have in common, they share no other word, and their texts tell of no
+    day in common (盖茨's forum speech, told on the 5th, and his words at the toilet expo, told on the 6th). Soft: an
+    interview's pieces may be told on the days it came out (马斯克：目前不会再接受来自沙特方面的投资 beside 马斯克再对交通工具
+    改造), and a group holding some of each links them."""
+    speaker = (a.speakers | b.speakers) & a.people & b.people
+    if len(speaker) != 1 or a.names & b.names != speaker or not a.told or not b.told or a.told & b.told:
+        return False
+    (name,) = speaker
+    return all(name in w or w in name for w in a.words & b.words)
+
+
+def _other_meeting(a: Facts, b: Facts) -> bool:
+    """Whether two meeting headlines tell of two meetings: each names a person the other does not (应勇会见比尔·盖茨 and
+    彭丽媛会见…比尔·盖茨 of one day: one guest, two hosts)."""
+    return (
+        bool(_MEETS.search(a.headline) and _MEETS.search(b.headline))
+        and bool(a.people - b.people)
+        and bool(b.people - a.people)
+    )
+
+
+def _beside_meeting(a: Facts, b: Facts) -> bool:
+    """Whether a meeting's headline and another headline, no meeting's, tell of two events: the other text never
+    names the host (应勇会见比尔·盖茨 beside 比尔·盖茨：中国能成"第三波浪潮"催化剂 of his forum speech the day before). A
+    guest's words told of the meeting name who met them; soft, as a piece may still leave them out."""
+    return bool(_MEETS.search(a.headline)) and not _MEETS.search(b.headline) and bool(a.people - b.people - b.mentioned)
+
+
+def _other_person(a: Facts, b: Facts) -> bool:
+    """Whether two headlines about two people tell of each one's own act of one kind (德尔波特罗因伤退赛 and 纳达尔因伤
+    退出总决赛 of one tournament): their texts name each other's people as the field they withdraw from, which does not
+    make them one event."""
+    return bool(a.people and b.people) and any(act.search(a.headline) and act.search(b.headline) for act in _SOLO_ACTS)
 
 
 def _name_each_other(a: Facts, b: Facts) -> bool:
