@@ -653,9 +653,8 @@ def _own_key(
 def _kept_apart(one: list[Article], other: list[Article]) -> bool:
     """Whether two groups of a component cannot be one story: a pair across them whose facts conflict in time,
     score, date, year, model, place, an actor's days, actor, meeting, person or template, or every pair with a conflict
-    of SOFT (each
-    headline names its own people or teams: reports of one game quote different players, and a group holding some of
-    each links the two)."""
+    of SOFT (each headline names its own people or teams: reports of one game quote different players, and a group
+    holding some of each links the two)."""
     soft = 0
     for a in one:
         for b in other:

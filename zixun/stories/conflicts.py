@@ -4,8 +4,7 @@ Coverage of one event shares its words; so do two games played the same night, t
 the same exam, or two earthquakes a year apart. What tells them apart is in the facts a headline states:
 the score, the date, the teams, people and places it names, one actor announcing other things days apart, a meeting's
 host, a person's own act, and when the articles were published; and, for one actor's headlines, the days their texts
-tell of. Each article's facts
-are read once (Facts.of); conflict() compares two articles' facts.
+tell of. Each article's facts are read once (Facts.of); conflict() compares two articles' facts.
 """
 
 from __future__ import annotations
