@@ -142,10 +142,8 @@ class Facts:
         subject = entities.get("people", [])[:1]
         places = _set(_PLACE_SUFFIX.sub("", n) or n for n in named("places"))
         orgs = named("orgs")
-        opening = sorted(
-            ((len(f), n, f) for n in people | places | orgs for f in known.forms(n.lower()) if text.startswith(f)),
-            reverse=True,
-        )
+        forms = {n: known.forms(n.lower()) for n in people | places | orgs}  # each name's forms, asked once
+        opening = sorted(((len(f), n, f) for n, fs in forms.items() for f in fs if text.startswith(f)), reverse=True)
         actor, form = (opening[0][1], opening[0][2]) if opening else ("", "")
         return cls(
             scores=scores,
@@ -167,9 +165,7 @@ class Facts:
             announcing=bool(actor) and bool(_ANNOUNCES.match(text, len(form))),
             text=fold(body) if actor else "",
             told=_set(_told(body, at)),
-            speakers=_set(
-                n for n in people if any(f"{f}：" in text or f"{f}:" in text for f in known.forms(n.lower()))
-            ),
+            speakers=_set(n for n in people if any(f"{f}：" in text or f"{f}:" in text for f in forms[n])),
         )
 
 

@@ -203,7 +203,7 @@ def named_entities(
         if kind == "places" and _event_named(found, i):
             continue  # 虹桥 国际经贸 论坛, 瑞典 公开赛: a place inside an event's name
         if kind == "places" and _body_named(found, i):
-            continue  # 美国 杜克大学, 中国 数字经济 投融资 联盟: a place inside an institution's name
+            continue  # 美国 国家 衰老 研究所, 中国 数字经济 投融资 联盟: a place inside an institution's name
         if kind == "places" and _listed_with_club(found, i, known) and not country(word):
             sport = sport or _sport(found, teams)
             kind = "orgs" if sport[1] or sport[0] else kind  # 巴塞罗那 和 尤文图斯, 在 巴塞罗那 或者 拜仁慕尼黑: clubs
